@@ -1,0 +1,1 @@
+"""Plain data shared by every stage: facts, discovered files, options, errors."""
