@@ -1,0 +1,178 @@
+"""cluster: cut the fused graph into candidate services. Seeded and deterministic.
+
+Louvain (networkx) finds communities; then either small communities are folded into the
+neighbour they are most coupled to (``services`` automatic), or communities are merged by
+greatest modularity gain until exactly ``services`` remain (after raising Louvain's resolution
+if it found too few). Nodes without any edge join the community holding most of their ``hint``
+group (their as-is package), so unconnected files do not become services of their own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+import networkx as nx
+
+# A community smaller than this share of the code is not a service of its own in automatic mode.
+MIN_SHARE = 0.02
+MAX_RESOLUTION = 64.0
+
+
+def _loc(graph: nx.Graph, members: set[str] | frozenset[str]) -> int:
+    return sum(int(graph.nodes[n].get("loc", 0)) for n in members)
+
+
+def _louvain(graph: nx.Graph, resolution: float, seed: int) -> list[set[str]]:
+    # A fresh graph, not graph.subgraph(): a subgraph view may iterate its node *set*, whose order
+    # changes with the process's hash seed, and Louvain's result depends on node order.
+    connected = nx.Graph()
+    connected.add_nodes_from(n for n in graph if graph.degree(n) > 0)
+    connected.add_edges_from(graph.edges(data=True))
+    if connected.number_of_edges() == 0:
+        return []
+    found = nx.community.louvain_communities(
+        connected, weight="weight", resolution=resolution, seed=seed
+    )
+    return sorted((set(c) for c in found), key=min)
+
+
+class _Merger:
+    """Communities with their inter-community weights, merged by modularity gain."""
+
+    def __init__(self, graph: nx.Graph, communities: list[set[str]]) -> None:
+        self.graph = graph
+        self.members: dict[int, set[str]] = dict(enumerate(communities))
+        index = {n: i for i, c in self.members.items() for n in c}
+        self.between: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        self.degree: dict[int, float] = defaultdict(float)
+        self.total = 0.0
+        for u, v, data in graph.edges(data=True):
+            w = float(data.get("weight", 1.0))
+            self.total += w
+            cu, cv = index[u], index[v]
+            self.degree[cu] += w
+            self.degree[cv] += w
+            if cu != cv:
+                self.between[cu][cv] += w
+                self.between[cv][cu] += w
+
+    def gain(self, a: int, b: int) -> float:
+        m = self.total or 1.0
+        return self.between[a].get(b, 0.0) / m - self.degree[a] * self.degree[b] / (2 * m * m)
+
+    def merge(self, keep: int, drop: int) -> None:
+        self.members[keep] |= self.members.pop(drop)
+        self.degree[keep] += self.degree.pop(drop, 0.0)
+        for other, w in self.between.pop(drop, {}).items():
+            self.between[other].pop(drop, None)
+            if other != keep:
+                self.between[keep][other] += w
+                self.between[other][keep] += w
+        self.between[keep].pop(drop, None)
+
+    def best_pair(self) -> tuple[int, int]:
+        keys = sorted(self.members, key=lambda i: min(self.members[i]))
+        best: tuple[float, int, int] | None = None
+        for pos, a in enumerate(keys):
+            for b in keys[pos + 1 :]:
+                g = self.gain(a, b)
+                if best is None or g > best[0] + 1e-12:
+                    best = (g, a, b)
+        assert best is not None
+        return best[1], best[2]
+
+    def merge_down_to(self, count: int) -> None:
+        while len(self.members) > count:
+            a, b = self.best_pair()
+            self.merge(a, b)
+
+    def fold_small(self, min_loc: int) -> None:
+        """Fold communities below ``min_loc`` into their most coupled neighbour, smallest first."""
+        while len(self.members) > 1:
+            small = [i for i, c in self.members.items() if _loc(self.graph, c) < min_loc]
+            if not small:
+                return
+            victim = min(
+                small, key=lambda i: (_loc(self.graph, self.members[i]), min(self.members[i]))
+            )
+            neighbours = self.between.get(victim, {})
+            others = sorted(
+                (i for i in self.members if i != victim), key=lambda i: min(self.members[i])
+            )
+            # max() keeps the first of equals, and ``others`` is in a fixed order: deterministic.
+            target = max(
+                others,
+                key=lambda j: (neighbours.get(j, 0.0), _loc(self.graph, self.members[j])),
+            )
+            self.merge(target, victim)
+
+    def result(self) -> list[set[str]]:
+        return list(self.members.values())
+
+
+def _attach_isolated(
+    graph: nx.Graph, communities: list[set[str]], hint: Mapping[str, str]
+) -> list[set[str]]:
+    """Put edge-less nodes with the community holding most code of their hint group."""
+    isolated = sorted(n for n in graph if graph.degree(n) == 0)
+    if not communities:
+        groups: dict[str, set[str]] = defaultdict(set)
+        for n in isolated:
+            groups[hint.get(n, n)].add(n)
+        return [groups[k] for k in sorted(groups)]
+    share: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for i, members in enumerate(communities):
+        for n in members:
+            share[hint.get(n, n)][i] += int(graph.nodes[n].get("loc", 0)) + 1
+    leftovers: dict[str, set[str]] = defaultdict(set)
+    for n in isolated:
+        candidates = share.get(hint.get(n, n))
+        if candidates:
+            best = max(sorted(candidates), key=lambda i: candidates[i])
+            communities[best].add(n)
+        else:
+            leftovers[hint.get(n, n)].add(n)
+    return communities + [leftovers[k] for k in sorted(leftovers)]
+
+
+def cluster(
+    graph: nx.Graph,
+    services: int | None = None,
+    seed: int = 0,
+    hint: Mapping[str, str] | None = None,
+) -> list[frozenset[str]]:
+    """Partition every node of ``graph`` into ``services`` communities, or an automatic count."""
+    hint = hint or {}
+    if graph.number_of_nodes() == 0:
+        return []
+    if services is not None:
+        services = max(1, min(services, graph.number_of_nodes()))
+    resolution = 1.0
+    communities = _attach_isolated(graph, _louvain(graph, resolution, seed), hint)
+    while services is not None and len(communities) < services and resolution < MAX_RESOLUTION:
+        resolution *= 2
+        communities = _attach_isolated(graph, _louvain(graph, resolution, seed), hint)
+    if services is not None and len(communities) < services:
+        communities = _split_to(graph, communities, services)
+    merger = _Merger(graph, communities)
+    if services is None:
+        merger.fold_small(int(MIN_SHARE * _loc(graph, set(graph.nodes))))
+    else:
+        merger.merge_down_to(services)
+    parts = [frozenset(c) for c in merger.result() if c]
+    return sorted(parts, key=lambda c: (-_loc(graph, set(c)), min(c)))
+
+
+def _split_to(graph: nx.Graph, communities: list[set[str]], count: int) -> list[set[str]]:
+    """Split the largest communities into single nodes until ``count`` communities exist."""
+    parts = sorted(communities, key=lambda c: (-len(c), min(c)))
+    while len(parts) < count:
+        largest = parts.pop(0)
+        if len(largest) == 1:
+            parts.append(largest)
+            break
+        ordered = sorted(largest)
+        parts.extend([{ordered[0]}, set(ordered[1:])])
+        parts.sort(key=lambda c: (-len(c), min(c)))
+    return parts

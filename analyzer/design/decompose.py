@@ -1,0 +1,150 @@
+"""decompose: assemble the ``seams/decomposition@1`` document from the analysis.
+
+Only plain JSON values, every mapping and list in a fixed order, floats rounded: the same input
+and parameters give byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from analyzer import __version__
+from analyzer.design.graph import CodeGraph
+from analyzer.design.proposal import Proposal, module_services, split_modules, symbol_services
+from analyzer.model.coupling import KINDS, Coupling
+from analyzer.model.facts import FileFacts, Skipped
+
+SCHEMA = "seams/decomposition@1"
+MAX_DEPENDENCY_EXAMPLES = 5
+
+Document = dict[str, Any]
+
+
+def _example(c: Coupling) -> dict[str, Any]:
+    example: dict[str, Any] = {"file": c.path, "line": c.line, "target": c.detail, "kind": c.kind}
+    if c.soft:
+        example["soft"] = True
+    return example
+
+
+def dependencies(graph: CodeGraph, assignment: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Service-to-service dependencies: fused weight, counts per kind, located examples."""
+    weight: dict[tuple[str, str], float] = defaultdict(float)
+    kinds: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    examples: dict[tuple[str, str], list[tuple[float, Coupling]]] = defaultdict(list)
+    for edge in graph.edges:
+        a, b = assignment.get(edge.source), assignment.get(edge.target)
+        if a is None or b is None or a == b:
+            continue
+        key = (a, b)
+        weight[key] += edge.weight
+        for kind, count in edge.counts:
+            kinds[key][kind] += count
+        examples[key].extend((edge.weight, c) for c in edge.examples)
+    result = []
+    for key in sorted(weight, key=lambda k: (-weight[k], k)):
+        chosen = sorted(examples[key], key=lambda e: (-e[0], e[1].path, e[1].line, e[1].detail))
+        seen: set[tuple[str, int, str]] = set()
+        located = []
+        for _, c in chosen:
+            if (c.path, c.line, c.detail) not in seen:
+                seen.add((c.path, c.line, c.detail))
+                located.append(_example(c))
+            if len(located) == MAX_DEPENDENCY_EXAMPLES:
+                break
+        result.append(
+            {
+                "from": key[0],
+                "to": key[1],
+                "weight": round(weight[key], 4),
+                "kinds": {k: kinds[key][k] for k in KINDS if kinds[key].get(k)},
+                "examples": located,
+            }
+        )
+    return result
+
+
+def graph_section(graph: CodeGraph, assignment: Mapping[str, str]) -> dict[str, Any]:
+    """The analyzed graph, so a report can drill down without re-analysis.
+
+    Nodes carry their service; edges their fused weight and counts per kind (examples stay in
+    ``dependencies``, which keeps the document small on large code bases).
+    """
+    return {
+        "granularity": graph.granularity,
+        "nodes": [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "module": n.module,
+                "service": assignment.get(n.id),
+                "loc": n.loc,
+                "path": n.path,
+                "line": n.line,
+            }
+            for n in graph.nodes
+        ],
+        "edges": [
+            {
+                "source": e.source,
+                "target": e.target,
+                "weight": round(e.weight, 4),
+                "kinds": dict(e.counts),
+            }
+            for e in graph.edges
+        ],
+    }
+
+
+def build_document(
+    *,
+    parameters: Mapping[str, Any],
+    files: Sequence[FileFacts],
+    skipped: Sequence[Skipped],
+    graph: CodeGraph,
+    proposal: Proposal,
+    metrics: Mapping[str, Mapping[str, Any]],
+    extra: Mapping[str, Any] | None = None,
+) -> Document:
+    order = [s.name for s in proposal.services]
+    modules = module_services(graph, proposal.assignment, order)
+    symbols = symbol_services(
+        graph, proposal.assignment, {f.module: [s.name for s in f.symbols] for f in files}
+    )
+    loc_by_module = {f.module: f.loc for f in files}
+    services = []
+    for service in proposal.services:
+        members = sorted(m for m, s in modules.items() if s == service.name)
+        services.append(
+            {
+                "name": service.name,
+                "kind": service.kind,
+                "modules": members,
+                "symbols": sorted(s for s, owner in symbols.items() if owner == service.name),
+                "tables_owned": [],
+                "loc": service.loc,
+                "module_loc": sum(loc_by_module.get(m, 0) for m in members),
+            }
+        )
+    document: Document = {
+        "schema": SCHEMA,
+        "tool_version": __version__,
+        "parameters": dict(parameters),
+        "services": services,
+        "modules": modules,
+        "symbols": symbols,
+        "split_modules": split_modules(graph, proposal.assignment)
+        if graph.granularity == "symbol"
+        else {},
+        "tables": {},
+        "dependencies": dependencies(graph, proposal.assignment),
+        "metrics": {key: dict(value) for key, value in metrics.items()},
+        "skipped": [
+            {"path": s.path, "reason": s.reason} for s in sorted(skipped, key=lambda s: s.path)
+        ],
+    }
+    if extra:
+        document.update(extra)
+    return document

@@ -1,0 +1,169 @@
+"""graph: fuse located couplings into one weighted graph at the analyzed granularity.
+
+Couplings are always found between symbols (``module:Name``), module-level code (``module``) and
+tables (``table::name``). At module granularity every code node collapses into its module; at
+symbol granularity symbols stay apart, except in modules kept whole. An edge's fused weight is
+``sum over kinds of weight[kind] * (1 + ln count)``, soft (string/framework) couplings counting
+half: the logarithm keeps one chatty pair of functions from outweighing many distinct links.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from analyzer.model.coupling import KINDS, Coupling, Kind, is_table, module_of
+from analyzer.model.facts import FileFacts
+from analyzer.model.options import Granularity, Weights
+
+SOFT_FACTOR = 0.5
+MAX_EXAMPLES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class GraphNode:
+    """A node at the analyzed granularity: a module, a symbol, a module's own code, or a table."""
+
+    id: str
+    kind: str  # "module" | "class" | "function" | "table"
+    module: str
+    loc: int
+    path: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class GraphEdge:
+    source: str
+    target: str
+    counts: tuple[tuple[Kind, int], ...]
+    weight: float
+    examples: tuple[Coupling, ...]
+
+    def count(self, kind: Kind) -> int:
+        return dict(self.counts).get(kind, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeGraph:
+    """Nodes and fused, directed edges; ``node_of`` maps every coupling endpoint to its node."""
+
+    granularity: Granularity
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+    node_of: Mapping[str, str]
+    couplings: tuple[Coupling, ...]
+    external_imports: int = 0
+
+    def code_nodes(self) -> list[str]:
+        return [n.id for n in self.nodes if n.kind != "table"]
+
+    def undirected(self, *, tables: bool = True, exclude: Iterable[str] = ()) -> nx.Graph:
+        """Symmetric weighted graph for clustering and modularity, nodes in sorted order."""
+        excluded = set(exclude)
+        graph = nx.Graph()
+        for node in self.nodes:
+            if node.id in excluded or (not tables and node.kind == "table"):
+                continue
+            graph.add_node(node.id, loc=node.loc)
+        for edge in self.edges:
+            if edge.source not in graph or edge.target not in graph:
+                continue
+            if graph.has_edge(edge.source, edge.target):
+                graph[edge.source][edge.target]["weight"] += edge.weight
+            else:
+                graph.add_edge(edge.source, edge.target, weight=edge.weight)
+        return graph
+
+
+def code_nodes(
+    files: Iterable[FileFacts], granularity: Granularity, whole: frozenset[str] = frozenset()
+) -> list[GraphNode]:
+    """The code nodes of the graph; at symbol granularity modules in ``whole`` stay one node."""
+    nodes: list[GraphNode] = []
+    for file in files:
+        if granularity == "module" or file.module in whole or not file.symbols:
+            nodes.append(GraphNode(file.module, "module", file.module, file.loc, file.path, 1))
+            continue
+        body = file.loc - sum(s.loc for s in file.symbols)
+        nodes.append(GraphNode(file.module, "module", file.module, max(body, 0), file.path, 1))
+        for symbol in file.symbols:
+            nodes.append(
+                GraphNode(
+                    f"{file.module}:{symbol.name}",
+                    symbol.kind,
+                    file.module,
+                    symbol.loc,
+                    file.path,
+                    symbol.line,
+                )
+            )
+    return nodes
+
+
+def build_graph(
+    nodes: Iterable[GraphNode],
+    couplings: Iterable[Coupling],
+    granularity: Granularity,
+    weights: Weights,
+    external_imports: int = 0,
+) -> CodeGraph:
+    """Collapse couplings onto ``nodes`` and fuse them into weighted edges."""
+    node_list = sorted(nodes, key=lambda n: n.id)
+    ids = {n.id for n in node_list}
+    table_nodes: dict[str, GraphNode] = {}
+    node_of: dict[str, str] = {}
+
+    def resolve(endpoint: str) -> str | None:
+        found = node_of.get(endpoint)
+        if found is not None:
+            return found
+        if endpoint in ids:
+            found = endpoint
+        elif is_table(endpoint):
+            table_nodes.setdefault(endpoint, GraphNode(endpoint, "table", "", 0))
+            found = endpoint
+        else:
+            module = module_of(endpoint)
+            found = module if module in ids else None
+        if found is not None:
+            node_of[endpoint] = found
+        return found
+
+    grouped: dict[tuple[str, str], list[Coupling]] = defaultdict(list)
+    kept: list[Coupling] = []
+    for coupling in couplings:
+        source, target = resolve(coupling.source), resolve(coupling.target)
+        if source is None or target is None or source == target:
+            continue
+        grouped[(source, target)].append(coupling)
+        kept.append(coupling)
+    edges = [
+        _fuse(source, target, group, weights) for (source, target), group in sorted(grouped.items())
+    ]
+    all_nodes = tuple(sorted([*node_list, *table_nodes.values()], key=lambda n: n.id))
+    for node in all_nodes:
+        node_of.setdefault(node.id, node.id)
+    return CodeGraph(granularity, all_nodes, tuple(edges), node_of, tuple(kept), external_imports)
+
+
+def _fuse(source: str, target: str, group: list[Coupling], weights: Weights) -> GraphEdge:
+    hard: dict[Kind, int] = defaultdict(int)
+    soft: dict[Kind, int] = defaultdict(int)
+    for c in group:
+        (soft if c.soft else hard)[c.kind] += c.count
+    weight = 0.0
+    counts = []
+    for kind in KINDS:
+        if hard[kind]:
+            weight += weights.of(kind) * (1 + math.log(hard[kind]))
+        elif soft[kind]:
+            weight += weights.of(kind) * SOFT_FACTOR * (1 + math.log(soft[kind]))
+        if hard[kind] + soft[kind]:
+            counts.append((kind, hard[kind] + soft[kind]))
+    examples = tuple(sorted(group, key=lambda c: (c.soft, c.path, c.line, c.detail))[:MAX_EXAMPLES])
+    return GraphEdge(source, target, tuple(counts), round(weight, 6), examples)

@@ -1,0 +1,145 @@
+"""The analysis pipeline: discover, parse, couplings, graph, cluster, evaluate, document.
+
+Each stage is a plain function; this module only wires them together and times them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analyzer.design.asis import as_is_units
+from analyzer.design.cluster import cluster
+from analyzer.design.couplings import import_couplings, symbol_index
+from analyzer.design.decompose import Document, build_document, graph_section
+from analyzer.design.graph import CodeGraph, build_graph, code_nodes
+from analyzer.design.metrics import evaluate
+from analyzer.design.naming import name_services
+from analyzer.design.proposal import Proposal, make_proposal
+from analyzer.extract.discover import DiscoverOptions, discover_files
+from analyzer.extract.scan import ScanResult, scan
+from analyzer.model.coupling import Coupling
+from analyzer.model.facts import FileFacts, Skipped
+from analyzer.model.options import AnalyzeOptions
+from analyzer.model.progress import Reporter, SilentReporter
+from analyzer.model.source import Discovery
+
+
+@dataclass(slots=True)
+class Timings:
+    stages: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """The facts of a code base and the couplings found in them: what check and analyze share."""
+
+    discovery: Discovery
+    scan: ScanResult
+    couplings: tuple[Coupling, ...]
+    external_imports: int
+
+    @property
+    def files(self) -> tuple[FileFacts, ...]:
+        return self.scan.facts
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        return [*self.discovery.skipped, *self.scan.skipped]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    document: Document
+    discovery: Discovery
+    scan: ScanResult
+    graph: CodeGraph
+    proposal: Proposal
+    timings: Timings
+
+
+def parameters(options: AnalyzeOptions) -> dict[str, Any]:
+    return {
+        "granularity": options.granularity,
+        "services": options.services if options.services is not None else "auto",
+        "seed": options.seed,
+        "weights": options.weights.as_dict(),
+        "include_tests": options.include_tests,
+        "exclude": list(options.excludes),
+    }
+
+
+def uses_django(files: Iterable[FileFacts]) -> bool:
+    return any(
+        i.module == "django" or i.module.startswith("django.") for f in files for i in f.imports
+    )
+
+
+def collect(path: Path, options: AnalyzeOptions, reporter: Reporter, timings: Timings) -> Collected:
+    """discover -> parse -> couplings."""
+    with timings.stage("discover"):
+        reporter.start("Discovering files")
+        discovery = discover_files(path, DiscoverOptions(options.excludes, options.include_tests))
+        reporter.done()
+    with timings.stage("parse"):
+        reporter.start("Parsing", len(discovery.files))
+        scanned = scan(discovery, options.jobs, reporter.advance)
+        reporter.done()
+    with timings.stage("couplings"):
+        files = scanned.facts
+        modules = frozenset(f.module for f in files)
+        couplings, external = import_couplings(files, modules, symbol_index(files))
+    return Collected(discovery, scanned, tuple(couplings), external)
+
+
+def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = None) -> Analysis:
+    reporter = reporter or SilentReporter()
+    timings = Timings()
+    collected = collect(path, options, reporter, timings)
+    files = collected.files
+    with timings.stage("graph"):
+        nodes = code_nodes(files, options.granularity)
+        graph = build_graph(
+            nodes,
+            collected.couplings,
+            options.granularity,
+            options.weights,
+            collected.external_imports,
+        )
+    with timings.stage("cluster"):
+        reporter.start("Clustering")
+        units = as_is_units(collected.discovery.files, django=uses_django(files))
+        hint = {n.id: units.get(n.module, n.module) for n in graph.nodes}
+        clusters = cluster(graph.undirected(), options.services, options.seed, hint)
+        by_id = {n.id: n for n in graph.nodes}
+        proposal = make_proposal(graph, clusters, name_services(clusters, by_id))
+        reporter.done()
+    with timings.stage("evaluate"):
+        as_is = {n.id: units.get(n.module, n.module) for n in graph.nodes if n.kind != "table"}
+        metrics = {
+            "proposed": evaluate(graph, proposal.assignment, proposal.shared),
+            "as_is": evaluate(graph, as_is, proposal.shared),
+        }
+    with timings.stage("document"):
+        document = build_document(
+            parameters=parameters(options),
+            files=files,
+            skipped=collected.skipped,
+            graph=graph,
+            proposal=proposal,
+            metrics=metrics,
+            extra={"graph": graph_section(graph, proposal.assignment)},
+        )
+    return Analysis(document, collected.discovery, collected.scan, graph, proposal, timings)
