@@ -1,0 +1,88 @@
+"""decomposition.json: deterministic serialisation, and loading with validation."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from analyzer.model.errors import SeamsError
+
+SCHEMA_ID = "seams/decomposition@1"
+_TYPE_NAMES: dict[type, str] = {str: "a string", dict: "an object", list: "an array"}
+REQUIRED: dict[str, type] = {
+    "schema": str,
+    "tool_version": str,
+    "parameters": dict,
+    "services": list,
+    "modules": dict,
+    "symbols": dict,
+    "split_modules": dict,
+    "tables": dict,
+    "dependencies": list,
+    "metrics": dict,
+    "skipped": list,
+}
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """The document as JSON text: key order as built, two-space indent, UTF-8, final newline."""
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def schema() -> dict[str, Any]:
+    """The published JSON Schema of decomposition.json."""
+    text = (
+        resources.files("reports").joinpath("schema/decomposition.schema.json").read_text("utf-8")
+    )
+    return dict(json.loads(text))
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """Read a decomposition.json; a missing, unreadable or malformed file raises ``SeamsError``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SeamsError(f"decomposition file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SeamsError(f"cannot read {path}: {exc}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SeamsError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    problems = validate(document)
+    if problems:
+        raise SeamsError(f"{path} is not a Seams decomposition: {'; '.join(problems[:5])}")
+    return dict(document)
+
+
+def validate(document: object) -> list[str]:
+    """Structural problems of a decomposition document (an empty list when it is usable)."""
+    if not isinstance(document, dict):
+        return ["top level must be an object"]
+    problems = []
+    schema_id = document.get("schema")
+    if not isinstance(schema_id, str) or not schema_id.startswith("seams/decomposition@"):
+        return [f"'schema' must be {SCHEMA_ID!r}, got {schema_id!r}"]
+    if schema_id != SCHEMA_ID:
+        return [f"schema {schema_id!r} is not supported by this version (expects {SCHEMA_ID!r})"]
+    for key, kind in REQUIRED.items():
+        if key not in document:
+            problems.append(f"missing key {key!r}")
+        elif not isinstance(document[key], kind):
+            problems.append(f"{key!r} must be {_TYPE_NAMES[kind]}")
+    if problems:
+        return problems
+    for i, service in enumerate(document["services"]):
+        if not isinstance(service, dict) or not isinstance(service.get("name"), str):
+            problems.append(f"services[{i}] must be an object with a string 'name'")
+        elif not isinstance(service.get("modules", []), list):
+            problems.append(f"services[{i}].modules must be an array")
+    if problems:
+        return problems
+    names = {s["name"] for s in document["services"]}
+    unknown = sorted({str(s) for s in document["modules"].values() if s not in names})
+    if unknown:
+        problems.append(f"'modules' names services not in 'services': {', '.join(unknown[:3])}")
+    return problems

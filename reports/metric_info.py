@@ -1,0 +1,108 @@
+"""What each metric means, in one line, and which direction is better (docs/metrics.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class MetricInfo:
+    key: str
+    label: str
+    better: str  # "higher" | "lower" | ""
+    meaning: str
+    anchor: str
+
+
+METRICS: tuple[MetricInfo, ...] = (
+    MetricInfo(
+        "modularity",
+        "Modularity Q",
+        "higher",
+        "Share of coupling inside services beyond what chance would give.",
+        "modularity-q",
+    ),
+    MetricInfo(
+        "sm",
+        "Structural modularity",
+        "higher",
+        "Cohesion inside services minus coupling between them (edge counts).",
+        "sm-structural-modularity",
+    ),
+    MetricInfo(
+        "icp",
+        "Inter-call percentage",
+        "lower",
+        "Share of calls and references that cross a service boundary.",
+        "icp-inter-call-percentage",
+    ),
+    MetricInfo(
+        "ifn",
+        "Interface number",
+        "lower",
+        "Average number of symbols per service used from other services: its would-be API.",
+        "ifn-interface-number",
+    ),
+    MetricInfo(
+        "ned",
+        "Non-extreme distribution",
+        "lower",
+        "Share of code in services far smaller or larger than the average.",
+        "ned-non-extreme-distribution",
+    ),
+    MetricInfo(
+        "data_purity",
+        "Data purity",
+        "higher",
+        "1.0 when every table is touched by code of one service only.",
+        "data-purity",
+    ),
+    MetricInfo(
+        "shared_write_tables",
+        "Shared-write tables",
+        "lower",
+        "Tables written by more than one service.",
+        "shared-write-tables",
+    ),
+    MetricInfo(
+        "cross_service_edges",
+        "Cross-service edges",
+        "lower",
+        "Dependencies in the code graph between different services.",
+        "cross-service-dependencies",
+    ),
+    MetricInfo(
+        "cross_service_weight",
+        "Cross-service weight",
+        "lower",
+        "Fused weight of those dependencies.",
+        "cross-service-dependencies",
+    ),
+    MetricInfo(
+        "services", "Services", "", "Number of services (shared library not counted).", "services"
+    ),
+)
+
+
+def format_metric(value: object) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.3f}" if abs(value) < 100 else f"{value:,.1f}"
+    return str(value)
+
+
+def verdict(key: str, proposed: object, as_is: object) -> str:
+    """ "better", "worse" or "" for the proposal against the as-is layout."""
+    info = next((m for m in METRICS if m.key == key), None)
+    if (
+        info is None
+        or not info.better
+        or not isinstance(proposed, int | float)
+        or not isinstance(as_is, int | float)
+    ):
+        return ""
+    if abs(float(proposed) - float(as_is)) < 1e-9:
+        return ""
+    higher = float(proposed) > float(as_is)
+    return "better" if higher == (info.better == "higher") else "worse"
