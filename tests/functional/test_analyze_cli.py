@@ -1,0 +1,149 @@
+"""`seams analyze` and `seams report` end to end on the bundled monoliths."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from reports.json_report import schema
+from tests.conftest import FIXTURES, Run, run_seams
+
+FIXTURE_NAMES = ["shop", "layered"]
+
+
+@pytest.fixture(scope="module", params=FIXTURE_NAMES)
+def analyzed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path, Run]:
+    out = tmp_path_factory.mktemp(request.param)
+    run = run_seams("analyze", FIXTURES / request.param, "-o", out, "--no-git", "--jobs", "1")
+    return request.param, out, run
+
+
+def test_writes_the_three_outputs_and_a_summary(analyzed: tuple[str, Path, Run]) -> None:
+    _, out, run = analyzed
+    assert run.code == 0, run.stderr
+    assert {p.name for p in out.iterdir()} == {"report.html", "decomposition.json", "summary.md"}
+    assert "proposed services" in run.stdout
+    assert "Traceback" not in run.stderr
+
+
+def test_document_follows_the_published_schema(analyzed: tuple[str, Path, Run]) -> None:
+    _, out, _ = analyzed
+    document = json.loads((out / "decomposition.json").read_text())
+    jsonschema.validate(document, schema())
+    assert document["schema"] == "seams/decomposition@1"
+
+
+def test_every_module_and_symbol_is_mapped(analyzed: tuple[str, Path, Run]) -> None:
+    name, out, _ = analyzed
+    document = json.loads((out / "decomposition.json").read_text())
+    truth = json.loads((FIXTURES / name / "truth.json").read_text())
+    assert set(document["modules"]) == set(truth["modules"])
+    assert set(document["symbols"]) == set(truth["symbols"])
+    names = [s["name"] for s in document["services"]]
+    assert len(names) == len(set(names))
+    assert not any(re.fullmatch(r"s\d+|service-\d+", n) for n in names)
+    listed = {m for s in document["services"] for m in s["modules"]}
+    assert listed == set(document["modules"])
+
+
+def test_html_references_nothing_external(analyzed: tuple[str, Path, Run]) -> None:
+    _, out, _ = analyzed
+    html = (out / "report.html").read_text()
+    assert "Content-Security-Policy" in html
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+    assert not re.search(r"@import|url\(\s*['\"]?https?:", html)
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_NAMES)
+def test_two_runs_give_byte_identical_json(tmp_path: Path, fixture: str) -> None:
+    # Different hash seeds: set and dict orders must never leak into the result.
+    for out, hash_seed in (("a", "1"), ("b", "2")):
+        run = run_seams(
+            "analyze",
+            FIXTURES / fixture,
+            "-o",
+            tmp_path / out,
+            "--no-git",
+            "--seed",
+            "3",
+            env={"PYTHONHASHSEED": hash_seed},
+        )
+        assert run.code == 0, run.stderr
+    first = (tmp_path / "a" / "decomposition.json").read_bytes()
+    assert first == (tmp_path / "b" / "decomposition.json").read_bytes()
+
+
+def test_requested_service_count_is_honoured(tmp_path: Path) -> None:
+    run = run_seams(
+        "analyze", FIXTURES / "shop", "-o", tmp_path, "--services", "4", "--granularity", "module"
+    )
+    assert run.code == 0, run.stderr
+    document = json.loads((tmp_path / "decomposition.json").read_text())
+    assert len([s for s in document["services"] if s["kind"] == "service"]) == 4
+    assert document["parameters"]["granularity"] == "module"
+
+
+def test_report_rerenders_from_json(analyzed: tuple[str, Path, Run], tmp_path: Path) -> None:
+    _, out, _ = analyzed
+    target = tmp_path / "again.html"
+    run = run_seams("report", out / "decomposition.json", "-o", target)
+    assert run.code == 0, run.stderr
+    assert target.read_text() == (out / "report.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["analyze", "/no/such/dir"], "seams: error: path does not exist: /no/such/dir"),
+        (["analyze", str(FIXTURES / "shop" / "manage.py")], "seams: error: not a directory"),
+        (
+            ["analyze", str(FIXTURES / "shop"), "--services", "zero"],
+            "seams: error: --services must be a positive number or 'auto', got 'zero'",
+        ),
+        (
+            ["analyze", str(FIXTURES / "shop"), "--weights", "imports=2"],
+            "seams: error: weights: unknown kind 'imports'",
+        ),
+        (
+            ["analyze", str(FIXTURES / "shop"), "--granularity", "file"],
+            "seams: error: Invalid value for '--granularity'",
+        ),
+        (["analyze", "--frobnicate"], "seams: error: No such option '--frobnicate'"),
+        (["report", "/no/such/decomposition.json"], "seams: error: decomposition file not found"),
+    ],
+)
+def test_bad_invocations_exit_2_with_one_line(args: list[str], message: str) -> None:
+    run = run_seams(*args)
+    assert run.code == 2
+    assert run.stderr.startswith(message), run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in run.stderr
+
+
+def test_directory_without_python_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("no code here")
+    run = run_seams("analyze", tmp_path)
+    assert run.code == 2
+    assert run.stderr.strip() == f"seams: error: no Python files to analyze under {tmp_path}"
+
+
+def test_version_and_help() -> None:
+    assert run_seams("--version").stdout.strip() == "seams, version 0.1.0"
+    help_text = run_seams("analyze", "--help").stdout
+    for option in (
+        "--services",
+        "--granularity",
+        "--weights",
+        "--exclude",
+        "--no-git",
+        "--seed",
+        "--jobs",
+        "--open",
+    ):
+        assert option in help_text

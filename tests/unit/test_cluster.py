@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import pytest
+
+from analyzer.design.cluster import cluster
+
+
+def cliques(*groups: list[str], bridge: float = 0.2, loc: int = 100) -> nx.Graph:
+    graph = nx.Graph()
+    for group in groups:
+        for node in group:
+            graph.add_node(node, loc=loc)
+        for a, b in itertools.combinations(group, 2):
+            graph.add_edge(a, b, weight=1.0)
+    for left, right in itertools.pairwise(groups):
+        graph.add_edge(left[0], right[0], weight=bridge)
+    return graph
+
+
+ORDERS = [f"orders.m{i}" for i in range(5)]
+PAYMENTS = [f"payments.m{i}" for i in range(5)]
+SHIPPING = [f"shipping.m{i}" for i in range(5)]
+
+
+def as_sets(parts: list[frozenset[str]]) -> set[frozenset[str]]:
+    return set(parts)
+
+
+def test_automatic_count_finds_the_dense_groups() -> None:
+    parts = cluster(cliques(ORDERS, PAYMENTS, SHIPPING))
+    assert as_sets(parts) == {frozenset(ORDERS), frozenset(PAYMENTS), frozenset(SHIPPING)}
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 8])
+def test_requested_count_is_hit_exactly(count: int) -> None:
+    parts = cluster(cliques(ORDERS, PAYMENTS, SHIPPING), services=count)
+    assert len(parts) == count
+    assert set().union(*parts) == set(ORDERS + PAYMENTS + SHIPPING)
+
+
+def test_merging_down_keeps_the_most_coupled_groups_together() -> None:
+    graph = cliques(ORDERS, PAYMENTS, SHIPPING)
+    graph.add_edge(ORDERS[1], PAYMENTS[1], weight=3.0)
+    parts = cluster(graph, services=2)
+    assert frozenset(ORDERS + PAYMENTS) in parts
+
+
+def test_same_seed_same_partition_and_order() -> None:
+    graph = cliques(ORDERS, PAYMENTS, SHIPPING, bridge=0.9)
+    assert cluster(graph, seed=7) == cluster(graph, seed=7)
+
+
+def test_isolated_nodes_join_their_hint_group() -> None:
+    graph = cliques(ORDERS, PAYMENTS)
+    graph.add_node("orders.settings", loc=5)
+    graph.add_node("lonely.tool", loc=5)
+    hint = {n: n.split(".")[0] for n in graph}
+    parts = cluster(graph, hint=hint)
+    orders = next(p for p in parts if ORDERS[0] in p)
+    assert "orders.settings" in orders
+    assert all(len(p) > 1 for p in parts)
+
+
+def test_small_communities_fold_into_their_neighbour() -> None:
+    graph = cliques(ORDERS, PAYMENTS, loc=1000)
+    graph.add_node("orders.tiny_a", loc=10)
+    graph.add_node("orders.tiny_b", loc=10)
+    graph.add_edge("orders.tiny_a", "orders.tiny_b", weight=5.0)
+    graph.add_edge("orders.tiny_a", ORDERS[2], weight=0.5)
+    parts = cluster(graph)
+    assert len(parts) == 2
+    assert {"orders.tiny_a", "orders.tiny_b"} <= next(p for p in parts if ORDERS[0] in p)

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from analyzer.design.asis import as_is_units
+from analyzer.design.graph import GraphNode
+from analyzer.design.naming import name_services
+from analyzer.model.source import SourceFile
+
+
+def node(node_id: str, loc: int = 50) -> GraphNode:
+    module = node_id.split(":", maxsplit=1)[0]
+    kind = "module" if ":" not in node_id else "class"
+    return GraphNode(node_id, kind, module, loc)
+
+
+def test_names_come_from_packages_not_layers_and_are_unique() -> None:
+    clusters = [
+        ["shop.orders.models", "shop.orders.views", "shop.orders.services"],
+        ["shop.payments.models", "shop.payments.gateways", "shop.orders.payment_views"],
+        ["shop.core.utils", "shop.core.money"],
+    ]
+    nodes = {n: node(n) for c in clusters for n in c}
+    assert name_services(clusters, nodes) == ["orders", "payments", "money"]
+
+
+def test_symbol_names_name_services_in_layered_code() -> None:
+    clusters = [
+        ["app.models:Invoice", "app.services:InvoiceService", "app.tasks:retry_invoice_payment"],
+        ["app.models:Order", "app.services:OrderService", "app.api:list_orders"],
+    ]
+    nodes = {n: node(n) for c in clusters for n in c}
+    assert name_services(clusters, nodes) == ["invoice", "order"]
+
+
+def test_clash_gets_a_second_word_never_a_number_when_words_exist() -> None:
+    clusters = [
+        ["shop.orders.api", "shop.orders.refunds"],
+        ["shop.orders.models", "shop.orders.refunds_admin"],
+    ]
+    nodes = {n: node(n) for c in clusters for n in c}
+    names = name_services(clusters, nodes)
+    assert len(set(names)) == 2
+    assert all(not name.startswith("service") for name in names)
+
+
+def files(*specs: str) -> list[SourceFile]:
+    return [
+        SourceFile(
+            s,
+            s.removesuffix(".py").removesuffix("/__init__").replace("/", "."),
+            s.endswith("__init__.py"),
+            1,
+        )
+        for s in specs
+    ]
+
+
+def test_as_is_uses_django_apps_when_there_are_apps() -> None:
+    units = as_is_units(
+        files(
+            "shop/__init__.py",
+            "shop/settings.py",
+            "shop/orders/__init__.py",
+            "shop/orders/apps.py",
+            "shop/orders/api/views.py",
+            "shop/core/__init__.py",
+            "shop/core/money.py",
+            "manage.py",
+        )
+    )
+    assert units == {
+        "shop": "shop",
+        "shop.settings": "shop",
+        "shop.orders": "shop.orders",
+        "shop.orders.apps": "shop.orders",
+        "shop.orders.api.views": "shop.orders",
+        "shop.core": "shop.core",
+        "shop.core.money": "shop.core",
+        "manage": "manage",
+    }
+
+
+def test_as_is_without_django_is_the_second_level_package() -> None:
+    specs = (
+        "app/__init__.py",
+        "app/models/__init__.py",
+        "app/models/orders.py",
+        "app/services/billing.py",
+        "app/tasks.py",
+    )
+    units = as_is_units(files(*specs), django=False)
+    assert units == {
+        "app": "app",
+        "app.models": "app.models",
+        "app.models.orders": "app.models",
+        "app.services.billing": "app.services",
+        "app.tasks": "app",
+    }
