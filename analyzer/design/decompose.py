@@ -66,6 +66,36 @@ def dependencies(graph: CodeGraph, assignment: Mapping[str, str]) -> list[dict[s
     return result
 
 
+MAX_CUTS = 300
+
+
+def cuts(
+    graph: CodeGraph, assignment: Mapping[str, str], limit: int = MAX_CUTS
+) -> list[dict[str, Any]]:
+    """The heaviest graph edges that cross services, each with where it is written: the calls to
+    turn into APIs or events first."""
+    crossing = [
+        e
+        for e in graph.edges
+        if e.source in assignment
+        and e.target in assignment
+        and assignment[e.source] != assignment[e.target]
+    ]
+    crossing.sort(key=lambda e: (-e.weight, e.source, e.target))
+    return [
+        {
+            "from": assignment[e.source],
+            "to": assignment[e.target],
+            "source": e.source,
+            "target": e.target,
+            "weight": round(e.weight, 4),
+            "kinds": dict(e.counts),
+            "examples": [_example(c) for c in e.examples],
+        }
+        for e in crossing[:limit]
+    ]
+
+
 def graph_section(graph: CodeGraph, assignment: Mapping[str, str]) -> dict[str, Any]:
     """The analyzed graph, so a report can drill down without re-analysis.
 
@@ -140,6 +170,7 @@ def build_document(
         else {},
         "tables": {},
         "dependencies": dependencies(graph, proposal.assignment),
+        "cuts": cuts(graph, proposal.assignment),
         "metrics": {key: dict(value) for key, value in metrics.items()},
         "skipped": [
             {"path": s.path, "reason": s.reason} for s in sorted(skipped, key=lambda s: s.path)
