@@ -14,12 +14,13 @@ from typing import Any
 
 from analyzer.design.asis import as_is_units
 from analyzer.design.cluster import cluster
-from analyzer.design.couplings import import_couplings, symbol_index
+from analyzer.design.couplings import import_couplings, reference_couplings
 from analyzer.design.decompose import Document, build_document, graph_section
 from analyzer.design.graph import CodeGraph, build_graph, code_nodes
 from analyzer.design.metrics import evaluate
 from analyzer.design.naming import name_services
 from analyzer.design.proposal import Proposal, make_proposal
+from analyzer.design.resolve import SymbolTable
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.scan import ScanResult, scan
 from analyzer.model.coupling import Coupling
@@ -99,8 +100,9 @@ def collect(path: Path, options: AnalyzeOptions, reporter: Reporter, timings: Ti
         reporter.done()
     with timings.stage("couplings"):
         files = scanned.facts
-        modules = frozenset(f.module for f in files)
-        couplings, external = import_couplings(files, modules, symbol_index(files))
+        table = SymbolTable(files)
+        imports, external = import_couplings(files, table)
+        couplings = [*imports, *reference_couplings(files, table)]
     return Collected(discovery, scanned, tuple(couplings), external)
 
 

@@ -1,51 +1,113 @@
-"""Couplings found in the facts, before fusion: imports (references and data come later)."""
+"""Couplings found in the facts, before fusion: imports and references between symbols.
+
+Every coupling starts at the code that needs it: an import is charged to the top-level symbols
+that use the name it binds (to the module's own code when none does), and points at what that
+use resolves to, through re-export hubs. So in a god module each function is pulled toward what
+it uses, not toward everything the file imports.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 
 from analyzer.design.imports import is_external, resolve_import
-from analyzer.model.coupling import Coupling
-from analyzer.model.facts import FileFacts
+from analyzer.design.resolve import SymbolTable
+from analyzer.model.coupling import Coupling, Kind
+from analyzer.model.facts import FileFacts, ImportFact, RefFact
+
+# Calls that go through a task queue: a real dependency, but asynchronous wiring.
+_QUEUE_SUFFIXES = (".delay", ".apply_async", ".s", ".si", ".signature")
 
 
-def symbol_index(files: Iterable[FileFacts]) -> dict[str, frozenset[str]]:
-    """Module -> names of its top-level symbols."""
-    return {f.module: frozenset(s.name for s in f.symbols) for f in files}
+def _root(chain: str) -> str:
+    return chain.split(".", 1)[0]
 
 
-def import_couplings(
-    files: Iterable[FileFacts], modules: frozenset[str], symbols: Mapping[str, frozenset[str]]
-) -> tuple[list[Coupling], int]:
-    """One coupling per internal import (to the imported symbol when it is one); external count."""
+def _scopes(file: FileFacts) -> Iterator[tuple[str, str | None, tuple[RefFact, ...]]]:
+    """(source node, class scope for ``self``, references) per top-level symbol, then the module."""
+    for symbol in file.symbols:
+        yield (
+            f"{file.module}:{symbol.name}",
+            (symbol.name if symbol.kind == "class" else None),
+            symbol.refs,
+        )
+    yield file.module, None, file.module_refs
+
+
+def import_couplings(files: Iterable[FileFacts], table: SymbolTable) -> tuple[list[Coupling], int]:
+    """One coupling per internal import and per symbol using it; how many imports left the tree."""
+    modules = table.modules
+    top_level = {m.split(".", 1)[0] for m in modules}
     out: list[Coupling] = []
     external = 0
-    top_level = {m.split(".", 1)[0] for m in modules}
     for file in files:
+        users = _users_by_binding(file)
         for fact in file.imports:
-            target = resolve_import(fact, modules)
-            if target is None:
+            imported = resolve_import(fact, modules)
+            if imported is None:
                 external += is_external(fact, top_level)
                 continue
-            if target == file.module:
-                continue
-            node = target
-            if (
-                fact.name
-                and fact.name != "*"
-                and target == fact.module
-                and fact.name in symbols.get(target, ())
-            ):
-                node = f"{target}:{fact.name}"
-            out.append(
-                Coupling(
-                    source=file.module,
-                    target=node,
-                    kind="import",
-                    path=file.path,
-                    line=fact.line,
-                    detail=fact.target,
-                    soft=fact.dynamic,
-                )
-            )
+            for source, target in _import_targets(file, fact, imported, users, table):
+                if target not in (source, file.module):
+                    soft = fact.dynamic or fact.type_checking
+                    out.append(
+                        Coupling(
+                            source, target, "import", file.path, fact.line, fact.target, soft=soft
+                        )
+                    )
     return out, external
+
+
+def _users_by_binding(file: FileFacts) -> dict[str, list[tuple[str, str | None, list[RefFact]]]]:
+    users: dict[str, list[tuple[str, str | None, list[RefFact]]]] = defaultdict(list)
+    for source, scope, refs in _scopes(file):
+        by_root: dict[str, list[RefFact]] = defaultdict(list)
+        for ref in refs:
+            by_root[_root(ref.chain)].append(ref)
+        for root, used in by_root.items():
+            users[root].append((source, scope, used))
+    return users
+
+
+def _import_targets(
+    file: FileFacts,
+    fact: ImportFact,
+    imported: str,
+    users: dict[str, list[tuple[str, str | None, list[RefFact]]]],
+    table: SymbolTable,
+) -> list[tuple[str, str]]:
+    binding = fact.binding
+    direct = table.resolve_dotted(fact.bound) if binding else None
+    fallback = direct or (
+        f"{imported}:{fact.name}" if table.defines(imported, fact.name or "") else imported
+    )
+    if not binding or binding not in users:
+        return [(file.module, fallback)]
+    pairs: list[tuple[str, str]] = []
+    for source, scope, refs in users[binding]:
+        resolved = (table.resolve(file.module, r.chain, scope) for r in refs)
+        targets = {t for t in resolved if t is not None} or {fallback}
+        pairs.extend((source, t) for t in sorted(targets))
+    return pairs
+
+
+def reference_couplings(files: Iterable[FileFacts], table: SymbolTable) -> list[Coupling]:
+    """Calls, attribute uses, annotations and base classes, resolved to the symbols they name."""
+    out: list[Coupling] = []
+    for file in files:
+        for source, scope, refs in _scopes(file):
+            for ref in refs:
+                target = table.resolve(file.module, ref.chain, scope)
+                if target is None or target == source:
+                    continue
+                kind: Kind = "inheritance" if ref.kind == "base" else "call"
+                soft = ref.kind == "annotation" or ref.chain.endswith(_QUEUE_SUFFIXES)
+                out.append(
+                    Coupling(source, target, kind, file.path, ref.line, target, ref.count, soft)
+                )
+    return out
+
+
+def symbol_names(files: Iterable[FileFacts]) -> dict[str, list[str]]:
+    return {f.module: [s.name for s in f.symbols] for f in files}

@@ -97,6 +97,7 @@ def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
         symbols=symbols.symbols(),
         module_refs=symbols.module_refs(),
         bindings=symbols.bindings(),
+        globals=symbols.globals(),
         exports=symbols.exports(),
         pragmas=pragmas.facts(),
         notes=imports.problems(),

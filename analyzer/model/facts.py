@@ -155,6 +155,7 @@ class FileFacts:
     symbols: tuple[SymbolFact, ...] = ()
     module_refs: tuple[RefFact, ...] = ()
     bindings: tuple[AttrBinding, ...] = ()
+    globals: tuple[str, ...] = ()
     exports: tuple[str, ...] | None = None
     strings: tuple[StringRef, ...] = ()
     pragmas: tuple[Pragma, ...] = ()

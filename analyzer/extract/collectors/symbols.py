@@ -322,6 +322,11 @@ class SymbolCollector(BatchableCSTVisitor):
         line = self.scope.positions.line
         return tuple(AttrBinding(n, v, line(node), call) for n, v, node, call in self._bindings)
 
+    def globals(self) -> tuple[str, ...]:
+        """Names assigned at module level (not imports, not top-level definitions), sorted."""
+        defined = {symbol.name for symbol, _ in self._symbols}
+        return tuple(sorted(self._module_names - defined))
+
     def exports(self) -> tuple[str, ...] | None:
         return tuple(self._exports) if self._exports is not None else None
 

@@ -1,0 +1,140 @@
+"""resolve: what a dotted name used in a module refers to, across the whole analyzed tree.
+
+Seams' own alias tables stand in for libcst's scope providers (ten times the parse cost): each
+module's imports bind local names to absolute dotted names; re-export hubs
+(``from .orders import Order`` in ``models/__init__.py``), star imports, module-level bindings
+(``_repo = OrdersRepository()`` makes ``_repo.get`` a use of ``OrdersRepository``) and class
+attributes set from a call (``self.repo = OrdersRepository()``) are followed to the defining
+top-level symbol. The answer is a graph node id: ``module:Name`` for a symbol, ``module`` for a
+module (or its module-level code), ``None`` for code outside the tree or unknown names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from analyzer.model.facts import FileFacts
+
+_MAX_DEPTH = 12
+
+
+@dataclass(frozen=True, slots=True)
+class _Module:
+    symbols: frozenset[str]
+    aliases: dict[str, str]  # local name -> absolute dotted name it is bound to
+    bindings: dict[str, tuple[str, bool]]  # module-level name -> (chain, is a call)
+    stars: tuple[str, ...]  # modules star-imported
+    exports: frozenset[str] | None
+    names: frozenset[str]  # every name bound at module level
+    attributes: dict[str, dict[str, str]]  # class -> attribute -> callee chain
+
+
+class SymbolTable:
+    """Alias tables of every analyzed module, and memoised resolution through them."""
+
+    def __init__(self, files: Iterable[FileFacts]) -> None:
+        self._modules: dict[str, _Module] = {}
+        for f in files:
+            aliases: dict[str, str] = {}
+            stars: list[str] = []
+            for fact in f.imports:
+                if fact.dynamic:
+                    continue
+                if fact.name == "*":
+                    stars.append(fact.module)
+                elif fact.binding is not None:
+                    aliases.setdefault(fact.binding, fact.bound)
+            symbols = frozenset(s.name for s in f.symbols)
+            self._modules[f.module] = _Module(
+                symbols=symbols,
+                aliases=aliases,
+                bindings={b.name: (b.value, b.call) for b in f.bindings},
+                stars=tuple(stars),
+                exports=frozenset(f.exports) if f.exports is not None else None,
+                names=frozenset(f.globals) | symbols | frozenset(aliases),
+                attributes={
+                    s.name: {a.name: a.value for a in s.attributes}
+                    for s in f.symbols
+                    if s.attributes
+                },
+            )
+        self._memo: dict[tuple[str, str, str | None], str | None] = {}
+
+    @property
+    def modules(self) -> frozenset[str]:
+        return frozenset(self._modules)
+
+    def defines(self, module: str, name: str) -> bool:
+        info = self._modules.get(module)
+        return info is not None and name in info.symbols
+
+    def resolve(self, module: str, chain: str, scope: str | None = None) -> str | None:
+        """The node ``chain`` means when written in ``module`` (inside top-level ``scope``)."""
+        key = (module, chain, scope)
+        if key not in self._memo:
+            self._memo[key] = self._resolve(module, chain.split("."), scope, 0)
+        return self._memo[key]
+
+    def resolve_dotted(self, dotted: str) -> str | None:
+        """The node an absolute dotted name (``shop.orders.models.Order``) refers to."""
+        return self._dotted(dotted.split("."), 0)
+
+    def _resolve(self, module: str, parts: list[str], scope: str | None, depth: int) -> str | None:
+        info = self._modules.get(module)
+        if info is None or depth > _MAX_DEPTH or not parts:
+            return None
+        root, rest = parts[0], parts[1:]
+        if root in ("self", "cls") and scope is not None:
+            return self._attribute(module, info, scope, rest, depth)
+        if root in info.symbols:
+            return f"{module}:{root}"
+        if root in info.aliases:
+            return self._dotted([*info.aliases[root].split("."), *rest], depth + 1)
+        if root in info.bindings:
+            value, call = info.bindings[root]
+            if call:  # an instance: whatever is used on it belongs to its class
+                return self._resolve(module, value.split("."), None, depth + 1)
+            return self._resolve(module, [*value.split("."), *rest], None, depth + 1)
+        for star in info.stars:
+            found = self._through_star(star, root, rest, depth)
+            if found is not None:
+                return found
+        if root in info.names:
+            return module
+        return None
+
+    def _attribute(
+        self, module: str, info: _Module, scope: str, rest: list[str], depth: int
+    ) -> str | None:
+        if not rest:
+            return None
+        callee = info.attributes.get(scope, {}).get(rest[0])
+        if callee is None:
+            return None
+        return self._resolve(module, callee.split("."), None, depth + 1)
+
+    def _through_star(self, star: str, root: str, rest: list[str], depth: int) -> str | None:
+        info = self._modules.get(star)
+        if info is None:
+            return None
+        if info.exports is not None and root not in info.exports:
+            return None
+        if info.exports is None and root.startswith("_"):
+            return None
+        if root in info.symbols or root in info.aliases or root in info.bindings:
+            return self._dotted([*star.split("."), root, *rest], depth + 1)
+        return None
+
+    def _dotted(self, parts: list[str], depth: int) -> str | None:
+        if depth > _MAX_DEPTH:
+            return None
+        for i in range(len(parts), 0, -1):
+            module = ".".join(parts[:i])
+            if module in self._modules:
+                remaining = parts[i:]
+                if not remaining:
+                    return module
+                found = self._resolve(module, remaining, None, depth + 1)
+                return found if found is not None else module
+        return None
