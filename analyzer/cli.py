@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 check found violations, 2 usage/configuration/input err
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import traceback
@@ -19,6 +20,7 @@ import click
 
 from analyzer import __version__
 from analyzer.config import load_config
+from analyzer.design.agreement import agreement
 from analyzer.model.config import SeamsConfig
 from analyzer.model.errors import SeamsError
 from analyzer.model.options import AnalyzeOptions, Weights
@@ -26,7 +28,7 @@ from analyzer.pipeline import analyze
 from analyzer.terminal import TerminalReporter, print_summary, print_timings, stderr_console
 from reports.files import write_atomic
 from reports.html import render_html
-from reports.json_report import dumps, load_document
+from reports.json_report import dumps, load_document, load_reference
 from reports.markdown import render_markdown
 
 DEFAULT_OUT = Path("seams-report")
@@ -201,6 +203,45 @@ def report_command(decomposition: Path, output: Path | None) -> int:
     _prepare_output_dir(target.parent)
     write_atomic(target, render_html(document))
     click.echo(f"wrote {target}")
+    return 0
+
+
+@cli.command("evaluate")
+@click.argument("decomposition", type=click.Path(path_type=Path))
+@click.option(
+    "--truth",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Reference partition: JSON with 'modules' and/or 'symbols' maps.",
+)
+@click.option(
+    "--granularity",
+    type=click.Choice(["module", "symbol"]),
+    help="Compare modules or symbols (default: symbols when both files have them).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@common_options
+def evaluate_command(decomposition: Path, truth: Path, granularity: str | None, fmt: str) -> int:
+    """Agreement of a decomposition with a reference: ARI, NMI and MoJoFM."""
+    proposal = load_reference(decomposition)
+    reference = load_reference(truth)
+    key = (
+        f"{granularity}s"
+        if granularity
+        else ("symbols" if proposal.get("symbols") and reference.get("symbols") else "modules")
+    )
+    if not proposal.get(key) or not reference.get(key):
+        raise SeamsError(f"both files need a non-empty '{key}' map to compare at that granularity")
+    scores = agreement(proposal[key], reference[key])
+    if fmt == "json":
+        click.echo(json.dumps({"granularity": key.rstrip("s"), **scores}, indent=2))
+    else:
+        click.echo(f"{scores['items']} {key} compared")
+        click.echo(f"ARI     {scores['ari']:.4f}")
+        click.echo(f"NMI     {scores['nmi']:.4f}")
+        click.echo(f"MoJoFM  {scores['mojofm']:.2f}")
     return 0
 
 

@@ -57,6 +57,30 @@ def load_document(path: Path) -> dict[str, Any]:
     return dict(document)
 
 
+def load_reference(path: Path) -> dict[str, dict[str, str]]:
+    """A reference partition: JSON with ``modules`` and/or ``symbols`` maps (item -> group).
+
+    A decomposition.json is a valid reference too; a missing or malformed file raises
+    ``SeamsError``.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SeamsError(f"reference file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SeamsError(f"cannot read {path}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise SeamsError(f"{path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    maps: dict[str, dict[str, str]] = {}
+    for key in ("modules", "symbols"):
+        value = data.get(key) if isinstance(data, dict) else None
+        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            maps[key] = {str(k): v for k, v in value.items()}
+    if not maps:
+        raise SeamsError(f"{path} has no 'modules' or 'symbols' map of item to group name")
+    return maps
+
+
 def validate(document: object) -> list[str]:
     """Structural problems of a decomposition document (an empty list when it is usable)."""
     if not isinstance(document, dict):

@@ -72,15 +72,27 @@ class _Merger:
         self.between[keep].pop(drop, None)
 
     def best_pair(self) -> tuple[int, int]:
+        """The pair to merge next: the community that sends the largest share of its coupling
+        to another joins it. (Plain modularity gain would rather join two small unrelated
+        communities than attach a small one to the large one it depends on.) Without any
+        coupling left between communities, the two smallest merge."""
         keys = sorted(self.members, key=lambda i: min(self.members[i]))
-        best: tuple[float, int, int] | None = None
+        best: tuple[float, float, int, int] | None = None
         for pos, a in enumerate(keys):
             for b in keys[pos + 1 :]:
-                g = self.gain(a, b)
-                if best is None or g > best[0] + 1e-12:
-                    best = (g, a, b)
-        assert best is not None
-        return best[1], best[2]
+                w = self.between[a].get(b, 0.0)
+                if w <= 0:
+                    continue
+                share = w / max(min(self.degree[a], self.degree[b]), 1e-12)
+                candidate = (share, self.gain(a, b), a, b)
+                if best is None or candidate[:2] > best[:2]:
+                    best = candidate
+        if best is not None:
+            return best[2], best[3]
+        by_size = sorted(
+            keys, key=lambda i: (_loc(self.graph, self.members[i]), min(self.members[i]))
+        )
+        return by_size[0], by_size[1]
 
     def merge_down_to(self, count: int) -> None:
         while len(self.members) > count:

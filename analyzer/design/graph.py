@@ -4,7 +4,9 @@ Couplings are always found between symbols (``module:Name``), module-level code 
 tables (``table::name``). At module granularity every code node collapses into its module; at
 symbol granularity symbols stay apart, except in modules kept whole. An edge's fused weight is
 ``sum over kinds of weight[kind] * (1 + ln count)``, soft (string/framework) couplings counting
-half: the logarithm keeps one chatty pair of functions from outweighing many distinct links.
+half: the logarithm keeps one chatty pair of functions from outweighing many distinct links. An
+import whose name is also used (a call or a base class on the same edge) counts once, as that
+use: otherwise a call into another module would weigh twice a call within the same file.
 """
 
 from __future__ import annotations
@@ -158,8 +160,11 @@ def _fuse(source: str, target: str, group: list[Coupling], weights: Weights) -> 
         (soft if c.soft else hard)[c.kind] += c.count
     weight = 0.0
     counts = []
+    used = any(hard[k] + soft[k] for k in ("call", "inheritance"))
     for kind in KINDS:
-        if hard[kind]:
+        if kind == "import" and used:
+            pass  # an import that is also used counts once, as its use
+        elif hard[kind]:
             weight += weights.of(kind) * (1 + math.log(hard[kind]))
         elif soft[kind]:
             weight += weights.of(kind) * SOFT_FACTOR * (1 + math.log(soft[kind]))
