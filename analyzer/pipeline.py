@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.design.asis import as_is_units
-from analyzer.design.cluster import cluster
 from analyzer.design.couplings import import_couplings, reference_couplings
 from analyzer.design.decompose import Document, build_document, graph_section
 from analyzer.design.graph import CodeGraph, build_graph, code_nodes
 from analyzer.design.metrics import evaluate
-from analyzer.design.naming import name_services
-from analyzer.design.proposal import Proposal, make_proposal
+from analyzer.design.proposal import Proposal, propose
 from analyzer.design.resolve import SymbolTable
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.scan import ScanResult, scan
@@ -124,9 +122,7 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
         reporter.start("Clustering")
         units = as_is_units(collected.discovery.files, django=uses_django(files))
         hint = {n.id: units.get(n.module, n.module) for n in graph.nodes}
-        clusters = cluster(graph.undirected(), options.services, options.seed, hint)
-        by_id = {n.id: n for n in graph.nodes}
-        proposal = make_proposal(graph, clusters, name_services(clusters, by_id))
+        proposal = propose(graph, options.services, options.seed, hint)
         reporter.done()
     with timings.stage("evaluate"):
         as_is = {n.id: units.get(n.module, n.module) for n in graph.nodes if n.kind != "table"}

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
+from analyzer.design.cluster import cluster
 from analyzer.design.graph import CodeGraph, GraphNode
+from analyzer.design.naming import name_services
+from analyzer.design.shared import SharedCode, find_shared
 
 ServiceKind = Literal["service", "shared-library"]
 
@@ -26,6 +29,7 @@ class Proposal:
 
     services: tuple[Service, ...]
     assignment: Mapping[str, str]
+    shared_reasons: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def shared(self) -> frozenset[str]:
@@ -40,6 +44,7 @@ def make_proposal(
     clusters: Sequence[frozenset[str]],
     names: Sequence[str],
     kinds: Sequence[ServiceKind] | None = None,
+    shared: SharedCode | None = None,
 ) -> Proposal:
     nodes = {n.id: n for n in graph.nodes}
     services = tuple(
@@ -52,7 +57,27 @@ def make_proposal(
         for i, (name, members) in enumerate(zip(names, clusters, strict=True))
     )
     assignment = {node: s.name for s in services for node in sorted(s.nodes)}
-    return Proposal(services, assignment)
+    return Proposal(services, assignment, dict(shared.reasons) if shared else {})
+
+
+SHARED_NAME = "shared"
+
+
+def propose(graph: CodeGraph, services: int | None, seed: int, hint: Mapping[str, str]) -> Proposal:
+    """Cluster, set the shared library aside, cluster the rest, and name everything."""
+    whole = graph.undirected()
+    shared = find_shared(graph, cluster(whole, None, seed, hint))
+    rest = whole.copy()
+    rest.remove_nodes_from(shared.nodes)
+    clusters = cluster(rest, services, seed, hint)
+    nodes = {n.id: n for n in graph.nodes}
+    names = name_services(clusters, nodes, taken=[SHARED_NAME])
+    kinds: list[ServiceKind] = ["service"] * len(clusters)
+    if shared.nodes:
+        clusters = [*clusters, shared.nodes]
+        names = [*names, SHARED_NAME]
+        kinds = [*kinds, "shared-library"]
+    return make_proposal(graph, clusters, names, kinds, shared)
 
 
 def module_services(

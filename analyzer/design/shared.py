@@ -1,0 +1,96 @@
+"""Shared library: code every service needs and none owns, kept out of the services.
+
+Found on a first clustering of the whole graph:
+
+- **utility code** is used from many other communities (at least ``USERS_SHARE`` of them, and
+  at least ``MIN_USERS``) and has no data of its own (it defines or writes no table);
+- **wiring code** (a CLI dispatcher, an app factory, a root URL conf) is used by nothing and
+  reaches into many communities;
+- code used only by shared code is shared too (a utility's private helpers).
+
+Clustering then runs again without these nodes, so a ``utils.money`` used everywhere does not
+glue unrelated capabilities together, and the shared library becomes a pseudo-service of kind
+``shared-library``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from analyzer.design.graph import CodeGraph
+from analyzer.model.coupling import is_table
+
+USERS_SHARE = 0.4
+MIN_USERS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SharedCode:
+    """Nodes set aside as shared library, each with why."""
+
+    reasons: Mapping[str, str]
+
+    @property
+    def nodes(self) -> frozenset[str]:
+        return frozenset(self.reasons)
+
+
+def _owns_data(graph: CodeGraph) -> set[str]:
+    owners = set()
+    for c in graph.couplings:
+        if c.kind == "data" and c.mode in ("write", "model") and is_table(c.target):
+            node = graph.node_of.get(c.source)
+            if node is not None:
+                owners.add(node)
+    return owners
+
+
+def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> SharedCode:
+    parts = [c for c in communities if c]
+    index = {n: i for i, part in enumerate(parts) for n in part}
+    k = len(parts)
+    if k < MIN_USERS + 1:
+        return SharedCode({})
+    need = max(MIN_USERS, math.ceil(USERS_SHARE * (k - 1)))
+    users: dict[str, set[int]] = defaultdict(set)
+    reaches: dict[str, set[int]] = defaultdict(set)
+    callers: dict[str, set[str]] = defaultdict(set)
+    for edge in graph.edges:
+        if edge.source not in index or edge.target not in index:
+            continue
+        callers[edge.target].add(edge.source)
+        if index[edge.source] != index[edge.target]:
+            users[edge.target].add(index[edge.source])
+            reaches[edge.source].add(index[edge.target])
+    data = _owns_data(graph)
+    reasons: dict[str, str] = {}
+    for node in sorted(index):
+        if is_table(node) or node in data:
+            continue
+        if len(users[node]) >= need:
+            reasons[node] = f"used from {len(users[node])} of {k} communities"
+        elif not callers[node] and len(reaches[node]) >= need:
+            reasons[node] = f"entry point wiring {len(reaches[node])} of {k} communities"
+    _close_over_helpers(index, callers, data, reasons)
+    return SharedCode(dict(sorted(reasons.items())))
+
+
+def _close_over_helpers(
+    index: Mapping[str, int],
+    callers: Mapping[str, set[str]],
+    data: set[str],
+    reasons: dict[str, str],
+) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for node in sorted(index):
+            if node in reasons or is_table(node) or node in data:
+                continue
+            users = callers.get(node, set())
+            if users and users <= reasons.keys():
+                reasons[node] = "used only by shared code"
+                changed = True
