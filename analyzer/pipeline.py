@@ -13,16 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.design.asis import as_is_units
-from analyzer.design.couplings import import_couplings, reference_couplings
+from analyzer.design.cochange import cochange_couplings
+from analyzer.design.couplings import import_couplings, reference_couplings, string_couplings
 from analyzer.design.decompose import Document, build_document, graph_section
 from analyzer.design.graph import CodeGraph, build_graph, code_nodes
 from analyzer.design.metrics import evaluate
 from analyzer.design.proposal import Proposal, propose
 from analyzer.design.resolve import SymbolTable
 from analyzer.extract.discover import DiscoverOptions, discover_files
+from analyzer.extract.git import read_history
 from analyzer.extract.scan import ScanResult, scan
 from analyzer.model.coupling import Coupling
 from analyzer.model.facts import FileFacts, Skipped
+from analyzer.model.history import History
 from analyzer.model.options import AnalyzeOptions
 from analyzer.model.progress import Reporter, SilentReporter
 from analyzer.model.source import Discovery
@@ -80,6 +83,16 @@ def parameters(options: AnalyzeOptions) -> dict[str, Any]:
     }
 
 
+def git_parameters(history: History, enabled: bool) -> dict[str, Any]:
+    return {
+        "used": enabled and history.available,
+        "commits": len(history.commits),
+        "head": history.head,
+        "shallow": history.shallow,
+        "note": history.note,
+    }
+
+
 def uses_django(files: Iterable[FileFacts]) -> bool:
     return any(
         i.module == "django" or i.module.startswith("django.") for f in files for i in f.imports
@@ -100,7 +113,7 @@ def collect(path: Path, options: AnalyzeOptions, reporter: Reporter, timings: Ti
         files = scanned.facts
         table = SymbolTable(files)
         imports, external = import_couplings(files, table)
-        couplings = [*imports, *reference_couplings(files, table)]
+        couplings = [*imports, *reference_couplings(files, table), *string_couplings(files, table)]
     return Collected(discovery, scanned, tuple(couplings), external)
 
 
@@ -109,11 +122,15 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
     timings = Timings()
     collected = collect(path, options, reporter, timings)
     files = collected.files
+    with timings.stage("history"):
+        history = read_history(path) if options.git else History(note="not used (--no-git)")
+        cochange = cochange_couplings(history, {f.path: f.module for f in files})
     with timings.stage("graph"):
         nodes = code_nodes(files, options.granularity)
+        couplings = [*collected.couplings, *cochange]
         graph = build_graph(
             nodes,
-            collected.couplings,
+            couplings,
             options.granularity,
             options.weights,
             collected.external_imports,
@@ -132,7 +149,7 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
         }
     with timings.stage("document"):
         document = build_document(
-            parameters=parameters(options),
+            parameters={**parameters(options), "git": git_parameters(history, options.git)},
             files=files,
             skipped=collected.skipped,
             graph=graph,

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from analyzer.design.imports import is_external, resolve_import
 from analyzer.design.resolve import SymbolTable
 from analyzer.model.coupling import Coupling, Kind
-from analyzer.model.facts import FileFacts, ImportFact, RefFact
+from analyzer.model.facts import FileFacts, ImportFact, RefFact, StringRef
 
 # Calls that go through a task queue: a real dependency, but asynchronous wiring.
 _QUEUE_SUFFIXES = (".delay", ".apply_async", ".s", ".si", ".signature")
@@ -111,3 +111,42 @@ def reference_couplings(files: Iterable[FileFacts], table: SymbolTable) -> list[
 
 def symbol_names(files: Iterable[FileFacts]) -> dict[str, list[str]]:
     return {f.module: [s.name for s in f.symbols] for f in files}
+
+
+def _by_suffix(modules: Iterable[str]) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = defaultdict(list)
+    for module in sorted(modules):
+        parts = module.split(".")
+        for i in range(len(parts)):
+            index[".".join(parts[i:])].append(module)
+    return index
+
+
+def _string_target(
+    ref: StringRef, module: str, table: SymbolTable, suffixes: dict[str, list[str]]
+) -> str | None:
+    if ref.via in ("import_string", "include"):
+        return table.resolve_dotted(ref.target)
+    if ref.via == "receiver":
+        return table.resolve(module, ref.target)
+    if ref.via == "get_class":
+        label, _, name = ref.target.partition(":")
+        candidates = suffixes.get(label, [])
+        defining = [m for m in candidates if table.defines(m, name)]
+        for candidate in defining or candidates:
+            return table.resolve_dotted(f"{candidate}.{name}")
+    return None
+
+
+def string_couplings(files: Iterable[FileFacts], table: SymbolTable) -> list[Coupling]:
+    """Soft couplings through strings and framework wiring (see collectors/strings.py)."""
+    suffixes = _by_suffix(table.modules)
+    out: list[Coupling] = []
+    for file in files:
+        for ref in file.strings:
+            source = f"{file.module}:{ref.scope}" if ref.scope else file.module
+            target = _string_target(ref, file.module, table, suffixes)
+            if target is not None and target != source:
+                detail = f"{ref.via} {ref.target}"
+                out.append(Coupling(source, target, "call", file.path, ref.line, detail, soft=True))
+    return out

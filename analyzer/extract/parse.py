@@ -15,6 +15,7 @@ import libcst as cst
 
 from analyzer.extract.collectors.imports import ImportCollector
 from analyzer.extract.collectors.pragmas import PragmaCollector
+from analyzer.extract.collectors.strings import StringCollector
 from analyzer.extract.collectors.symbols import SymbolCollector
 from analyzer.extract.scope import Scope, ScopeCloser, ScopeOpener
 from analyzer.extract.traverse import Positions, traverse
@@ -86,7 +87,9 @@ def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
     imports = ImportCollector(scope)
     symbols = SymbolCollector(scope, loc)
     pragmas = PragmaCollector(scope)
-    traverse(tree, [ScopeOpener(scope), imports, symbols, pragmas, ScopeCloser(scope)], positions)
+    strings = StringCollector(scope)
+    collectors = [ScopeOpener(scope), imports, symbols, strings, pragmas, ScopeCloser(scope)]
+    traverse(tree, collectors, positions)
     return FileFacts(
         path=source.path,
         module=source.module,
@@ -99,6 +102,7 @@ def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
         bindings=symbols.bindings(),
         globals=symbols.globals(),
         exports=symbols.exports(),
+        strings=strings.facts(),
         pragmas=pragmas.facts(),
         notes=imports.problems(),
     )

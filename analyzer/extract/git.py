@@ -1,0 +1,111 @@
+"""git history: which files changed together, read safely from an untrusted repository.
+
+A repository's own configuration can run programs (``core.fsmonitor``, ``core.hooksPath``,
+external diff drivers, textconv filters, pagers, signature checks), so git runs with all of them
+switched off on the command line, without system or global configuration, with no terminal
+prompt and a time limit. Anything unexpected (no git, not a repository, a corrupt ``.git``, a
+timeout) means "no history", with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from analyzer.model.history import Commit, History
+
+MAX_COMMITS = 2000
+TIMEOUT_SECONDS = 30
+_SAFE_CONFIG = (
+    "core.hooksPath=/dev/null",
+    "core.fsmonitor=false",
+    "core.pager=cat",
+    "core.attributesFile=/dev/null",
+    "core.untrackedCache=false",
+    "diff.external=",
+    "log.showSignature=false",
+    "gpg.program=false",
+    "protocol.allow=never",
+)
+_MARK = "\x1e"
+
+
+def _environment() -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "TMPDIR")}
+    return {
+        **keep,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_PAGER": "cat",
+        "PAGER": "cat",
+        "GIT_OPTIONAL_LOCKS": "0",
+        "LC_ALL": "C",
+        "HOME": os.devnull,
+    }
+
+
+def _git(root: Path, *args: str) -> str:
+    """Run git in ``root``; raises ``OSError``/``subprocess`` errors on any failure."""
+    executable = shutil.which("git")
+    if executable is None:
+        raise FileNotFoundError("git is not installed")
+    command = [executable, "--no-pager"]
+    for setting in _SAFE_CONFIG:
+        command += ["-c", setting]
+    result = subprocess.run(
+        [*command, "-C", str(root), *args],
+        capture_output=True,
+        timeout=TIMEOUT_SECONDS,
+        env=_environment(),
+        stdin=subprocess.DEVNULL,
+        check=True,
+    )
+    return result.stdout.decode("utf-8", errors="replace")
+
+
+def read_history(root: Path, max_commits: int = MAX_COMMITS) -> History:
+    """The last ``max_commits`` commits under ``root``, or an empty history saying why."""
+    try:
+        inside = _git(root, "rev-parse", "--is-inside-work-tree").strip()
+        if inside != "true":
+            return History(note="not inside a git work tree")
+        head = _git(root, "rev-parse", "--verify", "HEAD").strip()
+        shallow = _git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
+        log = _git(
+            root,
+            "log",
+            "--no-color",
+            "--no-renames",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--name-only",
+            f"--format={_MARK}%H",
+            f"-n{max_commits}",
+            "--relative",
+            "--",
+            ".",
+        )
+    except FileNotFoundError:
+        return History(note="git is not installed")
+    except subprocess.TimeoutExpired:
+        return History(note=f"git did not answer within {TIMEOUT_SECONDS} s")
+    except subprocess.CalledProcessError as exc:
+        if b"not a git repository" in (exc.stderr or b""):
+            return History(note="not a git repository")
+        return History(note="no readable git history (a damaged or unsupported repository)")
+    except OSError as exc:
+        return History(note=f"git could not run: {exc.strerror or exc}")
+    note = "shallow clone: history is truncated" if shallow else ""
+    return History(tuple(_parse(log)), head, shallow, note)
+
+
+def _parse(log: str) -> list[Commit]:
+    commits = []
+    for block in log.split(_MARK)[1:]:
+        lines = [line.strip() for line in block.splitlines()]
+        sha, paths = lines[0], tuple(sorted({p for p in lines[1:] if p}))
+        commits.append(Commit(sha, paths))
+    return commits
