@@ -28,7 +28,10 @@ def on_product_saved(sender, instance, **kwargs):
     (
         "shop.urls",
         False,
-    ): 'from django.urls import include, path\nurlpatterns = [path("b/", include("shop.apps.basket.views"))]\n',
+    ): (
+        "from django.urls import include, path\n"
+        'urlpatterns = [path("b/", include("shop.apps.basket.views"))]\n'
+    ),
 }
 
 
