@@ -16,7 +16,8 @@ from analyzer.design.asis import as_is_units
 from analyzer.design.cochange import cochange_couplings
 from analyzer.design.couplings import import_couplings, reference_couplings, string_couplings
 from analyzer.design.decompose import Document, build_document, graph_section
-from analyzer.design.graph import CodeGraph, build_graph, code_nodes
+from analyzer.design.explain import explain
+from analyzer.design.graph import CodeGraph, build_graph, code_nodes, whole_modules
 from analyzer.design.metrics import evaluate
 from analyzer.design.proposal import Proposal, propose
 from analyzer.design.resolve import SymbolTable
@@ -126,7 +127,7 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
         history = read_history(path) if options.git else History(note="not used (--no-git)")
         cochange = cochange_couplings(history, {f.path: f.module for f in files})
     with timings.stage("graph"):
-        nodes = code_nodes(files, options.granularity)
+        nodes = code_nodes(files, options.granularity, whole_modules(files))
         couplings = [*collected.couplings, *cochange]
         graph = build_graph(
             nodes,
@@ -155,6 +156,9 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
             graph=graph,
             proposal=proposal,
             metrics=metrics,
-            extra={"graph": graph_section(graph, proposal.assignment)},
+            extra={
+                "explanations": explain(graph, proposal),
+                "graph": graph_section(graph, proposal.assignment),
+            },
         )
     return Analysis(document, collected.discovery, collected.scan, graph, proposal, timings)

@@ -158,6 +158,8 @@ def build_document(
                 "module_loc": sum(loc_by_module.get(m, 0) for m in members),
             }
         )
+        if service.name in proposal.stability:
+            services[-1]["stability"] = proposal.stability[service.name]
     document: Document = {
         "schema": SCHEMA,
         "tool_version": __version__,

@@ -82,6 +82,15 @@ class CodeGraph:
         return graph
 
 
+# At symbol granularity a module this small (or with one symbol) stays one node: splitting a
+# 30-line helper file into its functions adds nodes, not insight.
+WHOLE_BELOW_LOC = 40
+
+
+def whole_modules(files: Iterable[FileFacts]) -> frozenset[str]:
+    return frozenset(f.module for f in files if len(f.symbols) <= 1 or f.loc < WHOLE_BELOW_LOC)
+
+
 def code_nodes(
     files: Iterable[FileFacts], granularity: Granularity, whole: frozenset[str] = frozenset()
 ) -> list[GraphNode]:

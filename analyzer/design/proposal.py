@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from analyzer.design.cluster import cluster
 from analyzer.design.graph import CodeGraph, GraphNode
 from analyzer.design.naming import name_services
 from analyzer.design.shared import SharedCode, find_shared
+from analyzer.design.stability import stability
 
 ServiceKind = Literal["service", "shared-library"]
 
@@ -30,6 +31,7 @@ class Proposal:
     services: tuple[Service, ...]
     assignment: Mapping[str, str]
     shared_reasons: Mapping[str, str] = field(default_factory=dict)
+    stability: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def shared(self) -> frozenset[str]:
@@ -70,6 +72,7 @@ def propose(graph: CodeGraph, services: int | None, seed: int, hint: Mapping[str
     rest = whole.copy()
     rest.remove_nodes_from(shared.nodes)
     clusters = cluster(rest, services, seed, hint)
+    steadiness = stability(rest, clusters, lambda s: cluster(rest, services, s, hint), seed)
     nodes = {n.id: n for n in graph.nodes}
     names = name_services(clusters, nodes, taken=[SHARED_NAME])
     kinds: list[ServiceKind] = ["service"] * len(clusters)
@@ -77,7 +80,8 @@ def propose(graph: CodeGraph, services: int | None, seed: int, hint: Mapping[str
         clusters = [*clusters, shared.nodes]
         names = [*names, SHARED_NAME]
         kinds = [*kinds, "shared-library"]
-    return make_proposal(graph, clusters, names, kinds, shared)
+    proposal = make_proposal(graph, clusters, names, kinds, shared)
+    return replace(proposal, stability=dict(zip(names, steadiness, strict=False)))
 
 
 def module_services(

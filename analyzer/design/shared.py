@@ -21,10 +21,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from analyzer.design.graph import CodeGraph
-from analyzer.model.coupling import is_table
+from analyzer.model.coupling import is_table, module_of
 
 USERS_SHARE = 0.4
 MIN_USERS = 3
+LEAF_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +68,45 @@ def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> Shar
             reaches[edge.source].add(index[edge.target])
     data = _owns_data(graph)
     reasons: dict[str, str] = {}
+    module_users = _module_users(graph, index, users, data)
     for node in sorted(index):
         if is_table(node) or node in data:
             continue
+        module = module_of(node)
         if len(users[node]) >= need:
             reasons[node] = f"used from {len(users[node])} of {k} communities"
+        elif len(module_users.get(module, ())) >= need:
+            reasons[node] = (
+                f"part of {module}, used from {len(module_users[module])} of {k} communities"
+            )
         elif not callers[node] and len(reaches[node]) >= need:
             reasons[node] = f"entry point wiring {len(reaches[node])} of {k} communities"
     _close_over_helpers(index, callers, data, reasons)
     return SharedCode(dict(sorted(reasons.items())))
+
+
+def _module_users(
+    graph: CodeGraph, index: Mapping[str, int], users: Mapping[str, set[int]], data: set[str]
+) -> dict[str, set[int]]:
+    """Communities using each utility module's code: a module that owns no data and is mostly
+    used rather than using other code (at most ``LEAF_SHARE`` of the weight of its edges to
+    other modules goes out). Such a module counts as a whole, though each of its functions has
+    fewer users than the module."""
+    owning = {module_of(n) for n in data}
+    outgoing: dict[str, float] = defaultdict(float)
+    total: dict[str, float] = defaultdict(float)
+    for edge in graph.edges:
+        source, target = module_of(edge.source), module_of(edge.target)
+        if source != target:
+            outgoing[source] += edge.weight
+            total[source] += edge.weight
+            total[target] += edge.weight
+    by_module: dict[str, set[int]] = defaultdict(set)
+    for node in index:
+        module = module_of(node)
+        if module and module not in owning and outgoing[module] <= LEAF_SHARE * total[module]:
+            by_module[module] |= users.get(node, set())
+    return by_module
 
 
 def _close_over_helpers(

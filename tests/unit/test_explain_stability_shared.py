@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+
+from analyzer.design.explain import explain
+from analyzer.design.graph import GraphNode, build_graph
+from analyzer.design.proposal import make_proposal
+from analyzer.design.shared import find_shared
+from analyzer.design.stability import stability
+from analyzer.model.coupling import Coupling
+from analyzer.model.options import Weights
+
+
+def coupled(pairs: list[tuple[str, str, int]], loc: int = 20):  # type: ignore[no-untyped-def]
+    names = sorted({n for a, b, _ in pairs for n in (a, b)})
+    nodes = [GraphNode(n, "function", n.split(":")[0], loc) for n in names]
+    couplings = [
+        Coupling(a, b, "call", f"{a.split(':')[0]}.py", 1, b, count=c) for a, b, c in pairs
+    ]
+    return build_graph(nodes, couplings, "symbol", Weights())
+
+
+def test_explanation_compares_own_service_with_the_runner_up() -> None:
+    graph = coupled(
+        [("o:place", "o:Order", 3), ("o:place", "o:lines", 1), ("o:place", "p:charge", 1)]
+    )
+    proposal = make_proposal(
+        graph,
+        [frozenset({"o:place", "o:Order", "o:lines"}), frozenset({"p:charge"})],
+        ["orders", "payments"],
+    )
+    why = explain(graph, proposal)["o:place"]
+    assert why["service"] == "orders"
+    assert why["runner_up"] == "payments"
+    assert why["own_weight"] > why["runner_up_weight"] > 0
+    assert [r["text"] for r in why["reasons"]] == ["uses o:Order", "uses o:lines", "uses p:charge"]
+    assert explain(graph, proposal)["p:charge"]["reasons"][0]["text"] == "is used by o:place"
+
+
+def test_a_clear_partition_is_fully_stable() -> None:
+    graph = nx.Graph()
+    for group in ("a", "b"):
+        members = [f"{group}{i}" for i in range(6)]
+        graph.add_nodes_from(members, loc=10)
+        graph.add_edges_from(itertools.combinations(members, 2), weight=1.0)
+    graph.add_edge("a0", "b0", weight=0.1)
+    services = [frozenset(f"a{i}" for i in range(6)), frozenset(f"b{i}" for i in range(6))]
+    assert stability(graph, services, lambda seed: services, 0) == [1.0, 1.0]
+    halves = [frozenset({"a0", "a1", "a2"}), frozenset({"a3", "a4", "a5"}), services[1]]
+    assert stability(graph, services, lambda seed: halves, 0) == [0.5, 1.0]
+
+
+def test_utility_used_from_many_communities_is_shared_with_its_private_helpers() -> None:
+    pairs = []
+    for service in ("orders", "billing", "shipping", "catalog", "users"):
+        pairs += [
+            (f"{service}.svc:a", f"{service}.svc:b", 2),
+            (f"{service}.svc:a", "util.money:Money", 1),
+        ]
+    pairs.append(("util.money:Money", "util.rounding:round_half", 1))
+    graph = coupled(pairs)
+    communities = [
+        frozenset({f"{s}.svc:a", f"{s}.svc:b"})
+        for s in ("orders", "billing", "shipping", "catalog")
+    ]
+    communities.append(
+        frozenset({"users.svc:a", "users.svc:b", "util.money:Money", "util.rounding:round_half"})
+    )
+    shared = find_shared(graph, communities)
+    assert shared.nodes == {"util.money:Money", "util.rounding:round_half"}
+    assert shared.reasons["util.rounding:round_half"] == "used only by shared code"
