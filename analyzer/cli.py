@@ -103,6 +103,7 @@ def _options(config: SeamsConfig, flags: dict[str, Any]) -> AnalyzeOptions:
         if flags["git"] is not None
         else (config.git if config.git is not None else True),
         jobs=flags["jobs"],
+        steering=config.steering,
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from analyzer.model.config import SeamsConfig
 from analyzer.model.errors import ConfigError, SeamsError
 from analyzer.model.options import Weights
+from analyzer.model.steering import Steering
 
 ANALYSIS_KEYS = frozenset(
     {"exclude", "granularity", "services", "seed", "weights", "include_tests", "git"}
@@ -105,6 +106,7 @@ def parse_config(table: dict[str, Any], source: str) -> SeamsConfig:
             bad(key, f"must be true or false, got {value!r}")
             value = None
         flags[key] = value
+    steering = parse_steering(table.get("steering", {}), f"{prefix}steering", problems)
     if problems:
         raise ConfigError(source, problems)
     return SeamsConfig(
@@ -118,4 +120,54 @@ def parse_config(table: dict[str, Any], source: str) -> SeamsConfig:
         include_tests=flags["include_tests"],
         git=flags["git"],
         raw=table,
+        steering=steering,
     )
+
+
+def _patterns(value: object) -> tuple[str, ...] | None:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+        return tuple(value)
+    return None
+
+
+def parse_steering(table: object, where: str, problems: list[str]) -> Steering:
+    """``[steering]``: pin, together, apart, rename. Problems are appended with their key path."""
+    if not isinstance(table, dict):
+        problems.append(f"{where}: must be a table")
+        return Steering()
+    for key in sorted(set(table) - {"pin", "together", "apart", "rename"}):
+        problems.append(f"{where}.{key}: unknown key (known: apart, pin, rename, together)")
+    pin = []
+    pins = table.get("pin", {})
+    if not isinstance(pins, dict):
+        problems.append(f"{where}.pin: must be a table of service name = pattern(s)")
+        pins = {}
+    for name, value in pins.items():
+        patterns = _patterns(value)
+        if patterns is None:
+            problems.append(
+                f"{where}.pin.{name}: must be a pattern or a non-empty list of patterns"
+            )
+        else:
+            pin.append((str(name), patterns))
+    groups = {}
+    for key in ("together", "apart"):
+        value = table.get(key, [])
+        found = []
+        if not isinstance(value, list):
+            problems.append(f"{where}.{key}: must be a list of pattern lists")
+            value = []
+        for i, group in enumerate(value):
+            patterns = _patterns(group)
+            if patterns is None or len(patterns) < 2:
+                problems.append(f"{where}.{key}[{i}]: must be a list of at least two patterns")
+            else:
+                found.append(patterns)
+        groups[key] = tuple(found)
+    rename = table.get("rename", {})
+    if not isinstance(rename, dict) or not all(isinstance(v, str) and v for v in rename.values()):
+        problems.append(f"{where}.rename: must be a table of proposed name = new name")
+        rename = {}
+    return Steering(tuple(pin), groups["together"], groups["apart"], tuple(sorted(rename.items())))

@@ -94,6 +94,12 @@ def git_parameters(history: History, enabled: bool) -> dict[str, Any]:
     }
 
 
+def steering_parameters(options: AnalyzeOptions, proposal: Proposal) -> dict[str, Any]:
+    if options.steering.empty:
+        return {}
+    return {"steering": {**options.steering.as_dict(), "applied": list(proposal.notes)}}
+
+
 def uses_django(files: Iterable[FileFacts]) -> bool:
     return any(
         i.module == "django" or i.module.startswith("django.") for f in files for i in f.imports
@@ -140,7 +146,7 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
         reporter.start("Clustering")
         units = as_is_units(collected.discovery.files, django=uses_django(files))
         hint = {n.id: units.get(n.module, n.module) for n in graph.nodes}
-        proposal = propose(graph, options.services, options.seed, hint)
+        proposal = propose(graph, options.services, options.seed, hint, options.steering)
         reporter.done()
     with timings.stage("evaluate"):
         as_is = {n.id: units.get(n.module, n.module) for n in graph.nodes if n.kind != "table"}
@@ -150,7 +156,11 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
         }
     with timings.stage("document"):
         document = build_document(
-            parameters={**parameters(options), "git": git_parameters(history, options.git)},
+            parameters={
+                **parameters(options),
+                "git": git_parameters(history, options.git),
+                **steering_parameters(options, proposal),
+            },
             files=files,
             skipped=collected.skipped,
             graph=graph,

@@ -10,7 +10,7 @@ group (their as-is package), so unconnected files do not become services of thei
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import networkx as nx
 
@@ -38,10 +38,14 @@ def _louvain(graph: nx.Graph, resolution: float, seed: int) -> list[set[str]]:
 
 
 class _Merger:
-    """Communities with their inter-community weights, merged by modularity gain."""
+    """Communities with their inter-community weights, merged by modularity gain; never merges
+    two communities holding nodes of one ``apart`` group."""
 
-    def __init__(self, graph: nx.Graph, communities: list[set[str]]) -> None:
+    def __init__(
+        self, graph: nx.Graph, communities: list[set[str]], apart: Sequence[frozenset[str]] = ()
+    ) -> None:
         self.graph = graph
+        self.apart = [g for g in apart if len(g) > 1]
         self.members: dict[int, set[str]] = dict(enumerate(communities))
         index = {n: i for i, c in self.members.items() for n in c}
         self.between: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
@@ -57,6 +61,9 @@ class _Merger:
                 self.between[cu][cv] += w
                 self.between[cv][cu] += w
 
+    def blocked(self, a: int, b: int) -> bool:
+        return any(self.members[a] & group and self.members[b] & group for group in self.apart)
+
     def gain(self, a: int, b: int) -> float:
         m = self.total or 1.0
         return self.between[a].get(b, 0.0) / m - self.degree[a] * self.degree[b] / (2 * m * m)
@@ -71,7 +78,7 @@ class _Merger:
                 self.between[other][keep] += w
         self.between[keep].pop(drop, None)
 
-    def best_pair(self) -> tuple[int, int]:
+    def best_pair(self) -> tuple[int, int] | None:
         """The pair to merge next: the community that sends the largest share of its coupling
         to another joins it. (Plain modularity gain would rather join two small unrelated
         communities than attach a small one to the large one it depends on.) Without any
@@ -81,7 +88,7 @@ class _Merger:
         for pos, a in enumerate(keys):
             for b in keys[pos + 1 :]:
                 w = self.between[a].get(b, 0.0)
-                if w <= 0:
+                if w <= 0 or self.blocked(a, b):
                     continue
                 share = w / max(min(self.degree[a], self.degree[b]), 1e-12)
                 candidate = (share, self.gain(a, b), a, b)
@@ -92,12 +99,20 @@ class _Merger:
         by_size = sorted(
             keys, key=lambda i: (_loc(self.graph, self.members[i]), min(self.members[i]))
         )
-        return by_size[0], by_size[1]
+        free = [
+            (a, b)
+            for i, a in enumerate(by_size)
+            for b in by_size[i + 1 :]
+            if not self.blocked(a, b)
+        ]
+        return free[0] if free else None
 
     def merge_down_to(self, count: int) -> None:
         while len(self.members) > count:
-            a, b = self.best_pair()
-            self.merge(a, b)
+            pair = self.best_pair()
+            if pair is None:
+                return  # the apart groups need more services than asked for
+            self.merge(*pair)
 
     def fold_small(self, min_loc: int) -> None:
         """Fold communities below ``min_loc`` into their most coupled neighbour, smallest first."""
@@ -148,13 +163,42 @@ def _attach_isolated(
     return communities + [leftovers[k] for k in sorted(leftovers)]
 
 
+def _separate(
+    graph: nx.Graph, communities: list[set[str]], apart: Sequence[frozenset[str]]
+) -> list[set[str]]:
+    """Split communities holding several nodes of one ``apart`` group: every member goes with
+    the group node it is closest to (shortest path, an edge of weight w being 1/w long)."""
+    result: list[set[str]] = []
+    pending = list(communities)
+    while pending:
+        community = pending.pop(0)
+        clash = next((sorted(g & community) for g in apart if len(g & community) > 1), None)
+        if clash is None:
+            result.append(community)
+            continue
+        sub = nx.Graph()
+        sub.add_nodes_from(sorted(community))
+        for u, v, data in graph.edges(sorted(community), data=True):
+            if v in community:
+                sub.add_edge(u, v, length=1.0 / max(float(data.get("weight", 1.0)), 1e-9))
+        reach = {s: nx.single_source_dijkstra_path_length(sub, s, weight="length") for s in clash}
+        parts: dict[str, set[str]] = {s: set() for s in clash}
+        for node in sorted(community):
+            nearest = min(clash, key=lambda s: (reach[s].get(node, float("inf")), clash.index(s)))
+            parts[node if node in parts else nearest].add(node)
+        pending.extend(parts[s] for s in clash)
+    return result
+
+
 def cluster(
     graph: nx.Graph,
     services: int | None = None,
     seed: int = 0,
     hint: Mapping[str, str] | None = None,
+    apart: Sequence[frozenset[str]] = (),
 ) -> list[frozenset[str]]:
-    """Partition every node of ``graph`` into ``services`` communities, or an automatic count."""
+    """Partition every node of ``graph`` into ``services`` communities, or an automatic count;
+    nodes of one ``apart`` group always end in different communities."""
     hint = hint or {}
     if graph.number_of_nodes() == 0:
         return []
@@ -167,7 +211,8 @@ def cluster(
         communities = _attach_isolated(graph, _louvain(graph, resolution, seed), hint)
     if services is not None and len(communities) < services:
         communities = _split_to(graph, communities, services)
-    merger = _Merger(graph, communities)
+    communities = _separate(graph, communities, apart)
+    merger = _Merger(graph, communities, apart)
     if services is None:
         merger.fold_small(int(MIN_SHARE * _loc(graph, set(graph.nodes))))
     else:

@@ -12,6 +12,8 @@ from analyzer.design.graph import CodeGraph, GraphNode
 from analyzer.design.naming import name_services
 from analyzer.design.shared import SharedCode, find_shared
 from analyzer.design.stability import stability
+from analyzer.design.steering import contract, expand, make_plan, pinned_names
+from analyzer.model.steering import Steering
 
 ServiceKind = Literal["service", "shared-library"]
 
@@ -32,6 +34,7 @@ class Proposal:
     assignment: Mapping[str, str]
     shared_reasons: Mapping[str, str] = field(default_factory=dict)
     stability: Mapping[str, float] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     @property
     def shared(self) -> frozenset[str]:
@@ -65,23 +68,69 @@ def make_proposal(
 SHARED_NAME = "shared"
 
 
-def propose(graph: CodeGraph, services: int | None, seed: int, hint: Mapping[str, str]) -> Proposal:
-    """Cluster, set the shared library aside, cluster the rest, and name everything."""
+def propose(
+    graph: CodeGraph,
+    services: int | None,
+    seed: int,
+    hint: Mapping[str, str],
+    steering: Steering | None = None,
+) -> Proposal:
+    """Cluster, set the shared library aside, cluster the rest, and name everything, honouring
+    the user's steering (pinned, together, apart, renamed)."""
+    plan = make_plan([n.id for n in graph.nodes], steering or Steering())
+    unit_hint = {
+        **hint,
+        **{unit: hint.get(min(members), "") for unit, members in plan.units.items()},
+    }
     whole = graph.undirected()
-    shared = find_shared(graph, cluster(whole, None, seed, hint))
+    first = expand(cluster(contract(whole, plan), None, seed, unit_hint, plan.apart), plan)
+    shared = find_shared(graph, first)
+    shared = SharedCode({n: why for n, why in shared.reasons.items() if n not in plan.members})
     rest = whole.copy()
     rest.remove_nodes_from(shared.nodes)
-    clusters = cluster(rest, services, seed, hint)
-    steadiness = stability(rest, clusters, lambda s: cluster(rest, services, s, hint), seed)
-    nodes = {n.id: n for n in graph.nodes}
-    names = name_services(clusters, nodes, taken=[SHARED_NAME])
+    work = contract(rest, plan)
+
+    def run(with_seed: int) -> list[frozenset[str]]:
+        return cluster(work, services, with_seed, unit_hint, plan.apart)
+
+    contracted = run(seed)
+    steadiness = stability(work, contracted, run, seed)
+    pinned = pinned_names(contracted, plan)
+    clusters = expand(contracted, plan)
+    names = _names(graph, clusters, pinned)
+    notes = list(plan.notes)
+    names = _rename(names, dict(steering.rename) if steering else {}, notes)
     kinds: list[ServiceKind] = ["service"] * len(clusters)
+    stable = dict(zip(names, steadiness, strict=True))
     if shared.nodes:
         clusters = [*clusters, shared.nodes]
         names = [*names, SHARED_NAME]
         kinds = [*kinds, "shared-library"]
     proposal = make_proposal(graph, clusters, names, kinds, shared)
-    return replace(proposal, stability=dict(zip(names, steadiness, strict=False)))
+    return replace(proposal, stability=stable, notes=tuple(notes))
+
+
+def _names(
+    graph: CodeGraph, clusters: Sequence[frozenset[str]], pinned: Mapping[int, str]
+) -> list[str]:
+    nodes = {n.id: n for n in graph.nodes}
+    free = [i for i in range(len(clusters)) if i not in pinned]
+    auto = name_services([clusters[i] for i in free], nodes, taken=[SHARED_NAME, *pinned.values()])
+    names = dict(zip(free, auto, strict=True)) | dict(pinned)
+    return [names[i] for i in range(len(clusters))]
+
+
+def _rename(names: list[str], rename: Mapping[str, str], notes: list[str]) -> list[str]:
+    result = list(names)
+    for old, new in sorted(rename.items()):
+        if old not in result:
+            notes.append(f"rename {old} -> {new}: no service is called {old}")
+        elif new in result or new == SHARED_NAME:
+            notes.append(f"rename {old} -> {new}: {new} is already taken")
+        else:
+            result[result.index(old)] = new
+            notes.append(f"renamed {old} -> {new}")
+    return result
 
 
 def module_services(

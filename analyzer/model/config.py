@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzer.model.options import Granularity, Weights
+from analyzer.model.steering import Steering
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,3 +23,4 @@ class SeamsConfig:
     include_tests: bool | None = None
     git: bool | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    steering: Steering = field(default_factory=Steering)

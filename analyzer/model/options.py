@@ -8,6 +8,7 @@ from typing import Literal
 
 from analyzer.model.coupling import KINDS, Kind
 from analyzer.model.errors import SeamsError
+from analyzer.model.steering import Steering
 
 Granularity = Literal["module", "symbol"]
 
@@ -71,3 +72,4 @@ class AnalyzeOptions:
     include_tests: bool = False
     git: bool = True
     jobs: int = 0
+    steering: Steering = field(default_factory=Steering)

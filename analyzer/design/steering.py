@@ -1,0 +1,128 @@
+"""steering: apply what the user said about their code base to the clustering.
+
+Each pinned service, each ``together`` group and each pattern of an ``apart`` group becomes one
+*unit*: its nodes are contracted into a single node before clustering (so they cannot be
+separated) and expanded afterwards. Units of one ``apart`` group, and differently named pins,
+must end in different services. Pinned units name the service they land in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+import networkx as nx
+
+from analyzer.model.coupling import is_table, module_of
+from analyzer.model.steering import Steering
+
+_PREFIX = "steer:"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Units (super node -> members), pinned names, groups of units kept apart, and notes."""
+
+    units: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    pins: Mapping[str, str] = field(default_factory=dict)
+    apart: tuple[frozenset[str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def members(self) -> frozenset[str]:
+        return frozenset(n for group in self.units.values() for n in group)
+
+
+def matches(node: str, pattern: str) -> bool:
+    """``a.b.*`` matches modules and the symbols in them; ``a.b:Name*`` matches symbols."""
+    if is_table(node):
+        return False
+    target = node if ":" in pattern else module_of(node)
+    return fnmatchcase(target, pattern)
+
+
+def _select(nodes: Sequence[str], patterns: Iterable[str], taken: set[str]) -> frozenset[str]:
+    found = {n for n in nodes for p in patterns if n not in taken and matches(n, p)}
+    taken |= found
+    return frozenset(found)
+
+
+def make_plan(nodes: Iterable[str], steering: Steering) -> Plan:
+    ordered = sorted(nodes)
+    taken: set[str] = set()
+    units: dict[str, frozenset[str]] = {}
+    pins: dict[str, str] = {}
+    notes: list[str] = []
+
+    def add(unit: str, patterns: Iterable[str], label: str) -> str | None:
+        found = _select(ordered, patterns, taken)
+        if not found:
+            notes.append(f"{label}: no code matches {', '.join(patterns)}")
+            return None
+        units[unit] = found
+        notes.append(f"{label}: {len(found)} node(s)")
+        return unit
+
+    for name, patterns in steering.pin:
+        if add(f"{_PREFIX}pin:{name}", patterns, f"pinned to {name}"):
+            pins[f"{_PREFIX}pin:{name}"] = name
+    for i, group in enumerate(steering.together):
+        add(f"{_PREFIX}together:{i}", group, f"kept together ({', '.join(group)})")
+    apart = [frozenset(pins)] if len(pins) > 1 else []
+    for i, group in enumerate(steering.apart):
+        members = set()
+        for j, pattern in enumerate(group):
+            existing = sorted(u for u, m in units.items() if any(matches(n, pattern) for n in m))
+            if existing and not any(matches(n, pattern) for n in ordered if n not in taken):
+                members.add(existing[0])
+                notes.append(f"kept apart ({pattern}): with the code it is steered with already")
+                continue
+            unit = add(f"{_PREFIX}apart:{i}:{j}", [pattern], f"kept apart ({pattern})")
+            if unit:
+                members.add(unit)
+        if len(members) > 1:
+            apart.append(frozenset(members))
+    return Plan(units, pins, tuple(apart), tuple(notes))
+
+
+def contract(graph: nx.Graph, plan: Plan) -> nx.Graph:
+    """``graph`` with every unit's nodes replaced by the unit (weights summed, nodes sorted)."""
+    owner = {n: unit for unit, members in plan.units.items() for n in members if n in graph}
+    result = nx.Graph()
+    loc: dict[str, int] = {}
+    for node, data in graph.nodes(data=True):
+        key = owner.get(node, node)
+        loc[key] = loc.get(key, 0) + int(data.get("loc", 0))
+    for node in sorted(loc):
+        result.add_node(node, loc=loc[node])
+    for u, v, data in graph.edges(data=True):
+        a, b = owner.get(u, u), owner.get(v, v)
+        if a == b:
+            continue
+        weight = float(data.get("weight", 1.0))
+        if result.has_edge(a, b):
+            result[a][b]["weight"] += weight
+        else:
+            result.add_edge(a, b, weight=weight)
+    return result
+
+
+def expand(clusters: Iterable[frozenset[str]], plan: Plan) -> list[frozenset[str]]:
+    out = []
+    for cluster in clusters:
+        members: set[str] = set()
+        for node in cluster:
+            members |= plan.units.get(node, {node})
+        out.append(frozenset(members))
+    return out
+
+
+def pinned_names(clusters: Sequence[frozenset[str]], plan: Plan) -> dict[int, str]:
+    """Index of a cluster (contracted form) holding a pinned unit -> the pinned name."""
+    return {
+        i: plan.pins[u]
+        for i, cluster in enumerate(clusters)
+        for u in sorted(cluster)
+        if u in plan.pins
+    }
