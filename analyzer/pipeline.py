@@ -68,6 +68,7 @@ class Analysis:
     graph: CodeGraph
     proposal: Proposal
     timings: Timings
+    collected: Collected | None = None
 
 
 def parameters(options: AnalyzeOptions) -> dict[str, Any]:
@@ -142,4 +143,6 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
             metrics=metrics,
             extra={"graph": graph_section(graph, proposal.assignment)},
         )
-    return Analysis(document, collected.discovery, collected.scan, graph, proposal, timings)
+    return Analysis(
+        document, collected.discovery, collected.scan, graph, proposal, timings, collected
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from analyzer.model.boundaries import Boundaries
 from analyzer.model.options import Granularity, Weights
 
 
@@ -22,3 +23,4 @@ class SeamsConfig:
     include_tests: bool | None = None
     git: bool | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    boundaries: Boundaries | None = None
