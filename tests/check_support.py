@@ -46,11 +46,16 @@ def module_file(repo: Path, module: str) -> Path | None:
 
 
 def new_dependency(repo: Path) -> Edit:
-    """Append to a module of one service an import of another service it does not use yet."""
+    """Append to a module of one service an import of another service it does not use yet.
+
+    Modules split between services by symbol patterns are avoided, so tach and import-linter
+    (which see whole modules only) can check the same edit.
+    """
     config = tomllib.loads((repo / "seams.toml").read_text())
     baseline = json.loads((repo / ".seams-baseline.json").read_text())
+    split = {p.split(":", 1)[0] for s in config["service"] for p in s["modules"] if ":" in p}
     literal = {
-        s["name"]: [p for p in s["modules"] if ":" not in p and "*" not in p]
+        s["name"]: [p for p in s["modules"] if ":" not in p and "*" not in p and p not in split]
         for s in config["service"]
     }
     for source, modules in sorted(literal.items()):
