@@ -240,13 +240,18 @@ def _display(path: Path, root: Path) -> str:
 
 
 def _collect(
-    ctx: click.Context, path: Path, config: SeamsConfig, flags: dict[str, Any]
+    ctx: click.Context,
+    path: Path,
+    config: SeamsConfig,
+    flags: dict[str, Any],
+    timings: Timings | None = None,
 ) -> Collected:
     if not path.is_dir():
         raise SeamsError(f"path does not exist or is not a directory: {path}")
     blank = {"services": None, "granularity": None, "weights": None, "seed": None, "git": False}
     options = _options(config, {**blank, **flags})
-    return collect(path, options, TerminalReporter(enabled=not ctx.obj["quiet"]), Timings())
+    reporter = TerminalReporter(enabled=not ctx.obj["quiet"])
+    return collect(path, options, reporter, timings or Timings())
 
 
 def _color(output: Path | None) -> bool:
@@ -279,6 +284,7 @@ FORMATS = ("text", "json", "junit", "github", "sarif")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here.")
 @click.option("--strict", is_flag=True, help="Fail on stale baseline entries too.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when violations are found.")
+@click.option("--timings", "show_timings", is_flag=True, help="Print wall time per stage.")
 @analysis_options
 @common_options
 @click.pass_context
@@ -292,18 +298,21 @@ def check_command(
     output: Path | None,
     strict: bool,
     exit_zero: bool,
+    show_timings: bool,
     config_file: Path | None,
     **flags: Any,
 ) -> int:
     """Check the code under PATH against its declared service boundaries."""
     config = load_config(path, config_file)
     boundaries = _boundaries(config)
-    collected = _collect(ctx, path, config, flags)
+    timings = Timings()
+    collected = _collect(ctx, path, config, flags, timings)
     root = Path(collected.discovery.root)
     baseline_path = baseline or root / boundaries.baseline
     name = _display(baseline_path, root)
     recorded = baselines.read(baseline_path)
-    checked = run_check(root, collected.files, collected.couplings, boundaries, recorded, name)
+    with timings.stage("check"):
+        checked = run_check(root, collected.files, collected.couplings, boundaries, recorded, name)
     if update_baseline:
         write_atomic(baseline_path, baselines.dumps(checked.current))
         click.echo(f"wrote {baseline_path} ({len(checked.current)} known violations)", err=True)
@@ -325,6 +334,8 @@ def check_command(
         click.echo(report, nl=False)
     if collected.skipped:
         click.echo(f"seams: {len(collected.skipped)} file(s) could not be analyzed", err=True)
+    if show_timings:
+        print_timings(timings.stages)
     return 0 if exit_zero or not result.failed(strict) else 1
 
 

@@ -65,11 +65,12 @@ def main() -> None:
         for run in range(args.runs):
             with touched.open("a", encoding="utf-8") as handle:
                 handle.write(f"\n# touched {run}\n")
-            took, proc = seams("check", str(repo), "-q")
+            took, proc = seams("check", str(repo), "-q", "--timings")
             if proc.returncode not in (0, 1):
                 sys.exit(f"seams check failed: {proc.stderr}")
             times.append(took)
-            print(f"check after touching {args.file}: {took:.2f} s")
+            stages = ", ".join(" ".join(line.split()) for line in proc.stderr.splitlines())
+            print(f"check after touching {args.file}: {took:.2f} s ({stages})")
         print(f"median of {args.runs}: {statistics.median(times):.2f} s (target < 2 s)")
 
 
