@@ -228,7 +228,8 @@ def _repo_prefix(root: Path) -> str:
     """Where ``root`` sits in its git repository ("" at the top or outside a repository)."""
     for parent in [root, *root.parents]:
         if (parent / ".git").exists():
-            return root.relative_to(parent).as_posix().removeprefix(".")
+            relative = root.relative_to(parent).as_posix()
+            return "" if relative == "." else relative
     return ""
 
 
