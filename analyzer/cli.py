@@ -7,8 +7,10 @@ Exit codes: 0 success, 1 check found violations, 2 usage/configuration/input err
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
+import tomllib
 import traceback
 import webbrowser
 from collections.abc import Sequence
@@ -19,17 +21,28 @@ from typing import Any
 import click
 
 from analyzer import __version__
-from analyzer.config import load_config
+from analyzer.check import baseline as baselines
+from analyzer.check.export import to_import_linter, to_tach
+from analyzer.check.init import render_boundaries
+from analyzer.check.run import run_check
+from analyzer.config import ANALYSIS_KEYS, load_config, parse_config
 from analyzer.design.agreement import agreement
+from analyzer.extract.discover import DiscoverOptions, discover_files
+from analyzer.model.boundaries import DEFAULT_BASELINE, Boundaries
 from analyzer.model.config import SeamsConfig
 from analyzer.model.errors import SeamsError
 from analyzer.model.options import AnalyzeOptions, Weights
-from analyzer.pipeline import analyze
+from analyzer.pipeline import Collected, Timings, analyze, collect
 from analyzer.terminal import TerminalReporter, print_summary, print_timings, stderr_console
+from reports.ci_json import render_json
+from reports.ci_text import render_text
 from reports.files import write_atomic
+from reports.github import render_github
 from reports.html import render_html
 from reports.json_report import dumps, load_document, load_reference
+from reports.junit import render_junit
 from reports.markdown import render_markdown
+from reports.sarif import render_sarif
 
 DEFAULT_OUT = Path("seams-report")
 
@@ -243,6 +256,234 @@ def evaluate_command(decomposition: Path, truth: Path, granularity: str | None, 
         click.echo(f"ARI     {scores['ari']:.4f}")
         click.echo(f"NMI     {scores['nmi']:.4f}")
         click.echo(f"MoJoFM  {scores['mojofm']:.2f}")
+    return 0
+
+
+def _boundaries(config: SeamsConfig) -> Boundaries:
+    if config.boundaries is None or not config.boundaries.services:
+        where = config.source or "seams.toml or [tool.seams] in pyproject.toml"
+        raise SeamsError(f"no services are declared in {where}: run 'seams init PATH' first")
+    return config.boundaries
+
+
+def _repo_prefix(root: Path) -> str:
+    """Where ``root`` sits in its git repository ("" at the top or outside a repository)."""
+    for parent in [root, *root.parents]:
+        if (parent / ".git").exists():
+            relative = root.relative_to(parent).as_posix()
+            return "" if relative == "." else relative
+    return ""
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _collect(
+    ctx: click.Context,
+    path: Path,
+    config: SeamsConfig,
+    flags: dict[str, Any],
+    timings: Timings | None = None,
+) -> Collected:
+    if not path.is_dir():
+        raise SeamsError(f"path does not exist or is not a directory: {path}")
+    blank = {"services": None, "granularity": None, "weights": None, "seed": None, "git": False}
+    options = _options(config, {**blank, **flags})
+    reporter = TerminalReporter(enabled=not ctx.obj["quiet"])
+    return collect(path, options, reporter, timings or Timings())
+
+
+def _color(output: Path | None) -> bool:
+    return output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def analysis_options(command: Any) -> Any:
+    for option in reversed(
+        [
+            click.option("--exclude", multiple=True, help="Gitignore-style pattern to leave out."),
+            click.option("--include-tests", is_flag=True, default=None, help="Check tests too."),
+            click.option("--jobs", type=click.IntRange(min=0), default=0, help="Parser processes."),
+            click.option(
+                "--config", "config_file", type=click.Path(path_type=Path), help="Config file."
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+FORMATS = ("text", "json", "junit", "github", "sarif")
+
+
+@cli.command("check")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--baseline", type=click.Path(path_type=Path), help="Baseline file to compare with.")
+@click.option("--update-baseline", is_flag=True, help="Record every current violation as known.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the report here.")
+@click.option("--strict", is_flag=True, help="Fail on stale baseline entries too.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when violations are found.")
+@click.option("--timings", "show_timings", is_flag=True, help="Print wall time per stage.")
+@analysis_options
+@common_options
+@click.pass_context
+def check_command(
+    ctx: click.Context,
+    /,
+    path: Path,
+    baseline: Path | None,
+    update_baseline: bool,
+    fmt: str,
+    output: Path | None,
+    strict: bool,
+    exit_zero: bool,
+    show_timings: bool,
+    config_file: Path | None,
+    **flags: Any,
+) -> int:
+    """Check the code under PATH against its declared service boundaries."""
+    config = load_config(path, config_file)
+    boundaries = _boundaries(config)
+    timings = Timings()
+    collected = _collect(ctx, path, config, flags, timings)
+    root = Path(collected.discovery.root)
+    baseline_path = baseline or root / boundaries.baseline
+    name = _display(baseline_path, root)
+    recorded = baselines.read(baseline_path)
+    with timings.stage("check"):
+        checked = run_check(root, collected.files, collected.couplings, boundaries, recorded, name)
+    if update_baseline:
+        write_atomic(baseline_path, baselines.dumps(checked.current))
+        click.echo(f"wrote {baseline_path} ({len(checked.current)} known violations)", err=True)
+        checked = run_check(
+            root, collected.files, collected.couplings, boundaries, checked.current, name
+        )
+    result, prefix = checked.result, _repo_prefix(root)
+    renderers = {
+        "text": lambda: render_text(result, color=_color(output), prefix=prefix, strict=strict),
+        "json": lambda: render_json(result, prefix=prefix, strict=strict),
+        "junit": lambda: render_junit(result, prefix=prefix, strict=strict),
+        "github": lambda: render_github(result, prefix=prefix, strict=strict),
+        "sarif": lambda: render_sarif(result, prefix=prefix, tool_version=__version__),
+    }
+    report = renderers[fmt]()
+    if output is not None:
+        write_atomic(output, report)
+    else:
+        click.echo(report, nl=False)
+    if collected.skipped:
+        click.echo(f"seams: {len(collected.skipped)} file(s) could not be analyzed", err=True)
+    if show_timings:
+        print_timings(timings.stages)
+    return 0 if exit_zero or not result.failed(strict) else 1
+
+
+@cli.command("init")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(path_type=Path),
+    help="Use this decomposition.json instead of analysing.",
+)
+@click.option("--services", help="Number of services to propose, or 'auto'.")
+@click.option("--seed", type=click.IntRange(min=0), help="Random seed for clustering.")
+@click.option(
+    "--pyproject", is_flag=True, help="Print the [tool.seams] form instead of seams.toml."
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing seams.toml and baseline.")
+@analysis_options
+@common_options
+@click.pass_context
+def init_command(
+    ctx: click.Context,
+    /,
+    path: Path,
+    source: Path | None,
+    pyproject: bool,
+    force: bool,
+    config_file: Path | None,
+    **flags: Any,
+) -> int:
+    """Declare the proposed services as boundaries (seams.toml) and record a baseline."""
+    config = load_config(path, config_file) if path.is_dir() else SeamsConfig()
+    target, baseline_path = path / "seams.toml", path / DEFAULT_BASELINE
+    for existing in ([] if pyproject else [target]) + [baseline_path]:
+        if existing.exists() and not force:
+            raise SeamsError(f"{existing} already exists: pass --force to overwrite it")
+    collected: Collected | None
+    if source is not None:
+        document, collected = load_document(source), _collect(ctx, path, config, flags)
+    else:
+        flags["git"] = None
+        options = _options(config, {"granularity": None, "weights": None, **flags})
+        result = analyze(path, options, TerminalReporter(enabled=not ctx.obj["quiet"]))
+        document, collected = result.document, result.collected
+    if collected is None:
+        raise SeamsError("the analysis kept no facts to record a baseline from")
+    carried = {k: config.raw[k] for k in sorted(ANALYSIS_KEYS) if k in config.raw}
+    text = render_boundaries(document, carried, pyproject=pyproject)
+    table = tomllib.loads(text)
+    declared = parse_config(table["tool"]["seams"] if pyproject else table, "seams.toml")
+    assert declared.boundaries is not None
+    root = Path(collected.discovery.root)
+    checked = run_check(root, collected.files, collected.couplings, declared.boundaries, None)
+    services = len(declared.boundaries.services)
+    if pyproject:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(target, text)
+    write_atomic(baseline_path, baselines.dumps(checked.current))
+    where = "the [tool.seams] form above" if pyproject else str(target)
+    click.echo(
+        f"wrote {where} ({services} services) and {baseline_path} "
+        f"({len(checked.current)} known violations); now run: seams check {path}",
+        err=pyproject,
+    )
+    if not pyproject:
+        click.echo("prefer pyproject.toml? 'seams init --pyproject' prints the [tool.seams] form")
+    return 0
+
+
+@cli.command("export")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--to", "target", type=click.Choice(["tach", "import-linter"]), required=True)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write here (default: stdout)."
+)
+@click.option("--baseline", type=click.Path(path_type=Path), help="Baseline of known violations.")
+@analysis_options
+@common_options
+def export_command(
+    path: Path,
+    target: str,
+    output: Path | None,
+    baseline: Path | None,
+    config_file: Path | None,
+    exclude: tuple[str, ...],
+    include_tests: bool | None,
+    jobs: int,
+) -> int:
+    """Write the declared boundaries as tach or import-linter contracts."""
+    config = load_config(path, config_file)
+    boundaries = _boundaries(config)
+    discovery = discover_files(
+        path,
+        DiscoverOptions((*config.exclude, *exclude), bool(include_tests or config.include_tests)),
+    )
+    root = Path(discovery.root)
+    recorded = baselines.read(baseline or root / boundaries.baseline) or baselines.Baseline()
+    render = to_tach if target == "tach" else to_import_linter
+    text = render(discovery.files, boundaries, recorded)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
     return 0
 
 

@@ -5,19 +5,40 @@ Every problem is collected and reported at once, each with its key path.
 
 from __future__ import annotations
 
+import math
+import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from analyzer.model.boundaries import (
+    DEFAULT_BASELINE,
+    DEFAULT_DEPENDENCY_KINDS,
+    DEFAULT_TOLERANCE,
+    SHARED,
+    Boundaries,
+    Boundary,
+)
 from analyzer.model.config import SeamsConfig
+from analyzer.model.coupling import KINDS
 from analyzer.model.errors import ConfigError, SeamsError
 from analyzer.model.options import Weights
 from analyzer.model.steering import Steering
+from analyzer.model.violations import RULES, SEVERITIES, Severity
 
 ANALYSIS_KEYS = frozenset(
     {"exclude", "granularity", "services", "seed", "weights", "include_tests", "git"}
 )
 KNOWN_KEYS = ANALYSIS_KEYS | {"service", "check", "shared", "steering", "roots"}
+SERVICE_KEYS = frozenset({"name", "modules", "depends_on", "tables", "description"})
+CHECK_KEYS = frozenset({"baseline", "rules", "tolerance", "dependency_kinds"})
+SHARED_KEYS = frozenset({"modules"})
+METRICS = frozenset(name for name, _ in DEFAULT_TOLERANCE)
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_GLOB_PART = r"[A-Za-z0-9_*?\[\]!]+"
+_PATTERN = re.compile(rf"{_GLOB_PART}(?:\.{_GLOB_PART})*(?::{_GLOB_PART}(?:\.{_GLOB_PART})*)?")
+Bad = Callable[[str, str], None]
 
 
 def find_config(root: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -107,6 +128,7 @@ def parse_config(table: dict[str, Any], source: str) -> SeamsConfig:
             value = None
         flags[key] = value
     steering = parse_steering(table.get("steering", {}), f"{prefix}steering", problems)
+    boundaries = parse_boundaries(table, bad)
     if problems:
         raise ConfigError(source, problems)
     return SeamsConfig(
@@ -121,10 +143,186 @@ def parse_config(table: dict[str, Any], source: str) -> SeamsConfig:
         git=flags["git"],
         raw=table,
         steering=steering,
+        boundaries=boundaries,
     )
 
 
-def _patterns(value: object) -> tuple[str, ...] | None:
+def parse_boundaries(table: dict[str, Any], bad: Bad) -> Boundaries | None:
+    """The ``service``, ``shared`` and ``check`` keys; ``None`` when none of them is present."""
+    if not any(key in table for key in ("service", "shared", "check")):
+        return None
+    services = _services(table.get("service", []), bad)
+    names = {s.name for s in services}
+    _check_references(services, names, bad)
+    shared = _shared(table.get("shared", {}), bad)
+    check = table.get("check", {})
+    if not isinstance(check, dict):
+        bad("check", "must be a table")
+        check = {}
+    _unknown(check, CHECK_KEYS, "check", bad)
+    baseline = check.get("baseline", DEFAULT_BASELINE)
+    if not isinstance(baseline, str) or not baseline.strip():
+        bad("check.baseline", f"must be a file path, got {baseline!r}")
+        baseline = DEFAULT_BASELINE
+    return Boundaries(
+        services=tuple(services),
+        shared=shared,
+        rules=_rules(check.get("rules", {}), bad),
+        baseline=baseline,
+        tolerance=_tolerance(check.get("tolerance", {}), bad),
+        dependency_kinds=_kinds(check.get("dependency_kinds"), bad),
+    )
+
+
+def _unknown(table: dict[str, Any], known: frozenset[str], path: str, bad: Bad) -> None:
+    for key in sorted(set(table) - known):
+        bad(f"{path}.{key}", f"unknown key (known: {', '.join(sorted(known))})")
+
+
+def _strings(value: object, path: str, bad: Bad, what: str) -> list[str] | None:
+    if not isinstance(value, list):
+        bad(path, f"must be a list of {what}, got {type(value).__name__}")
+        return None
+    good = True
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            bad(f"{path}[{i}]", f"must be a non-empty string, got {item!r}")
+            good = False
+    return [str(x) for x in value] if good else None
+
+
+def _patterns(value: object, path: str, bad: Bad) -> tuple[str, ...]:
+    items = _strings(value, path, bad, "module patterns")
+    if items is None:
+        return ()
+    for i, item in enumerate(items):
+        if not _PATTERN.fullmatch(item):
+            bad(
+                f"{path}[{i}]",
+                f"{item!r} is not a module pattern ('pkg.mod', 'pkg.*', 'pkg.mod:Name*')",
+            )
+    return tuple(items)
+
+
+def _services(value: object, bad: Bad) -> list[Boundary]:
+    if not isinstance(value, list):
+        bad("service", "must be an array of tables ([[service]] or [[tool.seams.service]])")
+        return []
+    services: list[Boundary] = []
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(value):
+        path = f"service[{i}]"
+        if not isinstance(entry, dict):
+            bad(path, "must be a table with name and modules")
+            continue
+        _unknown(entry, SERVICE_KEYS, path, bad)
+        name = entry.get("name")
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            bad(f"{path}.name", f"must be a name of letters, digits, '_', '-' or '.', got {name!r}")
+            name = f"#{i}"
+        elif name == SHARED:
+            bad(f"{path}.name", f"{SHARED!r} is reserved for the shared library ([shared])")
+        elif name in seen:
+            bad(f"{path}.name", f"duplicate service name {name!r} (also service[{seen[name]}])")
+        seen.setdefault(name, i)
+        if "modules" not in entry:
+            bad(f"{path}.modules", "is required: the module patterns of this service")
+        modules = _patterns(entry.get("modules", []), f"{path}.modules", bad)
+        depends = entry.get("depends_on")
+        depends_on = None
+        if depends is not None:
+            items = _strings(depends, f"{path}.depends_on", bad, "service names")
+            depends_on = tuple(items) if items is not None else ()
+        tables = _strings(entry.get("tables", []), f"{path}.tables", bad, "table names") or []
+        description = entry.get("description", "")
+        if not isinstance(description, str):
+            bad(f"{path}.description", f"must be a string, got {description!r}")
+            description = ""
+        services.append(Boundary(name, modules, depends_on, tuple(tables), description))
+    return services
+
+
+def _check_references(services: list[Boundary], names: set[str], bad: Bad) -> None:
+    """depends_on names declared services; no module pattern or table is claimed twice."""
+    module_owner: dict[str, str] = {}
+    table_owner: dict[str, str] = {}
+    for i, service in enumerate(services):
+        for j, other in enumerate(service.depends_on or ()):
+            if other == service.name:
+                bad(f"service[{i}].depends_on[{j}]", "a service does not depend on itself")
+            elif other not in names and other != SHARED:
+                known = ", ".join(sorted(names))
+                bad(f"service[{i}].depends_on[{j}]", f"unknown service {other!r} (known: {known})")
+        for j, pattern in enumerate(service.modules):
+            first = module_owner.setdefault(pattern, service.name)
+            if first != service.name:
+                bad(f"service[{i}].modules[{j}]", f"{pattern!r} is already a pattern of {first!r}")
+        for j, pattern in enumerate(service.tables):
+            first = table_owner.setdefault(pattern, service.name)
+            if first != service.name:
+                bad(f"service[{i}].tables[{j}]", f"table {pattern!r} is already owned by {first!r}")
+
+
+def _shared(value: object, bad: Bad) -> tuple[str, ...]:
+    if not isinstance(value, dict):
+        bad("shared", "must be a table with 'modules' (shared-library module patterns)")
+        return ()
+    _unknown(value, SHARED_KEYS, "shared", bad)
+    return _patterns(value.get("modules", []), "shared.modules", bad)
+
+
+def _rules(value: object, bad: Bad) -> tuple[tuple[str, Severity], ...]:
+    rules: dict[str, Severity] = {rule: info.default for rule, info in RULES.items()}
+    if not isinstance(value, dict):
+        bad("check.rules", "must be a table of rule = 'error' | 'warn' | 'off'")
+        return tuple(sorted(rules.items()))
+    for rule, severity in sorted(value.items()):
+        if rule not in RULES:
+            bad(f"check.rules.{rule}", f"unknown rule (rules: {', '.join(sorted(RULES))})")
+        elif severity not in SEVERITIES:
+            bad(f"check.rules.{rule}", f"must be 'error', 'warn' or 'off', got {severity!r}")
+        else:
+            rules[rule] = severity
+    return tuple(sorted(rules.items()))
+
+
+def _tolerance(value: object, bad: Bad) -> tuple[tuple[str, float], ...]:
+    tolerance = dict(DEFAULT_TOLERANCE)
+    if not isinstance(value, dict):
+        bad("check.tolerance", "must be a table of metric = number")
+        return tuple(sorted(tolerance.items()))
+    for metric, number in sorted(value.items()):
+        if metric not in METRICS:
+            bad(
+                f"check.tolerance.{metric}",
+                f"unknown metric (metrics: {', '.join(sorted(METRICS))})",
+            )
+        elif (
+            isinstance(number, bool)
+            or not isinstance(number, int | float)
+            or not math.isfinite(number)
+            or not 0 <= number <= 1
+        ):
+            bad(f"check.tolerance.{metric}", f"must be a number from 0 to 1, got {number!r}")
+        else:
+            tolerance[metric] = float(number)
+    return tuple(sorted(tolerance.items()))
+
+
+def _kinds(value: object, bad: Bad) -> tuple[str, ...]:
+    if value is None:
+        return DEFAULT_DEPENDENCY_KINDS
+    items = _strings(value, "check.dependency_kinds", bad, "coupling kinds")
+    if items is None:
+        return DEFAULT_DEPENDENCY_KINDS
+    for i, kind in enumerate(items):
+        if kind not in KINDS or kind == "data":
+            allowed = ", ".join(k for k in KINDS if k != "data")
+            bad(f"check.dependency_kinds[{i}]", f"unknown kind {kind!r} (kinds: {allowed})")
+    return tuple(k for k in items if k in KINDS and k != "data")
+
+
+def _steer_patterns(value: object) -> tuple[str, ...] | None:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
@@ -145,7 +343,7 @@ def parse_steering(table: object, where: str, problems: list[str]) -> Steering:
         problems.append(f"{where}.pin: must be a table of service name = pattern(s)")
         pins = {}
     for name, value in pins.items():
-        patterns = _patterns(value)
+        patterns = _steer_patterns(value)
         if patterns is None:
             problems.append(
                 f"{where}.pin.{name}: must be a pattern or a non-empty list of patterns"
@@ -160,7 +358,7 @@ def parse_steering(table: object, where: str, problems: list[str]) -> Steering:
             problems.append(f"{where}.{key}: must be a list of pattern lists")
             value = []
         for i, group in enumerate(value):
-            patterns = _patterns(group)
+            patterns = _steer_patterns(group)
             if patterns is None or len(patterns) < 2:
                 problems.append(f"{where}.{key}[{i}]: must be a list of at least two patterns")
             else:

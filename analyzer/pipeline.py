@@ -71,6 +71,7 @@ class Analysis:
     graph: CodeGraph
     proposal: Proposal
     timings: Timings
+    collected: Collected | None = None
 
 
 def parameters(options: AnalyzeOptions) -> dict[str, Any]:
@@ -171,4 +172,6 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
                 "graph": graph_section(graph, proposal.assignment),
             },
         )
-    return Analysis(document, collected.discovery, collected.scan, graph, proposal, timings)
+    return Analysis(
+        document, collected.discovery, collected.scan, graph, proposal, timings, collected
+    )

@@ -38,15 +38,17 @@ def _louvain(graph: nx.Graph, resolution: float, seed: int) -> list[set[str]]:
 
 
 class _Merger:
-    """Communities with their inter-community weights, merged by modularity gain; never merges
-    two communities holding nodes of one ``apart`` group."""
+    """Communities with the coupling between them, merged step by step. Sizes (lines) and a
+    stable key (the smallest member) are kept per community, so each step costs only the
+    community's own edges. Never merges two communities holding nodes of one ``apart`` group."""
 
     def __init__(
         self, graph: nx.Graph, communities: list[set[str]], apart: Sequence[frozenset[str]] = ()
     ) -> None:
-        self.graph = graph
         self.apart = [g for g in apart if len(g) > 1]
         self.members: dict[int, set[str]] = dict(enumerate(communities))
+        self.size = {i: _loc(graph, c) for i, c in self.members.items()}
+        self.key = {i: min(c) for i, c in self.members.items()}
         index = {n: i for i, c in self.members.items() for n in c}
         self.between: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         self.degree: dict[int, float] = defaultdict(float)
@@ -70,6 +72,8 @@ class _Merger:
 
     def merge(self, keep: int, drop: int) -> None:
         self.members[keep] |= self.members.pop(drop)
+        self.size[keep] += self.size.pop(drop)
+        self.key[keep] = min(self.key[keep], self.key.pop(drop))
         self.degree[keep] += self.degree.pop(drop, 0.0)
         for other, w in self.between.pop(drop, {}).items():
             self.between[other].pop(drop, None)
@@ -78,34 +82,38 @@ class _Merger:
                 self.between[other][keep] += w
         self.between[keep].pop(drop, None)
 
+    def ordered(self) -> list[int]:
+        return sorted(self.members, key=self.key.__getitem__)
+
     def best_pair(self) -> tuple[int, int] | None:
         """The pair to merge next: the community that sends the largest share of its coupling
         to another joins it. (Plain modularity gain would rather join two small unrelated
         communities than attach a small one to the large one it depends on.) Without any
         coupling left between communities, the two smallest merge."""
-        keys = sorted(self.members, key=lambda i: min(self.members[i]))
-        best: tuple[float, float, int, int] | None = None
-        for pos, a in enumerate(keys):
-            for b in keys[pos + 1 :]:
-                w = self.between[a].get(b, 0.0)
-                if w <= 0 or self.blocked(a, b):
+        best: tuple[float, float, str, str, int, int] | None = None
+        for a in self.ordered():
+            for b, w in self.between[a].items():
+                if self.key[b] <= self.key[a] or w <= 0 or self.blocked(a, b):
                     continue
                 share = w / max(min(self.degree[a], self.degree[b]), 1e-12)
-                candidate = (share, self.gain(a, b), a, b)
-                if best is None or candidate[:2] > best[:2]:
+                # ties go to the pair with the smallest keys: a fixed order, whatever the dicts'
+                candidate = (share, self.gain(a, b), self.key[a], self.key[b], a, b)
+                if (
+                    best is None
+                    or candidate[:2] > best[:2]
+                    or (candidate[:2] == best[:2] and candidate[2:4] < best[2:4])
+                ):
                     best = candidate
         if best is not None:
-            return best[2], best[3]
-        by_size = sorted(
-            keys, key=lambda i: (_loc(self.graph, self.members[i]), min(self.members[i]))
-        )
-        free = [
+            return best[4], best[5]
+        by_size = sorted(self.members, key=lambda i: (self.size[i], self.key[i]))
+        free = (
             (a, b)
             for i, a in enumerate(by_size)
             for b in by_size[i + 1 :]
             if not self.blocked(a, b)
-        ]
-        return free[0] if free else None
+        )
+        return next(free, None)
 
     def merge_down_to(self, count: int) -> None:
         while len(self.members) > count:
@@ -117,21 +125,16 @@ class _Merger:
     def fold_small(self, min_loc: int) -> None:
         """Fold communities below ``min_loc`` into their most coupled neighbour, smallest first."""
         while len(self.members) > 1:
-            small = [i for i, c in self.members.items() if _loc(self.graph, c) < min_loc]
+            small = [i for i in self.members if self.size[i] < min_loc]
             if not small:
                 return
-            victim = min(
-                small, key=lambda i: (_loc(self.graph, self.members[i]), min(self.members[i]))
-            )
+            victim = min(small, key=lambda i: (self.size[i], self.key[i]))
             neighbours = self.between.get(victim, {})
-            others = sorted(
-                (i for i in self.members if i != victim), key=lambda i: min(self.members[i])
-            )
+            others = [i for i in self.ordered() if i != victim and not self.blocked(i, victim)]
+            if not others:
+                return
             # max() keeps the first of equals, and ``others`` is in a fixed order: deterministic.
-            target = max(
-                others,
-                key=lambda j: (neighbours.get(j, 0.0), _loc(self.graph, self.members[j])),
-            )
+            target = max(others, key=lambda j: (neighbours.get(j, 0.0), self.size[j]))
             self.merge(target, victim)
 
     def result(self) -> list[set[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from analyzer.model.boundaries import Boundaries
 from analyzer.model.options import Granularity, Weights
 from analyzer.model.steering import Steering
 
@@ -24,3 +25,4 @@ class SeamsConfig:
     git: bool | None = None
     raw: dict[str, Any] = field(default_factory=dict)
     steering: Steering = field(default_factory=Steering)
+    boundaries: Boundaries | None = None

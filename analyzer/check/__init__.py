@@ -1,0 +1,1 @@
+"""check: map code to declared services and find what breaks the declared boundaries."""

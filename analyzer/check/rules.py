@@ -1,0 +1,259 @@
+"""The boundary rules: located violations found in the couplings of the current code.
+
+Each function gives every violation of one rule, unsuppressed and unbaselined; ``find_violations``
+runs the enabled ones. Rules are written against the generic ``Coupling``: imports, calls and
+inheritance make dependencies between services; ``data`` couplings with mode ``write`` or ``fk``
+feed the table and foreign-key rules as soon as the facts carry them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import networkx as nx
+
+from analyzer.check.mapping import ServiceMap
+from analyzer.model.boundaries import SHARED, Boundaries
+from analyzer.model.coupling import TABLE_PREFIX, Coupling, is_table
+from analyzer.model.facts import FileFacts
+from analyzer.model.violations import Violation
+
+
+def possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+_VERB = {"import": "imports", "call": "uses", "inheritance": "subclasses", "cochange": "co-changes"}
+
+
+def _sorted(couplings: Iterable[Coupling]) -> list[Coupling]:
+    return sorted(couplings, key=lambda c: (c.path, c.line, c.source, c.target, c.kind))
+
+
+def _at(rule: str, boundaries: Boundaries, c: Coupling, **fields: str) -> Violation:
+    return Violation(
+        rule=rule,
+        severity=boundaries.severity(rule),
+        path=c.path,
+        line=c.line,
+        source=fields["source"],
+        target=fields.get("target", ""),
+        message=fields["message"],
+        hint=fields["hint"],
+        key=fields["key"],
+    )
+
+
+def _dependency_hint(source: str, target: str, declared: bool) -> str:
+    if source == SHARED:
+        return f"shared code must not depend on a service: move this code into {target}"
+    if declared:
+        return (
+            f"call {possessive(target)} public API or publish an event instead; "
+            f'if {source} may use {target}, add "{target}" to its depends_on'
+        )
+    return (
+        f"go through {possessive(target)} public API or an event instead; "
+        "if this dependency is intended, record it with `seams check --update-baseline`"
+    )
+
+
+def cross_service(
+    couplings: Iterable[Coupling], services: ServiceMap, kinds: Sequence[str]
+) -> list[tuple[Coupling, str, str]]:
+    """Couplings of the dependency ``kinds`` between two services (the shared library as
+    a target is always allowed), with their source and target services."""
+    found = []
+    for c in couplings:
+        if c.kind not in kinds or is_table(c.target):
+            continue
+        source, target = services.node(c.source), services.node(c.target)
+        if source is None or target is None or target in (source, SHARED):
+            continue
+        found.append((c, source, target))
+    return found
+
+
+def new_dependency(
+    edges: list[tuple[Coupling, str, str]], boundaries: Boundaries
+) -> list[Violation]:
+    out = []
+    for c, source, target in edges:
+        service = boundaries.service(source)
+        declared = service is not None and service.depends_on is not None
+        if declared and service is not None and target in (service.depends_on or ()):
+            continue
+        note = f" ({source} does not declare {target} in depends_on)" if declared else ""
+        out.append(
+            _at(
+                "new_dependency",
+                boundaries,
+                c,
+                source=source,
+                target=target,
+                message=f"{source} depends on {target}: {_VERB[c.kind]} {c.detail}{note}",
+                hint=_dependency_hint(source, target, declared),
+                key=f"new_dependency {c.kind} {c.source} -> {c.target}",
+            )
+        )
+    return out
+
+
+def cycles(edges: list[tuple[Coupling, str, str]], boundaries: Boundaries) -> list[Violation]:
+    """One violation per group of services that depend on each other in a cycle."""
+    by_pair: dict[tuple[str, str], list[Coupling]] = defaultdict(list)
+    for c, source, target in edges:
+        if source != SHARED:
+            by_pair[(source, target)].append(c)
+    graph = nx.DiGraph()
+    graph.add_edges_from(sorted(by_pair))
+    out = []
+    for group in sorted(sorted(g) for g in nx.strongly_connected_components(graph) if len(g) > 1):
+        loop = [u for u, _ in nx.find_cycle(graph.subgraph(group), source=group[0])]
+        steps = list(zip(loop, [*loop[1:], loop[0]], strict=True))
+        weakest = min(steps, key=lambda pair: (len(by_pair[pair]), pair))
+        path = " -> ".join([*loop, loop[0]])
+        members = (
+            f" (all of {', '.join(group)} are tied together)" if len(group) > len(loop) else ""
+        )
+        out.append(
+            _at(
+                "cycle",
+                boundaries,
+                _sorted(by_pair[weakest])[0],
+                source=", ".join(group),
+                message=f"services depend on each other in a cycle: {path}{members}",
+                hint=(
+                    f"break the cycle where it is thinnest: {weakest[0]} -> {weakest[1]} has "
+                    f"{len(by_pair[weakest])} coupling(s); invert it with an event or a callback"
+                ),
+                key=f"cycle {', '.join(group)}",
+            )
+        )
+    return out
+
+
+def foreign_table_write(
+    couplings: Iterable[Coupling], services: ServiceMap, boundaries: Boundaries
+) -> list[Violation]:
+    out = []
+    for c in couplings:
+        if c.kind != "data" or c.mode != "write" or not is_table(c.target):
+            continue
+        table = c.target.removeprefix(TABLE_PREFIX)
+        owner, writer = services.table(table), services.node(c.source)
+        if owner is None or writer is None or writer == owner:
+            continue
+        out.append(
+            _at(
+                "foreign_table_write",
+                boundaries,
+                c,
+                source=writer,
+                target=owner,
+                message=f"{writer} writes {table}, which {owner} owns ({c.detail or c.source})",
+                hint=f"move this write behind {owner}: call an {owner} function that writes it",
+                key=f"foreign_table_write {c.source} -> {c.target}",
+            )
+        )
+    return out
+
+
+def shared_write(
+    couplings: Iterable[Coupling], services: ServiceMap, boundaries: Boundaries
+) -> list[Violation]:
+    """Tables no service declares, written from more than one service."""
+    writes: dict[str, dict[str, list[Coupling]]] = defaultdict(lambda: defaultdict(list))
+    for c in couplings:
+        if c.kind == "data" and c.mode == "write" and is_table(c.target):
+            table = c.target.removeprefix(TABLE_PREFIX)
+            writer = services.node(c.source)
+            if writer is not None and services.table(table) is None:
+                writes[table][writer].append(c)
+    out = []
+    for table in sorted(writes):
+        writers = sorted(writes[table])
+        if len(writers) < 2:
+            continue
+        first = _sorted(writes[table][writers[1]])[0]
+        out.append(
+            _at(
+                "shared_write",
+                boundaries,
+                first,
+                source=", ".join(writers),
+                message=f"{table} is written by {len(writers)} services: {', '.join(writers)}",
+                hint=(
+                    f"declare one owner of {table} (its tables list) and route the other "
+                    "writes through that service"
+                ),
+                key=f"shared_write {table}",
+            )
+        )
+    return out
+
+
+def foreign_key(
+    couplings: Iterable[Coupling], services: ServiceMap, boundaries: Boundaries
+) -> list[Violation]:
+    out = []
+    for c in couplings:
+        if c.kind != "data" or c.mode != "fk":
+            continue
+        source, target = services.node(c.source), services.node(c.target)
+        if source is None or target is None or source == target or SHARED in (source, target):
+            continue
+        out.append(
+            _at(
+                "foreign_key",
+                boundaries,
+                c,
+                source=source,
+                target=target,
+                message=f"{c.source} has a foreign key to {c.target} of {target}",
+                hint=(
+                    f"keep the {target} id as a plain value and look it up through "
+                    f"{possessive(target)} API"
+                ),
+                key=f"foreign_key {c.source} -> {c.target}",
+            )
+        )
+    return out
+
+
+def unmapped_modules(
+    files: Iterable[FileFacts], services: ServiceMap, boundaries: Boundaries
+) -> list[Violation]:
+    return [
+        Violation(
+            rule="unmapped_module",
+            severity=boundaries.severity("unmapped_module"),
+            source="",
+            target="",
+            path=f.path,
+            line=1,
+            message=f"{f.module} belongs to no service",
+            hint=f'add a pattern such as "{f.module}" to a service\'s modules or to shared.modules',
+            key=f"unmapped_module {f.module}",
+        )
+        for f in files
+        if services.module(f.module) is None
+    ]
+
+
+def find_violations(
+    files: Sequence[FileFacts], couplings: Sequence[Coupling], boundaries: Boundaries
+) -> list[Violation]:
+    """Every violation of every enabled rule, before suppressions and the baseline."""
+    services = ServiceMap(boundaries)
+    edges = cross_service(couplings, services, boundaries.dependency_kinds)
+    found: list[Violation] = [
+        *new_dependency(edges, boundaries),
+        *cycles(edges, boundaries),
+        *foreign_table_write(couplings, services, boundaries),
+        *shared_write(couplings, services, boundaries),
+        *foreign_key(couplings, services, boundaries),
+        *unmapped_modules(files, services, boundaries),
+    ]
+    return [v for v in found if v.severity != "off"]

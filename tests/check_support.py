@@ -1,0 +1,74 @@
+"""Shared by the check tests: a temporary git copy of a fixture with boundaries declared."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import FIXTURES, Run, run_seams
+
+
+def git_copy(fixture: str, target: Path) -> Path:
+    shutil.copytree(FIXTURES / fixture, target)
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], cwd=target, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=target, check=True)
+    subprocess.run([*git, "commit", "-qm", "fixture"], cwd=target, check=True)
+    return target
+
+
+def init(repo: Path) -> Run:
+    return run_seams("init", repo, "--jobs", "1", "-q")
+
+
+def check(repo: Path, *args: str, env: dict[str, str] | None = None) -> Run:
+    return run_seams("check", repo, "--jobs", "1", "-q", *args, env=env)
+
+
+@dataclass(frozen=True)
+class Edit:
+    path: str
+    line: int
+    source: str
+    target: str
+
+
+def module_file(repo: Path, module: str) -> Path | None:
+    base = repo / module.replace(".", "/")
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def new_dependency(repo: Path) -> Edit:
+    """Append to a module of one service an import of another service it does not use yet.
+
+    Modules split between services by symbol patterns are avoided, so tach and import-linter
+    (which see whole modules only) can check the same edit.
+    """
+    config = tomllib.loads((repo / "seams.toml").read_text())
+    baseline = json.loads((repo / ".seams-baseline.json").read_text())
+    split = {p.split(":", 1)[0] for s in config["service"] for p in s["modules"] if ":" in p}
+    literal = {
+        s["name"]: [p for p in s["modules"] if ":" not in p and "*" not in p and p not in split]
+        for s in config["service"]
+    }
+    for source, modules in sorted(literal.items()):
+        for target, others in sorted(literal.items()):
+            if source == target or f"{source} -> {target}" in baseline["violations"]:
+                continue
+            files = [(m, module_file(repo, m)) for m in modules]
+            files = [(m, f) for m, f in files if f is not None and f.name != "__init__.py"]
+            imported = [m for m in others if module_file(repo, m) is not None]
+            if files and imported:
+                path = files[0][1]
+                text = path.read_text()
+                path.write_text(text + f"\nimport {imported[0]}  # new\n")
+                line = len((text + "\n").splitlines()) + 1
+                return Edit(path.relative_to(repo).as_posix(), line, source, target)
+    raise AssertionError("every service already depends on every other")
