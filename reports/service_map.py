@@ -8,6 +8,7 @@ netbox's ~20k-node symbol graph stays a few megabytes.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -34,6 +35,8 @@ PALETTE = (
 )
 SHARED_COLOUR = "#9aa3ad"
 TABLE_PREFIX = "table::"
+# Characters of map data (nodes, edges, explanations): keeps netbox-sized reports under 5 MB.
+DATA_BUDGET = 3_200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +130,7 @@ def _module_nodes(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def build_service_map(document: Mapping[str, Any], why_budget: int = 1_200_000) -> ServiceMap:
+def build_service_map(document: Mapping[str, Any], budget: int = DATA_BUDGET) -> ServiceMap:
     services = list(document.get("services", []))
     service_index = {str(s["name"]): i for i, s in enumerate(services)}
     graph = document.get("graph") or {}
@@ -169,7 +172,7 @@ def build_service_map(document: Mapping[str, Any], why_budget: int = 1_200_000) 
         map_services,
         map_pieces,
         _arcs(map_services, document.get("dependencies", []), service_index),
-        _embedded(document, services, colours, nodes, edges, pieces, map_pieces, why_budget),
+        _embedded(document, services, colours, nodes, edges, pieces, map_pieces, budget),
     )
 
 
@@ -261,6 +264,10 @@ def _number(value: float) -> float | int:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
+def _size(value: object) -> int:
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+
+
 def _embedded(
     document: Mapping[str, Any],
     services: Sequence[Mapping[str, Any]],
@@ -269,20 +276,16 @@ def _embedded(
     edges: Sequence[tuple[int, int, Mapping[str, Any]]],
     pieces: _Pieces,
     drawn: Sequence[MapPiece],
-    why_budget: int,
+    budget: int,
 ) -> dict[str, Any]:
+    """The map's data. Within ``budget`` characters for nodes, edges and explanations: edges
+    inside one piece go first when there are too many (the map never draws them), then the
+    explanations are cut, closest calls kept."""
     service_index = {str(s["name"]): i for i, s in enumerate(services)}
     modules = sorted({str(n.get("module") or "") for n in nodes if n.get("kind") != "table"})
-    module_index = {m: i for i, m in enumerate(modules)}
-    paths = [""] * len(modules)
-    for node in nodes:
-        if node.get("kind") == "module" and node.get("module") in module_index:
-            paths[module_index[node["module"]]] = str(node.get("path") or "")
-    flat: list[float | int] = []
-    for a, b, edge in edges:
-        mask = sum(1 << i for i, k in enumerate(KINDS) if edge.get("kinds", {}).get(k))
-        flat.extend((a, b, _number(float(edge.get("weight", 0))), mask))
-    node_ids = [str(n["id"]) for n in nodes]
+    columns = _node_columns(nodes, modules, service_index, pieces.of_node)
+    flat, left_out = _edges_within(edges, pieces.of_node, budget // 2)
+    rest = max(budget - _size(columns) - _size(flat), budget // 10)
     return {
         "granularity": (document.get("graph") or {}).get("granularity")
         or document.get("parameters", {}).get("granularity", ""),
@@ -292,7 +295,7 @@ def _embedded(
             for i, s in enumerate(services)
         ],
         "modules": modules,
-        "paths": paths,
+        "paths": _paths(nodes, modules),
         "pieces": {
             "label": [p.label for p in drawn],
             "table": [1 if p.kind == "table" else 0 for p in drawn],
@@ -302,19 +305,70 @@ def _embedded(
             "r": [p.r for p in drawn],
             "loc": [p.loc for p in drawn],
         },
-        "nodes": {
-            "k": "".join(NODE_KINDS.get(str(n.get("kind")), "m") for n in nodes),
-            "m": [module_index.get(str(n.get("module") or ""), -1) for n in nodes],
-            "n": [_short_name(n) for n in nodes],
-            "s": [service_index.get(str(n.get("service") or ""), -1) for n in nodes],
-            "p": list(pieces.of_node),
-            "loc": [int(n.get("loc") or 0) for n in nodes],
-            "line": [int(n.get("line") or 0) for n in nodes],
-        },
+        "nodes": columns,
         "edges": flat,
+        "edges_left_out": left_out,
         "tables": _tables(document, service_index),
-        "why": _explanations(document, node_ids, service_index, why_budget),
+        "why": explanations(document, [str(n["id"]) for n in nodes], service_index, rest),
     }
+
+
+def _paths(nodes: Sequence[Mapping[str, Any]], modules: Sequence[str]) -> list[str]:
+    index = {m: i for i, m in enumerate(modules)}
+    paths = [""] * len(modules)
+    for node in nodes:
+        if node.get("kind") == "module" and node.get("module") in index:
+            paths[index[node["module"]]] = str(node.get("path") or "")
+    return paths
+
+
+def _node_columns(
+    nodes: Sequence[Mapping[str, Any]],
+    modules: Sequence[str],
+    service_index: Mapping[str, int],
+    of_node: Sequence[int],
+) -> dict[str, Any]:
+    module_index = {m: i for i, m in enumerate(modules)}
+    return {
+        "k": "".join(NODE_KINDS.get(str(n.get("kind")), "m") for n in nodes),
+        "m": [module_index.get(str(n.get("module") or ""), -1) for n in nodes],
+        "n": [_short_name(n) for n in nodes],
+        "s": [service_index.get(str(n.get("service") or ""), -1) for n in nodes],
+        "p": list(of_node),
+        "loc": [int(n.get("loc") or 0) for n in nodes],
+        "line": [int(n.get("line") or 0) for n in nodes],
+    }
+
+
+def _edges_within(
+    edges: Sequence[tuple[int, int, Mapping[str, Any]]], of_node: Sequence[int], budget: int
+) -> tuple[list[float | int], int]:
+    """All edges when they fit; else those between pieces; else the heaviest of those. Returns
+    the encoded edges and how many were left out."""
+    flat = _edge_array(edges)
+    if _size(flat) <= budget:
+        return flat, 0
+    crossing = [e for e in edges if of_node[e[0]] != of_node[e[1]]]
+    flat = _edge_array(crossing)
+    size = _size(flat)
+    if size > budget:
+        keep = int(len(crossing) * budget / size)
+        crossing = sorted(crossing, key=lambda e: (-float(e[2].get("weight", 0)), e[0], e[1]))
+        crossing = sorted(crossing[:keep], key=lambda e: (e[0], e[1]))
+        flat = _edge_array(crossing)
+    return flat, len(edges) - len(crossing)
+
+
+def _edge_array(edges: Sequence[tuple[int, int, Mapping[str, Any]]]) -> list[float | int]:
+    """[source step, target, weight, kinds bit mask] per edge; the source is stored as a step
+    from the previous edge's (edges come sorted by source, so mostly 0 or 1)."""
+    flat: list[float | int] = []
+    previous = 0
+    for a, b, edge in edges:
+        mask = sum(1 << i for i, k in enumerate(KINDS) if edge.get("kinds", {}).get(k))
+        flat.extend((a - previous, b, _number(float(edge.get("weight", 0))), mask))
+        previous = a
+    return flat
 
 
 def _short_name(node: Mapping[str, Any]) -> str:
@@ -345,7 +399,7 @@ def _tables(document: Mapping[str, Any], service_index: Mapping[str, int]) -> di
     return result
 
 
-def _explanations(
+def explanations(
     document: Mapping[str, Any],
     node_ids: Sequence[str],
     service_index: Mapping[str, int],

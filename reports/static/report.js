@@ -111,6 +111,7 @@
   function initMap(D, root) {
     var P = D.pieces, N = D.nodes, E = D.edges, S = D.services;
     var nPieces = P.s.length, nNodes = N.k.length, nEdges = E.length / 4;
+    for (var source = 0, at = 0; at < E.length; at += 4) E[at] = source += E[at]; // sources are stored as steps
     var viewport = document.getElementById("viewport");
     var edgeLayer = document.getElementById("map-edges");
     var labelLayer = document.getElementById("piece-labels");

@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 
 from reports.html import render_html
-from reports.service_map import build_service_map
+from reports.service_map import build_service_map, explanations
 from tests.browser.documents import (
     HOSTILE_MODULE,
     HOSTILE_SERVICE,
@@ -85,10 +85,15 @@ def test_embedded_data_is_index_based_and_complete() -> None:
     assert len(data["nodes"]["k"]) == len(nodes)
     assert len(data["edges"]) == 4 * len(document["graph"]["edges"])
     first = document["graph"]["edges"][0]
-    source, target, weight, mask = data["edges"][:4]
     ids = [n["id"] for n in nodes]
-    assert (ids[source], ids[target], weight) == (first["source"], first["target"], first["weight"])
-    assert mask == 0b11  # import and call
+    flat, source, decoded = data["edges"], 0, []
+    for at in range(0, len(flat), 4):  # sources are stored as steps from the previous one
+        source += flat[at]
+        decoded.append((ids[source], ids[flat[at + 1]], flat[at + 2], flat[at + 3]))
+    assert decoded[0] == (first["source"], first["target"], first["weight"], 0b11)  # import, call
+    assert [(a, b) for a, b, _, _ in decoded] == [
+        (e["source"], e["target"]) for e in document["graph"]["edges"]
+    ]
     assert data["services"][0]["name"] == "orders"
     assert set(data["tables"]) == set(document["tables"])
     assert data["why"]["total"] == 2 and len(data["why"]["rows"]) == 2
@@ -129,10 +134,31 @@ def test_parameters_steering_and_git_are_shown() -> None:
 
 def test_why_here_keeps_the_closest_calls_within_its_budget() -> None:
     document = sample_document()
-    kept = build_service_map(document, why_budget=200).data["why"]
     ids = [n["id"] for n in document["graph"]["nodes"]]
+    services = {s["name"]: i for i, s in enumerate(document["services"])}
+    kept = explanations(document, ids, services, budget=200)
     assert kept["total"] == 2
     assert [ids[int(i)] for i in kept["rows"]] == ["shop.models:Payment"]  # margin 0.1 < 1.0
+    row = kept["rows"][str(ids.index("shop.models:Payment"))]
+    assert row[:3] == [services["orders"], 5, 4.5]
+    assert kept["texts"][row[3][0][1]] == "called by shop.payments.api:charge"
+    assert len(explanations(document, ids, services, budget=10_000)["rows"]) == 2
+
+
+def test_too_many_edges_leave_out_those_inside_a_piece_first() -> None:
+    document = sample_document()
+    full = build_service_map(document).data
+    size = len(json.dumps(full["edges"], separators=(",", ":")))
+    small = build_service_map(document, budget=2 * (size - 4)).data
+    assert full["edges_left_out"] == 0
+    assert small["edges_left_out"] == 1  # OrderLine -> Order, both in shop.models of orders
+    assert len(small["edges"]) == len(full["edges"]) - 4
+    tiny = build_service_map(document, budget=2 * size // 3).data
+    assert 0 < len(tiny["edges"]) < len(small["edges"])
+    weights = tiny["edges"][2::4]
+    assert min(weights) >= max(set(full["edges"][2::4]) - set(weights))  # the heaviest stay
+    text = " ".join("".join(_page(render_html(document)).text).split())
+    assert "left out" not in text
 
 
 def test_service_map_draws_one_piece_per_module_and_service() -> None:
