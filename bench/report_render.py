@@ -4,10 +4,11 @@ Generates a decomposition document of N modules and E edges (default 2,000 / 10,
 with tables, data sites and explanations), renders report.html, loads it over file:// in headless
 Chromium and prints medians of several runs:
 
-  render      Python: layout + template, seconds
-  size        report.html in bytes (and gzipped)
-  interactive browser: navigation start -> the map script has wired every handler (ms)
-  load        browser: the page's load event (ms)
+  render       Python: layout + template
+  size         report.html in bytes (and gzipped)
+  interactive  browser: navigation start -> the report's script has wired every handler
+  load         browser: navigation start -> end of the load event
+  zoom, click  browser: one wheel step / a click on a service, until the next frame
 
     PYTHONPATH=$PWD python3 bench/report_render.py [--modules 2000] [--edges 10000] [--runs 5]
 """
@@ -205,22 +206,38 @@ def _document(
     }
 
 
-def measure_browser(path: Path, runs: int) -> tuple[list[float], list[float]]:
+CLICK_SERVICE = """() => {
+  const start = performance.now();
+  document.querySelector('circle.region').dispatchEvent(new MouseEvent('click', {bubbles: true}));
+  return new Promise(done => requestAnimationFrame(() => done(performance.now() - start)));
+}"""
+ZOOM_STEP = """() => {
+  const map = document.getElementById('service-map'), box = map.getBoundingClientRect();
+  const start = performance.now();
+  map.dispatchEvent(new WheelEvent('wheel', {deltaY: -200, bubbles: true, cancelable: true,
+    clientX: box.left + box.width / 2, clientY: box.top + box.height / 2}));
+  return new Promise(done => requestAnimationFrame(() => done(performance.now() - start)));
+}"""
+
+
+def measure_browser(path: Path, runs: int) -> dict[str, list[float]]:
     from playwright.sync_api import sync_playwright
 
-    interactive, loaded = [], []
+    figures: dict[str, list[float]] = defaultdict(list)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for _ in range(runs):
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             page.goto(path.as_uri())  # returns after the load event; the script runs before
-            interactive.append(page.evaluate("window.seamsReadyAt"))
-            loaded.append(
+            figures["interactive"].append(page.evaluate("window.seamsReadyAt"))
+            figures["load"].append(
                 page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
             )
+            figures["zoom"].append(page.evaluate(ZOOM_STEP))
+            figures["click"].append(page.evaluate(CLICK_SERVICE))
             page.close()
         browser.close()
-    return interactive, loaded
+    return figures
 
 
 def main() -> None:
@@ -244,18 +261,19 @@ def main() -> None:
         path.write_bytes(data)
         if args.keep:
             args.keep.write_bytes(data)
-        interactive, loaded = measure_browser(path, args.runs)
+        figures = measure_browser(path, args.runs)
     print(f"document: {args.modules} modules, {args.edges} edges, {args.services} services")
-    print(
-        f"render (python)        median {statistics.median(renders):.2f} s  "
-        f"(runs: {', '.join(f'{r:.2f}' for r in renders)})"
-    )
-    print(f"report.html            {len(data):,} bytes, {len(gzip.compress(data)):,} gzipped")
-    print(
-        f"time to interactive    median {statistics.median(interactive):.0f} ms  "
-        f"(runs: {', '.join(f'{r:.0f}' for r in interactive)})"
-    )
-    print(f"load event             median {statistics.median(loaded):.0f} ms")
+    _line("render (python)", [r * 1000 for r in renders])
+    print(f"{'report.html':<24}{len(data):,} bytes, {len(gzip.compress(data)):,} gzipped")
+    _line("time to interactive", figures["interactive"])
+    _line("load event", figures["load"])
+    _line("zoom step to next frame", figures["zoom"])
+    _line("click a service", figures["click"])
+
+
+def _line(label: str, values: list[float]) -> None:
+    runs = ", ".join(f"{v:.0f}" for v in values)
+    print(f"{label:<24}median {statistics.median(values):,.0f} ms  (runs: {runs})")
 
 
 if __name__ == "__main__":

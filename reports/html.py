@@ -45,7 +45,7 @@ def _number(value: object) -> str:
         return str(value)
     if isinstance(value, int) or float(value).is_integer():
         return f"{int(value):,}"
-    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.2f}"
+    return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.2f}"
 
 
 def _describe(value: object) -> str:

@@ -71,6 +71,7 @@ class MapArc:
     weight: float
     path: str
     width: float
+    opacity: float
     title: str
 
 
@@ -168,7 +169,7 @@ def build_service_map(document: Mapping[str, Any], budget: int = DATA_BUDGET) ->
     return ServiceMap(
         layout.width,
         layout.height,
-        max(14.0, round(max(layout.width, layout.height) / 70.0, 1)),
+        max(14.0, round(max(layout.width, layout.height) / 45.0, 1)),
         map_services,
         map_pieces,
         _arcs(map_services, document.get("dependencies", []), service_index),
@@ -238,6 +239,7 @@ def _arcs(
                 weight,
                 _arc_path(services[a], services[b]),
                 round(1.0 + 9.0 * math.sqrt(weight / heaviest), 1),
+                round(0.15 + 0.35 * math.sqrt(weight / heaviest), 2),
                 f"{dep['from']} \u2192 {dep['to']}: weight {weight:g} ({kinds})",
             )
         )

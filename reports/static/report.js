@@ -26,6 +26,7 @@
       node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
     });
   }
+  function lines(count) { return fmt(count) + (count === 1 ? " line" : " lines"); }
   function fmt(value) {
     var rounded = Math.round(value * 10) / 10;
     return rounded.toLocaleString("en-US");
@@ -194,7 +195,7 @@
     var pending = false;
     function apply() {
       viewport.setAttribute("transform", "translate(" + view.x.toFixed(2) + " " + view.y.toFixed(2) + ") scale(" + view.k.toFixed(5) + ")");
-      root.classList.toggle("zoomed", view.k > 2.5);
+      root.classList.toggle("zoomed", view.k > 1.5);
       if (!pending) {
         pending = true;
         requestAnimationFrame(function () { pending = false; drawLabels(); });
@@ -391,6 +392,10 @@
         }
       }
       edgeLayer.replaceChildren();
+      // A module's own links are drawn over the dots, a whole service's under them.
+      var pieceLayer = root.querySelector(".pieces");
+      if (selection.piece >= 0) pieceLayer.after(edgeLayer);
+      else pieceLayer.before(edgeLayer);
       [["all", all], ["inside", inside], ["in", into], ["out", out]].forEach(function (pair) {
         if (pair[1].length) edgeLayer.appendChild(svg("path", { "class": pair[0], d: pair[1].join("") }));
       });
@@ -491,14 +496,14 @@
       var module = P.label[p];
       var mi = moduleIndex.has(module) ? moduleIndex.get(module) : -1;
       var out = [el("h3", { text: module }),
-        el("p", {}, [chip(P.s[p]), el("span", { "class": "muted", text: " \u00b7 " + fmt(P.loc[p]) + " lines here" }),
+        el("p", {}, [chip(P.s[p]), el("span", { "class": "muted", text: " \u00b7 " + lines(P.loc[p]) + " here" }),
           mi >= 0 && D.paths[mi] ? el("br") : null, mi >= 0 && D.paths[mi] ? el("code", { text: D.paths[mi] }) : null])];
       var others = piecesOfModule(module).filter(function (q) { return q !== p; });
       if (others.length) {
         var split = el("p", {}, [el("b", { text: "Split file: " }), "its other parts are in "]);
         others.forEach(function (q, i) {
           split.appendChild(link(S[P.s[q]].name, function () { selectPiece(q, true); }));
-          split.appendChild(document.createTextNode(" (" + fmt(P.loc[q]) + " lines)" + (i < others.length - 1 ? ", " : ".")));
+          split.appendChild(document.createTextNode(" (" + lines(P.loc[q]) + ")" + (i < others.length - 1 ? ", " : ".")));
         });
         out.push(split);
       }
@@ -534,7 +539,7 @@
       var outside = 0, edges = edgesOfNode();
       edges.into[n].forEach(function (j) { if (N.s[E[4 * j]] !== N.s[n]) outside++; });
       item.appendChild(el("summary", {}, [el("code", { text: N.n[n] }),
-        el("span", { "class": "muted", text: " " + kind + ", line " + N.line[n] + ", " + N.loc[n] + " lines" +
+        el("span", { "class": "muted", text: " " + kind + ", line " + N.line[n] + ", " + lines(N.loc[n]) +
           (outside ? ", used from " + outside + " place" + (outside > 1 ? "s" : "") + " outside" : "") })]));
       var why = whyBlock(n);
       if (why) item.appendChild(why);
