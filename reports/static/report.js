@@ -556,12 +556,17 @@
       sorted.slice(0, 10).forEach(function (j) {
         var other = E[4 * j + end];
         var service = N.s[other];
+        var name = N.p[other] >= 0 ? link(nodeId(other), function () { goToNode(other); }) : el("span", { text: nodeId(other) });
         list.appendChild(el("li", {}, [el("span", { "class": "muted", text: verb + " " }),
-          el("code", { text: nodeId(other) }), " ", service >= 0 ? chip(service) : null,
+          el("code", {}, [name]), " ", service >= 0 ? chip(service) : null,
           el("span", { "class": "muted", text: " " + kindNames(E[4 * j + 3]) })]));
       });
       if (sorted.length > 10) list.appendChild(el("li", { "class": "muted", text: "and " + (sorted.length - 10) + " more" }));
       return list;
+    }
+    function goToNode(node) {
+      if (N.k[node] === "c" || N.k[node] === "f") { selectPiece(N.p[node], true, node); focusSymbol(node); }
+      else selectPiece(N.p[node], true);
     }
     function tablesUsed(members) {
       var edges = edgesOfNode(), found = new Map();
@@ -620,7 +625,7 @@
         entry.lower = entry.name.toLowerCase();
         if (entry.node !== undefined) {
           var node = entry.node;
-          entry.go = function () { selectPiece(N.p[node], true, node); focusSymbol(node); };
+          entry.go = function () { goToNode(node); };
         }
       });
     }

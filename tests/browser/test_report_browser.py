@@ -244,3 +244,20 @@ def test_a_document_from_before_graphs_and_tables_still_works(visit: Open, tmp_p
     assert page.locator("#details h3").first.inner_text() == "shop.payments.api"
     assert "No database tables were found" in page.locator("#data").inner_text()
     _clean(seen)
+
+
+def test_a_symbols_links_lead_to_the_symbols_it_uses(visit: Open, tmp_path: Path) -> None:
+    seen = visit(_write(tmp_path, sample_document()))
+    page = seen.page
+    page.locator("#map-search").fill("place_order")
+    page.locator("#map-search").press("Enter")
+    opened = page.locator("#details details[open]")
+    assert opened.locator("summary").inner_text().startswith("place_order")
+    assert "uses shop.payments.api:charge" in opened.inner_text()
+    opened.get_by_text("shop.payments.api:charge").click()
+    assert page.locator("#details h3").first.inner_text() == "shop.payments.api"
+    now_open = page.locator("#details details[open]")
+    assert now_open.locator("summary").inner_text().startswith("charge")
+    assert "used by shop.orders.services:place_order" in now_open.inner_text()
+    assert "shop.payments.api" in page.locator("#crumbs").inner_text()
+    _clean(seen)
