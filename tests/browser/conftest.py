@@ -112,7 +112,9 @@ def fixture_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
 
 
 def screenshot(visit: Visit, name: str) -> Path:
+    """The map and its details panel as the user sees them, saved under test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    visit.page.evaluate("document.getElementById('map').scrollIntoView()")
     visit.page.screenshot(path=str(path))
     return path
