@@ -77,10 +77,15 @@ def _metric_rows(document: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _borderline(document: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Units whose runner-up service came closest: where a person's judgement matters most."""
+    """Units whose runner-up service came closest: where a person's judgement matters most.
+    Code set aside as a shared library (or pulled towards it) is left out: that is a choice
+    between a service and a library, not between two services."""
+    shared = {s.get("name") for s in document.get("services", []) if s.get("kind") != "service"}
     rows = []
     for unit, e in (document.get("explanations") or {}).items():
         if not isinstance(e, Mapping) or not e.get("runner_up"):
+            continue
+        if e.get("service") in shared or e.get("runner_up") in shared:
             continue
         own = float(e.get("own_weight") or 0)
         runner = float(e.get("runner_up_weight") or 0)

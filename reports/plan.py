@@ -35,6 +35,9 @@ class PlanStep:
     shared_writes: tuple[TableRow, ...]
     foreign_writes: tuple[TableRow, ...]
     foreign_reads: tuple[TableRow, ...]
+    library: tuple[
+        Dependency, ...
+    ] = ()  # what it uses of the shared library: a package, not a call
 
     @property
     def conflicts(self) -> int:
@@ -71,12 +74,16 @@ def extraction_plan(
     api: Mapping[str, Sequence[ApiSymbol]],
     tables: Sequence[TableRow],
 ) -> list[PlanStep]:
+    libraries = {
+        str(s["name"]) for s in document.get("services", []) if s.get("kind") == "shared-library"
+    }
     steps = []
     for service in document.get("services", []):
         if service.get("kind", "service") != "service":
             continue
         name = str(service["name"])
-        inbound, outbound = dependencies_of(document, name)
+        inbound, uses = dependencies_of(document, name)
+        outbound = tuple(d for d in uses if d.other not in libraries)
         mine = by_service(tables, name)
         owned = sorted({*(r.name for r in mine["owned"]), *service.get("tables_owned", [])})
         steps.append(
@@ -89,6 +96,7 @@ def extraction_plan(
                 tuple(mine["shared_writes"]),
                 tuple(r for r in mine["foreign_writes"] if not r.shared_write),
                 tuple(mine["foreign_reads"]),
+                tuple(d for d in uses if d.other in libraries),
             )
         )
     return sorted(steps, key=lambda s: (s.conflicts, s.inbound_weight, len(s.inbound), s.service))

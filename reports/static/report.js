@@ -477,7 +477,9 @@
       if (!row) return null;
       var service = N.s[node];
       var parts = [el("b", { text: "Why here: " })];
-      if (row[0] >= 0) {
+      if (row[0] < 0 && !row[1]) {
+        parts.push(row[3].length ? "" : "no coupling found.");
+      } else if (row[0] >= 0) {
         parts.push("pull " + fmt(row[1]) + " towards " + (service >= 0 ? S[service].name : "?") +
           ", " + fmt(row[2]) + " towards the runner-up, " + S[row[0]].name + ".");
       } else {

@@ -142,3 +142,10 @@ def test_dependency_matrix_rows_depend_on_columns() -> None:
         "import": 1,
         "data": 1,
     }
+
+
+def test_plan_counts_the_shared_library_as_a_package_not_a_call() -> None:
+    document = sample_document()
+    plan = {s.service: s for s in extraction_plan(document, public_api(document), [])}
+    assert [d.other for d in plan["catalog"].outbound] == []
+    assert [d.other for d in plan["catalog"].library] == ["common"]

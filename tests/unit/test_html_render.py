@@ -169,3 +169,25 @@ def test_service_map_draws_one_piece_per_module_and_service() -> None:
     assert len(labels) == 10  # shop.models split 3 ways, 4 whole modules, 3 tables
     arcs = {(a.source, a.target) for a in service_map.arcs}
     assert arcs == {(0, 1), (0, 2), (1, 0), (2, 3)}
+
+
+def test_close_calls_are_between_two_services_only() -> None:
+    document = sample_document()
+    document["explanations"]["shop.common.money"] = {
+        "service": "common",
+        "runner_up": "catalog",
+        "own_weight": 1.0,
+        "runner_up_weight": 9.0,
+        "reasons": [
+            {
+                "kind": "import",
+                "text": "used from 3 of 3 communities",
+                "service": "common",
+                "weight": 1.0,
+            }
+        ],
+    }
+    html = render_html(document)
+    close = html.split('id="borderline"', 1)[1].split("</table>", 1)[0]
+    assert "shop.models:Payment" in close
+    assert "shop.common.money" not in close
