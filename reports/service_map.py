@@ -311,8 +311,26 @@ def _embedded(
         "edges": flat,
         "edges_left_out": left_out,
         "tables": _tables(document, service_index),
+        "inner": _inner_symbols(document, nodes, modules),
         "why": explanations(document, [str(n["id"]) for n in nodes], service_index, rest),
     }
+
+
+def _inner_symbols(
+    document: Mapping[str, Any], nodes: Sequence[Mapping[str, Any]], modules: Sequence[str]
+) -> dict[str, list[Any]]:
+    """Symbols of modules kept whole (not nodes of their own), so search still finds them:
+    parallel lists of module index and symbol name."""
+    index = {m: i for i, m in enumerate(modules)}
+    drawn = {str(n.get("id")) for n in nodes}
+    found = sorted(
+        (index[module], name)
+        for symbol in document.get("symbols", {})
+        if symbol not in drawn
+        for module, _, name in [str(symbol).partition(":")]
+        if module in index
+    )
+    return {"m": [m for m, _ in found], "n": [n for _, n in found]}
 
 
 def _paths(nodes: Sequence[Mapping[str, Any]], modules: Sequence[str]) -> list[str]:

@@ -618,6 +618,12 @@
         var piece = mainPiece.has(i) ? mainPiece.get(i) : piecesOfModule(name)[0];
         if (piece !== undefined) index.push({ name: name, what: "module", go: function () { selectPiece(piece, true); } });
       });
+      var inner = D.inner || { m: [], n: [] };
+      inner.m.forEach(function (m, j) {
+        var name = D.modules[m];
+        var piece = mainPiece.has(m) ? mainPiece.get(m) : piecesOfModule(name)[0];
+        if (piece !== undefined) index.push({ name: name + ":" + inner.n[j], what: "symbol", go: function () { selectPiece(piece, true); } });
+      });
       for (var i = 0; i < nNodes; i++) {
         if (N.p[i] < 0) continue;
         if (N.k[i] === "c" || N.k[i] === "f") index.push({ name: nodeId(i), what: N.k[i] === "c" ? "class" : "function", node: i });

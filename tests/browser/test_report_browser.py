@@ -123,12 +123,18 @@ def test_search_finds_a_module_and_a_symbol(
     assert module in seen.page.locator("#search-results").inner_text()
     seen.page.locator("#search-results li", has_text=module).first.dispatch_event("mousedown")
     assert seen.page.locator("#details h3").first.inner_text() == module
-    symbol = sorted(document["symbols"])[0]
+    drawn = {n["id"] for n in document["graph"]["nodes"]}
+    symbol = sorted(s for s in document["symbols"] if s in drawn)[0]
     box.fill(symbol)
     box.press("Enter")
     opened = seen.page.locator("#details details[open] summary").first.inner_text()
     assert opened.startswith(symbol.split(":", 1)[1])
     assert seen.page.locator("#details h3").first.inner_text() == symbol.split(":", 1)[0]
+    # a symbol of a small module kept whole leads to its module
+    inner = sorted(s for s in document["symbols"] if s not in drawn)[0]
+    box.fill(inner)
+    box.press("Enter")
+    assert seen.page.locator("#details h3").first.inner_text() == inner.split(":", 1)[0]
     _clean(seen)
 
 
