@@ -13,6 +13,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from analyzer.extract.collectors.data import DataCollector
 from analyzer.extract.collectors.imports import ImportCollector
 from analyzer.extract.collectors.pragmas import PragmaCollector
 from analyzer.extract.collectors.symbols import SymbolCollector
@@ -86,7 +87,10 @@ def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
     imports = ImportCollector(scope)
     symbols = SymbolCollector(scope, loc)
     pragmas = PragmaCollector(scope)
-    traverse(tree, [ScopeOpener(scope), imports, symbols, pragmas, ScopeCloser(scope)], positions)
+    data = DataCollector(scope)
+    traverse(
+        tree, [ScopeOpener(scope), imports, symbols, pragmas, data, ScopeCloser(scope)], positions
+    )
     return FileFacts(
         path=source.path,
         module=source.module,
@@ -101,6 +105,7 @@ def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
         exports=symbols.exports(),
         pragmas=pragmas.facts(),
         notes=imports.problems(),
+        data=data.facts(),
     )
 
 
