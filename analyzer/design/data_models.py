@@ -1,0 +1,553 @@
+"""The model catalog: which classes are ORM models, their tables, and the relations between them.
+
+A class is a model through its bases, followed across files: Django (``models.Model``, other
+models, abstract bases, proxies, third-party bases imported from a ``models`` module such as
+``AbstractUser`` or ``MPTTModel``, treebeard nodes), SQLAlchemy (subclasses of a
+``DeclarativeBase`` subclass, of ``declarative_base()``, of Flask-SQLAlchemy's ``db.Model``),
+SQLModel (``table=True``) and Peewee (``peewee.Model``).
+
+Table names follow each framework's rules:
+
+- Django: ``Meta.db_table``, else ``<app_label>_<model name lower-cased>``; the app label is
+  ``Meta.app_label`` (inherited from an abstract base's ``Meta`` when the model declares none or
+  subclasses it), else the label of the app holding the module (the ``AppConfig.label`` of the
+  package named by an ``AppConfig``, else the package's last name). Abstract models have no
+  table, a proxy uses its concrete base's. An auto-created many-to-many table is
+  ``<model table>_<field name>``; ``through=`` uses the through model's table.
+- SQLAlchemy: ``__tablename__`` or ``__table__``; a mapped subclass without either shares its
+  parent's table (single-table inheritance); ``__abstract__`` classes have none;
+  Flask-SQLAlchemy's default is the class name in snake case.
+- SQLModel: ``__tablename__``, else the class name lower-cased, only with ``table=True``.
+- Peewee: ``Meta.table_name``, else the class name lower-cased (snake case when
+  ``legacy_table_names = False``, inherited); a field-less base of other models has none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from analyzer.design.bindings import Bindings
+from analyzer.design.resolve import SymbolTable
+from analyzer.model.data import ClassFact, FieldFact
+from analyzer.model.facts import FileFacts, SymbolFact
+
+Framework = Literal["django", "sqlalchemy", "sqlmodel", "peewee"]
+RelationKind = Literal["fk", "o2o", "m2m", "rel"]
+
+_DJANGO_EXACT = frozenset(
+    {
+        "django.db.models.Model",
+        "django.db.models.base.Model",
+        "django.contrib.gis.db.models.Model",
+        "treebeard.mp_tree.MP_Node",
+        "treebeard.ns_tree.NS_Node",
+        "treebeard.al_tree.AL_Node",
+    }
+)
+_DJANGO_SUFFIXES = ("Model", "User", "Mixin", "Node", "ItemBase")
+_SA_BASES = frozenset(
+    {
+        "sqlalchemy.orm.DeclarativeBase",
+        "sqlalchemy.orm.DeclarativeBaseNoMeta",
+        "sqlalchemy.orm.decl_api.DeclarativeBase",
+        "sqlalchemy.orm.decl_api.DeclarativeBaseNoMeta",
+    }
+)
+_SA_FACTORIES = ("declarative_base", "generate_base", "as_declarative")
+_SQLMODEL = frozenset({"sqlmodel.SQLModel", "sqlmodel.main.SQLModel"})
+_FK = frozenset({"ForeignKey", "TreeForeignKey", "ParentalKey", "ForeignKeyField"})
+_FK |= {"DeferredForeignKey"}
+_O2O = frozenset({"OneToOneField", "TreeOneToOneField"})
+_M2M = frozenset(
+    {
+        "ManyToManyField",
+        "ParentalManyToManyField",
+        "SortedManyToManyField",
+        "TreeManyToManyField",
+    }
+)
+_SNAKE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def snake_case(name: str) -> str:
+    return _SNAKE.sub("_", name).lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """An ORM model class; ``table`` is ``None`` for abstract models and bases."""
+
+    id: str
+    module: str
+    name: str
+    path: str
+    line: int
+    framework: Framework
+    table: str | None
+    app_label: str = ""
+    proxy: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.id} -> {self.table or '(abstract)'} [{self.framework}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A relation declared on ``model`` (in class ``owner``), resolved to its ``target`` model.
+
+    ``table`` is the join table of a many-to-many relation or an SQLAlchemy ``secondary``;
+    ``accessor`` and ``query_name`` the names the target side uses (``""``: none).
+    """
+
+    model: str
+    name: str
+    kind: RelationKind
+    target: str | None
+    path: str
+    line: int
+    table: str | None = None
+    through: str | None = None
+    accessor: str = ""
+    query_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Class:
+    id: str
+    file: FileFacts
+    symbol: SymbolFact
+    fact: ClassFact | None
+
+
+class ModelCatalog:
+    """Models, tables and relations of the analyzed tree."""
+
+    def __init__(self, files: Iterable[FileFacts], table: SymbolTable, bindings: Bindings):
+        self.table = table
+        self.bindings = bindings
+        self.files = {f.module: f for f in files}
+        self.classes: dict[str, _Class] = {}
+        self.constants: dict[str, str] = {}
+        for f in self.files.values():
+            facts = {c.name: c for c in (f.data.classes if f.data else ())}
+            for symbol in f.symbols:
+                if symbol.kind == "class":
+                    cid = f"{f.module}:{symbol.name}"
+                    self.classes[cid] = _Class(cid, f, symbol, facts.get(symbol.name))
+            if f.data:
+                self.constants.update(f.data.constants)
+        self._bases: dict[str, tuple[list[str], list[str]]] = {}
+        self._framework: dict[str, Framework | None] = {}
+        self._meta: dict[str, dict[str, str]] = {}
+        self._apps = _AppLabels(self)
+        self.models: dict[str, Model] = {}
+        for cid in sorted(self.classes):
+            model = self._model(cid)
+            if model is not None:
+                self.models[cid] = model
+        self.by_label: dict[tuple[str, str], str] = {}
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        self.by_table: dict[str, list[str]] = defaultdict(list)
+        for model in self.models.values():
+            if model.framework == "django" and model.app_label:
+                self.by_label.setdefault((model.app_label.lower(), model.name.lower()), model.id)
+            self.by_name[model.name].append(model.id)
+            if model.table and not model.proxy:
+                self.by_table[model.table.lower()].append(model.id)
+        self.relations: dict[str, dict[str, Relation]] = {}
+        self.reverse_query: dict[str, dict[str, Relation]] = defaultdict(dict)
+        self.reverse_accessor: dict[str, dict[str, Relation]] = defaultdict(dict)
+        for mid in sorted(self.models):
+            self._relations(self.models[mid])
+
+    # -- classes and bases -----------------------------------------------------------------------
+    def bases(self, cid: str) -> tuple[list[str], list[str]]:
+        """(internal base class ids, absolute names of bases outside the tree or bindings)."""
+        if cid not in self._bases:
+            cls = self.classes[cid]
+            module = cls.file.module
+            internal: list[str] = []
+            external: list[str] = []
+            for base in cls.symbol.bases:
+                node = self.table.resolve(module, base)
+                if node is not None and node in self.classes and node != cid:
+                    internal.append(node)
+                    continue
+                external.append(self._outside_name(module, base))
+            self._bases[cid] = (internal, external)
+        return self._bases[cid]
+
+    def _outside_name(self, module: str, chain: str) -> str:
+        """An absolute name for a base outside the tree; for a module-level binding
+        (``Base = declarative_base()``, ``db = SQLAlchemy()``) the name of what it is bound to,
+        prefixed ``=`` (``=sqlalchemy.orm.declarative_base``,
+        ``=flask_sqlalchemy.SQLAlchemy.Model``)."""
+        absolute = self.bindings.absolute(module, chain)
+        if absolute is not None:
+            return absolute
+        root, _, rest = chain.partition(".")
+        binding = self.bindings.find(module, root)
+        if binding is not None and binding.value:
+            value = self.bindings.absolute(binding.module, binding.value) or binding.value
+            return "=" + (f"{value}.{rest}" if rest else value)
+        return chain
+
+    def ancestors(self, cid: str) -> list[str]:
+        """Internal ancestors, nearest first, each once."""
+        seen: list[str] = []
+        stack = list(reversed(self.bases(cid)[0]))
+        while stack:
+            current = stack.pop()
+            if current in seen or current == cid:
+                continue
+            seen.append(current)
+            stack.extend(reversed(self.bases(current)[0]))
+        return seen
+
+    def framework(self, cid: str) -> Framework | None:
+        if cid not in self._framework:
+            self._framework[cid] = None  # cycles in broken code end here
+            self._framework[cid] = self._find_framework(cid)
+        return self._framework[cid]
+
+    def _find_framework(self, cid: str) -> Framework | None:
+        internal, external = self.bases(cid)
+        for name in external:
+            found = _framework_of(name)
+            if found is not None:
+                return found
+        for base in internal:
+            found = self.framework(base)
+            if found is not None:
+                return found
+        cls = self.classes[cid]
+        if any(d.rsplit(".", 1)[-1] in _SA_FACTORIES for d in cls.symbol.decorators):
+            return "sqlalchemy"
+        if external and cls.fact is not None and self._looks_django(cls):
+            return "django"
+        return None
+
+    def _looks_django(self, cls: _Class) -> bool:
+        fact = cls.fact
+        assert fact is not None
+        if not any(i.module.startswith("django.db") for i in cls.file.imports):
+            return False
+        return fact.string("meta.app_label") is not None or fact.string("meta.db_table") is not None
+
+    def is_app_config(self, cid: str) -> bool:
+        internal, external = self.bases(cid)
+        if any(e.endswith("AppConfig") for e in external):
+            return True
+        return any(self.is_app_config(b) for b in internal if b != cid)
+
+    # -- Django Meta -----------------------------------------------------------------------------
+    def meta(self, cid: str) -> dict[str, str]:
+        """Effective ``Meta`` options: its own, over those it inherits from abstract bases."""
+        if cid in self._meta:
+            return self._meta[cid]
+        self._meta[cid] = {}
+        cls = self.classes[cid]
+        own = {k[5:]: v for k, v in (cls.fact.strings if cls.fact else ()) if k.startswith("meta.")}
+        inherited: dict[str, str] = {}
+        if cls.fact is not None and cls.fact.has_meta:
+            for meta_base in cls.fact.meta_bases:
+                owner = self.table.resolve(cls.file.module, meta_base.rsplit(".", 1)[0])
+                if owner in self.classes:
+                    inherited.update(self.meta(owner))
+        else:
+            for base in self.bases(cid)[0]:
+                if self.framework(base) == "django" and self.meta(base).get("abstract") == "True":
+                    inherited = {**self.meta(base), **inherited}
+        inherited.pop("abstract", None)
+        inherited.pop("proxy", None)
+        result = {**inherited, **own}
+        self._meta[cid] = result
+        return result
+
+    # -- models and tables -----------------------------------------------------------------------
+    def _model(self, cid: str) -> Model | None:
+        framework = self.framework(cid)
+        if framework is None:
+            return None
+        cls = self.classes[cid]
+        table, label, proxy = None, "", False
+        if framework == "django":
+            meta = self.meta(cid)
+            label = meta.get("app_label") or self._apps.label(cls.file.module)
+            proxy = meta.get("proxy") == "True"
+            if meta.get("abstract") != "True":
+                table = self._proxy_table(cid) if proxy else None
+                if not proxy:
+                    table = meta.get("db_table") or f"{label}_{cls.symbol.name.lower()}"
+        elif framework == "sqlalchemy":
+            table = self._sqlalchemy_table(cid)
+            if table is None and self._is_base(cid):
+                return None
+        elif framework == "sqlmodel":
+            if cls.fact is None or not cls.fact.flag("kw.table"):
+                return None
+            table = cls.fact.string("__tablename__") or cls.symbol.name.lower()
+        else:
+            table = self._peewee_table(cid)
+        return Model(
+            cid,
+            cls.file.module,
+            cls.symbol.name,
+            cls.file.path,
+            cls.symbol.line,
+            framework,
+            table,
+            label,
+            proxy,
+        )
+
+    def _proxy_table(self, cid: str) -> str | None:
+        for base in self.ancestors(cid):
+            if self.framework(base) != "django":
+                continue
+            meta = self.meta(base)
+            if meta.get("abstract") == "True" or meta.get("proxy") == "True":
+                continue
+            model = self.models.get(base) or self._model(base)
+            return model.table if model else None
+        return None
+
+    def _is_base(self, cid: str) -> bool:
+        """A declarative base itself: a direct subclass of ``DeclarativeBase`` or a class
+        decorated with ``as_declarative``."""
+        cls = self.classes[cid]
+        if any(d.rsplit(".", 1)[-1] == "as_declarative" for d in cls.symbol.decorators):
+            return True
+        return any(e in _SA_BASES for e in self.bases(cid)[1])
+
+    def _sqlalchemy_table(self, cid: str) -> str | None:
+        cls = self.classes[cid]
+        fact = cls.fact
+        if fact is not None:
+            if fact.flag("__abstract__"):
+                return None
+            own = fact.string("__tablename__") or fact.string("__table__")
+            if own:
+                return own
+            bound = dict(fact.names).get("__table__")
+            if bound:
+                found = self.bindings.find(cls.file.module, bound)
+                definition = self._table_def(found.module, found.name) if found else None
+                if definition:
+                    return definition
+        if self._is_base(cid):
+            return None
+        for base in self.bases(cid)[0]:
+            if self.framework(base) == "sqlalchemy":
+                inherited = self._sqlalchemy_table(base)
+                if inherited:
+                    return inherited
+        chain = [cid, *self.ancestors(cid)]
+        if any(
+            self.classes[c].fact and "__tablename__" in self.classes[c].fact.declared  # type: ignore[union-attr]
+            for c in chain
+        ):
+            return cls.symbol.name.lower()
+        if any(e.startswith("=flask_sqlalchemy.") for c in chain for e in self.bases(c)[1]):
+            return snake_case(cls.symbol.name)
+        return None
+
+    def _table_def(self, module: str, name: str) -> str | None:
+        data = self.files[module].data if module in self.files else None
+        for t in data.tables if data else ():
+            if t.binding == name:
+                return t.table
+        return None
+
+    def _peewee_table(self, cid: str) -> str | None:
+        cls = self.classes[cid]
+        fact = cls.fact
+        own = fact.string("meta.table_name") or fact.string("meta.db_table") if fact else None
+        if own:
+            return own
+        if fact is not None and not fact.fields and not fact.columns and self._has_subclasses(cid):
+            return None
+        legacy = "True"
+        for c in [cid, *self.ancestors(cid)]:
+            option = self.classes[c].fact
+            if option is not None and option.string("meta.legacy_table_names") is not None:
+                legacy = option.string("meta.legacy_table_names") or "True"
+                break
+        name = cls.symbol.name
+        return re.sub(r"[^\w]+", "_", name.lower()) if legacy == "True" else snake_case(name)
+
+    def _has_subclasses(self, cid: str) -> bool:
+        return any(cid in self.bases(other)[0] for other in self.classes if other != cid)
+
+    # -- relations -------------------------------------------------------------------------------
+    def fields(self, mid: str) -> list[tuple[str, FieldFact]]:
+        """(declaring class, field) of a model and its ancestors, nearest first."""
+        out: list[tuple[str, FieldFact]] = []
+        for cid in [mid, *self.ancestors(mid)]:
+            fact = self.classes[cid].fact
+            out.extend((cid, f) for f in (fact.fields if fact else ()))
+        return out
+
+    def _relations(self, model: Model) -> None:
+        found: dict[str, Relation] = {}
+        for owner, field in self.fields(model.id):
+            if field.name in found:
+                continue
+            relation = self._relation(model, owner, field)
+            if relation is not None:
+                found[field.name] = relation
+                if relation.target and model.table and not model.proxy:
+                    if relation.query_name:
+                        self.reverse_query[relation.target].setdefault(
+                            relation.query_name, relation
+                        )
+                    if relation.accessor:
+                        self.reverse_accessor[relation.target].setdefault(
+                            relation.accessor, relation
+                        )
+        self.relations[model.id] = found
+
+    def _relation(self, model: Model, owner: str, field: FieldFact) -> Relation | None:
+        last = field.kind.rsplit(".", 1)[-1]
+        module = self.classes[owner].file.module
+        path, line = self.classes[owner].file.path, field.line
+        if model.framework in ("sqlalchemy", "sqlmodel"):
+            return self._sqlalchemy_relation(model, module, field, path)
+        kind: RelationKind = "m2m" if last in _M2M else "o2o" if last in _O2O else "fk"
+        if last not in _FK | _O2O | _M2M:
+            return None
+        target = self.model_named(field.target, field.target_string, module, model)
+        table = through = None
+        if kind == "m2m":
+            through_name = field.option("through")
+            if through_name:
+                through = self.model_named(through_name, "." not in through_name, module, model)
+                through_model = self.models.get(through) if through else None
+                table = through_model.table if through_model else None
+            else:
+                own = field.option("db_table")
+                table = own or (f"{model.table}_{field.name}" if model.table else None)
+        related = field.option("related_name") or field.option("backref")
+        related = related.replace("%(class)s", model.name.lower())
+        related = related.replace("%(app_label)s", model.app_label.lower())
+        hidden = related.endswith("+")
+        lower = model.name.lower()
+        accessor = "" if hidden else related or (lower if kind == "o2o" else f"{lower}_set")
+        query = "" if hidden else field.option("related_query_name") or related or lower
+        return Relation(
+            model.id, field.name, kind, target, path, line, table, through, accessor, query
+        )
+
+    def _sqlalchemy_relation(
+        self, model: Model, module: str, field: FieldFact, path: str
+    ) -> Relation | None:
+        last = field.kind.rsplit(".", 1)[-1]
+        if last in ("relationship", "Relationship"):
+            target = None
+            if field.target:
+                target = self.model_named(field.target, field.target_string, module, model)
+            if target is None and field.annotation:
+                target = self.model_named(field.annotation, False, module, model)
+            secondary = field.option("secondary")
+            table = None
+            if secondary:
+                found = self.bindings.find(module, secondary.split(".", 1)[0])
+                table = self._table_def(found.module, found.name) if found else None
+                table = table or (secondary if "." not in secondary else None)
+            return Relation(model.id, field.name, "rel", target, path, field.line, table)
+        for key in field.foreign_keys:
+            target_table = key.rsplit(".", 1)[0] if "." in key else key
+            owners = self.by_table.get(target_table.rsplit(".", 1)[-1].lower(), [])
+            target = owners[0] if owners else None
+            return Relation(model.id, field.name, "fk", target, path, field.line)
+        return None
+
+    def model_named(self, name: str, string: bool, module: str, context: Model) -> str | None:
+        """The model a relation target names: ``"self"``, ``"app.Model"``, ``"Model"``, a
+        dotted name, or ``settings.AUTH_USER_MODEL``."""
+        if not name:
+            return None
+        if name.endswith("AUTH_USER_MODEL"):
+            label = self.constants.get("AUTH_USER_MODEL", "")
+            return self.by_label.get(tuple(label.lower().split(".", 1))) if "." in label else None  # type: ignore[arg-type]
+        if string:
+            if name == "self":
+                return context.id
+            if context.framework == "django":
+                app, _, model_name = name.rpartition(".")
+                key = ((app or context.app_label).lower(), model_name.lower())
+                if key in self.by_label:
+                    return self.by_label[key]
+            candidates = self.by_name.get(name.rsplit(".", 1)[-1], [])
+            same = [c for c in candidates if self.models[c].framework == context.framework]
+            if len(same) == 1:
+                return same[0]
+            return None
+        node = self.table.resolve(module, name)
+        return node if node in self.models else None
+
+    def label_model(self, label: str) -> str | None:
+        """The model ``accounts.Customer`` (app label, model name) names; ``@user``: the user
+        model."""
+        if label == "@user":
+            label = self.constants.get("AUTH_USER_MODEL", "")
+        app, _, name = label.partition(".")
+        return self.by_label.get((app.lower(), name.lower()))
+
+
+def _framework_of(name: str) -> Framework | None:
+    """The ORM an outside base class (absolute name) belongs to, if it is a model base."""
+    if name.startswith("="):
+        value = name[1:]
+        if value.rsplit(".", 1)[-1] in _SA_FACTORIES:
+            return "sqlalchemy"
+        if value.startswith("flask_sqlalchemy.") and value.endswith(".Model"):
+            return "sqlalchemy"
+        return None
+    if name in _SA_BASES:
+        return "sqlalchemy"
+    if name in _SQLMODEL:
+        return "sqlmodel"
+    if name in ("peewee.Model",) or (name.startswith("playhouse.") and name.endswith("Model")):
+        return "peewee"
+    if name in _DJANGO_EXACT:
+        return "django"
+    if ".models." in f".{name}" and name.rsplit(".", 1)[-1].endswith(_DJANGO_SUFFIXES):
+        return "django" if not name.startswith(("sqlalchemy.", "peewee", "sqlmodel")) else None
+    return None
+
+
+class _AppLabels:
+    """Django app of a module: the longest enclosing app package, and that app's label."""
+
+    def __init__(self, catalog: ModelCatalog) -> None:
+        packages = {m for m, f in catalog.files.items() if f.is_package}
+        self.apps: dict[str, str] = {}
+        for module in catalog.files:
+            parent, _, leaf = module.rpartition(".")
+            if leaf in ("apps", "models") and parent in packages:
+                self.apps.setdefault(parent, parent.rsplit(".", 1)[-1])
+        for cid, cls in sorted(catalog.classes.items()):
+            fact = cls.fact
+            if fact is None or not catalog.is_app_config(cid):
+                continue
+            name = fact.string("name") or cls.file.module.rpartition(".")[0]
+            label = fact.string("label") or name.rsplit(".", 1)[-1]
+            if name and (name not in self.apps or fact.string("label")):
+                self.apps[name] = label
+
+    def label(self, module: str) -> str:
+        candidate = module
+        while candidate:
+            if candidate in self.apps:
+                return self.apps[candidate]
+            candidate = candidate.rpartition(".")[0]
+        parts = module.split(".")
+        if "models" in parts[1:]:
+            index = len(parts) - 1 - parts[::-1].index("models")
+            return parts[index - 1]
+        return parts[-2] if len(parts) > 1 else parts[0]
