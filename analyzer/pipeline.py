@@ -15,10 +15,12 @@ from typing import Any
 from analyzer.design.asis import as_is_units
 from analyzer.design.cluster import cluster
 from analyzer.design.couplings import import_couplings, reference_couplings
+from analyzer.design.data import DataCatalog, build_catalog, data_couplings
 from analyzer.design.decompose import Document, build_document, graph_section
 from analyzer.design.graph import CodeGraph, build_graph, code_nodes
 from analyzer.design.metrics import evaluate
 from analyzer.design.naming import name_services
+from analyzer.design.ownership import assign_ownership
 from analyzer.design.proposal import Proposal, make_proposal
 from analyzer.design.resolve import SymbolTable
 from analyzer.extract.discover import DiscoverOptions, discover_files
@@ -51,6 +53,7 @@ class Collected:
     scan: ScanResult
     couplings: tuple[Coupling, ...]
     external_imports: int
+    data: DataCatalog = field(default_factory=DataCatalog)
 
     @property
     def files(self) -> tuple[FileFacts, ...]:
@@ -103,7 +106,10 @@ def collect(path: Path, options: AnalyzeOptions, reporter: Reporter, timings: Ti
         table = SymbolTable(files)
         imports, external = import_couplings(files, table)
         couplings = [*imports, *reference_couplings(files, table)]
-    return Collected(discovery, scanned, tuple(couplings), external)
+    with timings.stage("data"):
+        catalog = build_catalog(files, table)
+        couplings.extend(data_couplings(catalog))
+    return Collected(discovery, scanned, tuple(couplings), external, catalog)
 
 
 def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = None) -> Analysis:
@@ -125,8 +131,11 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
         units = as_is_units(collected.discovery.files, django=uses_django(files))
         hint = {n.id: units.get(n.module, n.module) for n in graph.nodes}
         clusters = cluster(graph.undirected(), options.services, options.seed, hint)
+        ownership = assign_ownership(collected.data, graph.node_of, clusters)
+        clusters = list(ownership.clusters)
         by_id = {n.id: n for n in graph.nodes}
-        proposal = make_proposal(graph, clusters, name_services(clusters, by_id))
+        names = name_services(clusters, by_id, tables=ownership.owned())
+        proposal = make_proposal(graph, clusters, names)
         reporter.done()
     with timings.stage("evaluate"):
         as_is = {n.id: units.get(n.module, n.module) for n in graph.nodes if n.kind != "table"}
@@ -142,6 +151,7 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
             graph=graph,
             proposal=proposal,
             metrics=metrics,
-            extra={"graph": graph_section(graph, proposal.assignment)},
+            ownership=ownership,
+            extra={"graph": graph_section(graph, proposal.assignment, ownership, names)},
         )
     return Analysis(document, collected.discovery, collected.scan, graph, proposal, timings)
