@@ -229,7 +229,7 @@ def _foreign_keys(catalog: ModelCatalog) -> tuple[ForeignKey, ...]:
     found: set[ForeignKey] = set()
     for mid, relations in catalog.relations.items():
         model = catalog.models[mid]
-        if model.table is None:
+        if model.table is None or model.proxy:
             continue
         for relation in relations.values():
             target = relation.target

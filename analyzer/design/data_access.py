@@ -110,6 +110,7 @@ class _Val:
     cls: str | None = None
     func: str | None = None
     name: str = ""
+    deep: bool = False  # a column: an attribute of an attribute (``Order.id.desc``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,9 +205,10 @@ class AccessInterpreter:
                 if value is not None and value.kind == "model" and value.model:
                     self._touch(self._table(value.model), "read")
         else:
+            mode: Mode = "write" if name == "query_write" else "read"
             for ref in fact.args:
-                for table in self.tables_named(ref):
-                    self._touch(table, "read")
+                for table in self.tables_named(ref, whole=mode == "write"):
+                    self._touch(table, mode)
         for ref in fact.extra:
             for table in self.tables_named(ref):
                 self._touch(table, "read")
@@ -292,19 +294,46 @@ class AccessInterpreter:
         table_binding = self._table_binding(module, parts)
         if table_binding is not None:
             return table_binding
+        labelled = self._labelled(module, parts[0])
+        if labelled is not None:
+            return _Val("model", labelled, self._table(labelled)), parts[1:]
         scope = context.cls.split(":", 1)[1] if context.cls else None
         for i in range(1, len(parts) + 1):
             prefix = ".".join(parts[:i])
             node = catalog.table.resolve(module, prefix, scope)
             if node is None:
-                return None
+                return self._outside_model(module, parts)
             if ":" in node:
                 return self._symbol(node, parts[:i], module), parts[i:]
             if i < len(parts):
                 found = self._tables.get((node, parts[i]))
                 if found:
                     return _Val("table", table=found), parts[i + 1 :]
+        return self._outside_model(module, parts)
+
+    def _outside_model(self, module: str, parts: list[str]) -> tuple[_Val, list[str]] | None:
+        """A Django model of an installed package outside the tree (``Site``, ``auth.Group``)."""
+        for i in range(1, len(parts) + 1):
+            absolute = self.bindings.absolute(module, ".".join(parts[:i]))
+            if absolute is None:
+                continue
+            model = self.catalog.outside_model(absolute)
+            if model is not None:
+                return _Val("model", model.id, model.table), parts[i:]
         return None
+
+    def _labelled(self, module: str, name: str) -> str | None:
+        """A module-level name bound by app label (``User = get_user_model()``)."""
+        binding = self.bindings.find(module, name)
+        if binding is None or not binding.call:
+            return None
+        data = (
+            self.catalog.files[binding.module].data
+            if binding.module in self.catalog.files
+            else None
+        )
+        label = dict(data.labels).get(binding.name) if data else None
+        return self.catalog.label_model(label) if label else None
 
     def _table_binding(self, module: str, parts: list[str]) -> tuple[_Val, list[str]] | None:
         binding = self.bindings.find(module, parts[0])
@@ -317,7 +346,18 @@ class AccessInterpreter:
         self, parts: list[str], context: Context
     ) -> tuple[_Val | None, list[str]] | None:
         cls = context.cls
-        if cls is None or len(parts) < 2:
+        if cls is None:
+            return None
+        if cls in self.catalog.models:
+            # Inside a concrete model: ``cls`` in a classmethod and ``self.__class__`` are it;
+            # in any model, ``self.<relation>`` is one of its relations.
+            if self._table(cls) and parts[0] == "cls":
+                return _Val("model", cls, self._table(cls)), parts[1:]
+            if self._table(cls) and parts[1:2] == ["__class__"]:
+                return _Val("model", cls, self._table(cls)), parts[2:]
+            if parts[0] == "self" and len(parts) > 1 and self._relation_named(cls, parts[1]):
+                return _Val("instance", cls, self._table(cls)), parts[1:]
+        if len(parts) < 2:
             return None
         attr = parts[1]
         if attr == "model":
@@ -356,16 +396,21 @@ class AccessInterpreter:
             return _Val("object" if bound else "class", cls=node)
         return _Val("function", func=node)
 
+    def _relation_named(self, model: str, name: str) -> bool:
+        return name in self.catalog.relations.get(
+            model, {}
+        ) or name in self.catalog.reverse_accessor.get(model, {})
+
     def _table(self, model: str | None) -> str | None:
-        if model == GENERIC:
-            return GENERIC
-        found = self.catalog.models.get(model) if model else None
+        found = self._model(model)
         return found.table if found else None
 
     def _model(self, model: str | None) -> Model | None:
         if model == GENERIC:
             return self.generic_model
-        return self.catalog.models.get(model) if model else None
+        if not model:
+            return None
+        return self.catalog.models.get(model) or self.catalog.outside.get(model)
 
     def _step(self, value: _Val, step: str, after: str, replay: bool) -> _Val | None:
         kind = value.kind
@@ -385,7 +430,12 @@ class AccessInterpreter:
             return None
         if kind == "through":
             return _Val("manager", None, value.table) if step in _MANAGERS else None
-        if kind in ("column", "table_column"):
+        if kind == "column":
+            if step == CALL and not value.deep and value.model:
+                # Model.model_validate(...), Model.from_orm(...): a constructor
+                return _Val("instance", value.model, self._table(value.model))
+            return _Val("column", value.model, name=value.name, deep=True)
+        if kind == "table_column":
             return value
         if kind == "tuple":
             return _Val("instance", value.model, self._table(value.model)) if step == ITEM else None
@@ -424,6 +474,9 @@ class AccessInterpreter:
                 return _Val("manager", model.id, model.table)
             if step in self.catalog.relations.get(model.id, {}):
                 return _Val("field", model.id, name=step)
+            reverse = self.catalog.reverse_accessor.get(model.id, {}).get(step)
+            if reverse is not None and reverse.kind == "m2m":
+                return _Val("field", reverse.model, name=reverse.name)
             return None
         if model.framework == "peewee":
             if step in PEEWEE_WRITES or step in PEEWEE_READS:
@@ -468,6 +521,8 @@ class AccessInterpreter:
             return _Val("pending_write", model.id, model.table)
         relation = self.catalog.relations.get(model.id, {}).get(step)
         if relation is not None:
+            if relation.kind == "m2m" and after == "through":
+                return _Val("field", model.id, name=step)
             if relation.kind == "m2m":
                 return _Val("related", relation.target, relation.table)
             if relation.kind == "rel":

@@ -70,6 +70,18 @@ _M2M = frozenset(
         "TreeManyToManyField",
     }
 )
+# Tables of the models Django itself ships, which name their tables explicitly.
+CONTRIB_TABLES = {
+    "django.contrib.auth.models.User": "auth_user",
+    "django.contrib.auth.models.Group": "auth_group",
+    "django.contrib.auth.models.Permission": "auth_permission",
+    "django.contrib.contenttypes.models.ContentType": "django_content_type",
+    "django.contrib.sites.models.Site": "django_site",
+    "django.contrib.sessions.models.Session": "django_session",
+    "django.contrib.admin.models.LogEntry": "django_admin_log",
+    "django.contrib.flatpages.models.FlatPage": "django_flatpage",
+    "django.contrib.redirects.models.Redirect": "django_redirect",
+}
 _SNAKE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
@@ -143,13 +155,31 @@ class ModelCatalog:
         self._bases: dict[str, tuple[list[str], list[str]]] = {}
         self._framework: dict[str, Framework | None] = {}
         self._meta: dict[str, dict[str, str]] = {}
+        self.by_label: dict[tuple[str, str], str] = {}
+        self.outside: dict[str, Model] = {}
+        self._labelled_bases = False
         self._apps = _AppLabels(self)
+        self._find_models()
+        if self._labelled_bases:
+            # Bases bound by app label (``Benefit = get_model("offer", "Benefit")``) resolve once
+            # the labels of the other models are known: a second pass.
+            self._bases.clear()
+            self._framework.clear()
+            self._meta.clear()
+            self._find_models()
+        self.relations: dict[str, dict[str, Relation]] = {}
+        self.reverse_query: dict[str, dict[str, Relation]] = defaultdict(dict)
+        self.reverse_accessor: dict[str, dict[str, Relation]] = defaultdict(dict)
+        for mid in sorted(self.models):
+            self._relations(self.models[mid])
+
+    def _find_models(self) -> None:
         self.models: dict[str, Model] = {}
         for cid in sorted(self.classes):
             model = self._model(cid)
             if model is not None:
                 self.models[cid] = model
-        self.by_label: dict[tuple[str, str], str] = {}
+        self.by_label = {}
         self.by_name: dict[str, list[str]] = defaultdict(list)
         self.by_table: dict[str, list[str]] = defaultdict(list)
         for model in self.models.values():
@@ -158,11 +188,6 @@ class ModelCatalog:
             self.by_name[model.name].append(model.id)
             if model.table and not model.proxy:
                 self.by_table[model.table.lower()].append(model.id)
-        self.relations: dict[str, dict[str, Relation]] = {}
-        self.reverse_query: dict[str, dict[str, Relation]] = defaultdict(dict)
-        self.reverse_accessor: dict[str, dict[str, Relation]] = defaultdict(dict)
-        for mid in sorted(self.models):
-            self._relations(self.models[mid])
 
     # -- classes and bases -----------------------------------------------------------------------
     def bases(self, cid: str) -> tuple[list[str], list[str]]:
@@ -177,9 +202,25 @@ class ModelCatalog:
                 if node is not None and node in self.classes and node != cid:
                     internal.append(node)
                     continue
+                labelled = self._labelled_base(module, base)
+                if labelled is not None and labelled != cid:
+                    internal.append(labelled)
+                    continue
                 external.append(self._outside_name(module, base))
             self._bases[cid] = (internal, external)
         return self._bases[cid]
+
+    def _labelled_base(self, module: str, chain: str) -> str | None:
+        """The model a base bound by app label names (after the first pass)."""
+        binding = self.bindings.find(module, chain) if "." not in chain else None
+        if binding is None:
+            return None
+        data = self.files[binding.module].data if binding.module in self.files else None
+        label = dict(data.labels).get(binding.name) if data else None
+        if label is None:
+            return None
+        self._labelled_bases = True
+        return self.label_model(label)
 
     def _outside_name(self, module: str, chain: str) -> str:
         """An absolute name for a base outside the tree; for a module-level binding
@@ -490,13 +531,37 @@ class ModelCatalog:
         node = self.table.resolve(module, name)
         return node if node in self.models else None
 
+    def outside_model(self, absolute: str) -> Model | None:
+        """A Django model imported from outside the tree (``django.contrib.sites.models.Site``,
+        ``some_app.models.Thing``): Django's own tables by name, others by the default rule with
+        the package before ``models`` as the app label."""
+        module, _, name = absolute.rpartition(".")
+        parts = module.split(".")
+        if len(parts) < 2 or parts[-1] != "models" or module.startswith("django.db"):
+            return None
+        if not name[:1].isupper():
+            return None
+        mid = f"{module}:{name}"
+        if mid not in self.outside:
+            table = CONTRIB_TABLES.get(absolute, f"{parts[-2]}_{name.lower()}")
+            self.outside[mid] = Model(mid, module, name, "", 0, "django", table)
+        return self.outside[mid]
+
     def label_model(self, label: str) -> str | None:
         """The model ``accounts.Customer`` (app label, model name) names; ``@user``: the user
-        model."""
+        model (``AUTH_USER_MODEL``, Django's ``auth.User`` by default)."""
         if label == "@user":
-            label = self.constants.get("AUTH_USER_MODEL", "")
+            label = self.constants.get("AUTH_USER_MODEL", "auth.User")
         app, _, name = label.partition(".")
-        return self.by_label.get((app.lower(), name.lower()))
+        found = self.by_label.get((app.lower(), name.lower()))
+        if found is None:
+            absolute = next(
+                (a for a in CONTRIB_TABLES if a.split(".")[2] == app and a.endswith(f".{name}")),
+                None,
+            )
+            outside = self.outside_model(absolute) if absolute else None
+            return outside.id if outside else None
+        return found
 
 
 def _framework_of(name: str) -> Framework | None:

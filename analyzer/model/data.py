@@ -222,7 +222,8 @@ class TableDef:
 class DataFacts:
     """The data facts of one file. ``returns`` maps ``func`` or ``Class.method`` to the dotted
     name of its return annotation (what a caller's value is an instance of); ``constants`` are
-    module-level model settings such as ``AUTH_USER_MODEL = "accounts.User"``."""
+    module-level model settings such as ``AUTH_USER_MODEL = "accounts.User"``; ``labels``
+    module-level names bound to a model by label (``Benefit = get_model("offer", "Benefit")``)."""
 
     classes: tuple[ClassFact, ...] = ()
     tables: tuple[TableDef, ...] = ()
@@ -233,6 +234,7 @@ class DataFacts:
     self_calls: tuple[SelfCall, ...] = ()
     returns: tuple[tuple[str, str], ...] = ()
     constants: tuple[tuple[str, str], ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
 
     def __bool__(self) -> bool:
         return bool(
@@ -245,4 +247,5 @@ class DataFacts:
             or self.self_calls
             or self.returns
             or self.constants
+            or self.labels
         )

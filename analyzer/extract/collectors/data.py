@@ -29,6 +29,7 @@ from analyzer.extract.collectors.values import (
     Chain,
     Env,
     Frame,
+    Segment,
     annotation_value,
     flatten,
     lookups,
@@ -39,6 +40,7 @@ from analyzer.extract.collectors.values import (
 from analyzer.extract.scope import Scope, dotted
 from analyzer.model.data import (
     ASSIGN,
+    CALL,
     ITEM,
     AccessFact,
     DataFacts,
@@ -65,6 +67,8 @@ SESSION_METHODS = frozenset(
     }
 )
 _COLLECTION_ARGS = frozenset({"add_all", "bulk_save_objects"})
+UNKNOWN = ValueRef("?")  # an object of unknown class given to a session
+_LOADERS = frozenset({"get", "get_one", "merge", "query", "scalars", "exec", "execute", "scalar"})
 _SESSION_NAMES = frozenset({"db", "sess", "dbsession", "db_session"})
 STATEMENTS = frozenset(
     """select insert update delete selectinload joinedload subqueryload immediateload lazyload
@@ -72,7 +76,7 @@ STATEMENTS = frozenset(
 )
 _TARGETED = frozenset({"insert", "update", "delete"})
 SQL_SINKS = frozenset(
-    """execute executemany executescript exec_driver_sql raw text RawSQL read_sql
+    """execute executemany executescript execute_sql exec_driver_sql raw text RawSQL read_sql
     read_sql_query""".split()
 )
 _TABLE_METHODS = frozenset({"insert", "update", "delete", "select", "join", "outerjoin"})
@@ -112,6 +116,7 @@ class DataCollector(BatchableCSTVisitor):
         self._self_calls: dict[SelfCall, None] = {}
         self._returns: dict[str, str] = {}
         self._constants: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
         self._sql_names: set[str] = set()
 
     # -- where we are ---------------------------------------------------------------------------
@@ -223,6 +228,9 @@ class DataCollector(BatchableCSTVisitor):
                 if text is not None:
                     self._consumed.add(id(value))
             elif model_label(value) is not None or _class_like(dotted(value.func) or ""):
+                label = model_label(value)
+                if label is not None:
+                    self._labels[name] = label
                 bound = value_of(value, self.env)
                 if bound is not None:
                     self.env.bind(name, bound)
@@ -255,7 +263,8 @@ class DataCollector(BatchableCSTVisitor):
         env = self.env
         if isinstance(target, cst.Name):
             text = literal_text(value)
-            env.bind(target.value, None if text is not None else value_of(value, env))
+            bound = None if text is not None else self._value(value)
+            env.bind(target.value, bound)
             if text is not None and looks_like_sql(text):
                 env.frames[-1].strings[target.value] = text
         elif isinstance(target, (cst.Tuple, cst.List)):
@@ -293,7 +302,7 @@ class DataCollector(BatchableCSTVisitor):
         if not self.env.frames:
             return
         if isinstance(target, cst.Name):
-            value = value_of(source, self.env)
+            value = self._value(source)
             self.env.bind(target.value, value.then(ITEM) if value is not None else None)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
@@ -367,12 +376,40 @@ class DataCollector(BatchableCSTVisitor):
         fact = SqlFact(0, scope, found.reads, found.writes, found.parsed, method, binding)
         self._sql.append((node, fact))
 
+    def _value(self, expr: cst.BaseExpression) -> ValueRef | None:
+        """What ``expr`` holds; for a session call, the model it loads (``session.get(Hero,
+        1)``, ``session.query(Hero).first()``, ``session.exec(select(Hero)).all()``)."""
+        if isinstance(expr, cst.Call):
+            chain = flatten(expr)
+            first = chain.first_call()
+            receiver = chain.receiver
+            if first is not None and first.call is not None and receiver is not None:
+                loaded = self._loaded(first, receiver)
+                if loaded is not None:
+                    return loaded
+        return value_of(expr, self.env)
+
+    def _loaded(self, first: Segment, receiver: str) -> ValueRef | None:
+        assert first.call is not None
+        args = [a.value for a in first.call.args if a.keyword is None]
+        if not args or first.name not in _LOADERS or not self._is_session(receiver):
+            return None
+        head = args[0]
+        if first.name in ("merge", "get", "get_one", "query"):
+            found = value_of(head, self.env)
+            return found.then(CALL) if found is not None and first.name != "merge" else found
+        if isinstance(head, cst.Call) and (dotted(head.func) or "").endswith("select"):
+            inner = [a.value for a in head.args if a.keyword is None]
+            found = value_of(inner[0], self.env) if inner else None
+            return found.then(CALL) if found is not None else None
+        return None
+
     def _is_session(self, receiver: str) -> bool:
-        parts = receiver.split(".")
+        parts = receiver.removesuffix("()").split(".")
         last = parts[-1].lower()
         if "session" in last or last in _SESSION_NAMES:
             return True
-        if len(parts) == 1:
+        if len(parts) == 1 and not receiver.endswith("()"):
             value = self.env.name(parts[0])
             return value is not None and value.chain.lower().endswith("session")
         return False
@@ -395,10 +432,13 @@ class DataCollector(BatchableCSTVisitor):
                 args = tuple(v for v in found if v is not None)
             else:
                 value = value_of(head, self.env)
-                args = (value,) if value is not None else ()
-        later = [s.call for s in chain.segments if s.call is not None and s is not first]
-        extra = refs_in([a for c in later for a in c.args], self.env)
-        self._add(first.call, op="session", name=first.name, args=args, extra=extra)
+                args = (value or UNKNOWN,)
+        later = [s for s in chain.segments if s.call is not None and s is not first]
+        extra = refs_in([a for s in later for a in s.call.args], self.env)  # type: ignore[union-attr]
+        name = first.name
+        if name == "query" and any(s.name in ("delete", "update") for s in later):
+            name = "query_write"  # session.query(Model).filter(...).delete()
+        self._add(first.call, op="session", name=name, args=args, extra=extra)
         return True
 
     def _statement(self, chain: Chain) -> bool:
@@ -486,6 +526,7 @@ class DataCollector(BatchableCSTVisitor):
             self_calls=tuple(self._self_calls),
             returns=tuple(sorted(self._returns.items())),
             constants=tuple(sorted(self._constants.items())),
+            labels=tuple(sorted(self._labels.items())),
         )
         return facts if facts else None
 

@@ -32,7 +32,7 @@ _PART = r"`[^`]+`|\"[^\"]+\"|\[[^\]]+\]|[A-Za-z_][\w$]*"
 _NAME = rf"({_PART})(?:\s*\.\s*({_PART}))?"
 _DELETE = re.compile(r"\bDELETE\s+FROM\s+" + _NAME, re.IGNORECASE)
 _WRITE = re.compile(r"\b(?:INTO|UPDATE|TRUNCATE(?:\s+TABLE)?)\s+" + _NAME, re.IGNORECASE)
-_READ = re.compile(r"\b(?:FROM|JOIN)\s+" + _NAME + r"(?!\s*\()", re.IGNORECASE)
+_READ = re.compile(r"\b(?:FROM|JOIN)\s+" + _NAME + r"(?![\w$(])", re.IGNORECASE)
 _NOT_TABLES = frozenset({"select", "lateral", "unnest", "only", "set", "table", "values"})
 
 

@@ -159,6 +159,11 @@ def value_of(expr: cst.BaseExpression, env: Env) -> ValueRef | None:
         return base.then(ITEM)
     if isinstance(expr, cst.Await):
         return value_of(expr.expression, env)
+    if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+        return value_of(expr.elt, env)  # a collection stands for its elements
+    if isinstance(expr, (cst.List, cst.Tuple, cst.Set)) and expr.elements:
+        first = expr.elements[0]
+        return value_of(first.value, env) if isinstance(first, cst.Element) else None
     return None
 
 
@@ -217,8 +222,14 @@ class Chain:
 
     @property
     def receiver(self) -> str | None:
-        """The dotted name before the first call (``self.session`` in ``self.session.add()``)."""
+        """The dotted name before the first call (``self.session`` in ``self.session.add()``);
+        for a chain starting with a call (``Session().get(...)``), the name called."""
         parts = []
+        if isinstance(self.root, cst.Call):
+            callee = dotted(self.root.func)
+            if callee is None or not self.segments or self.segments[0].call is None:
+                return None
+            return f"{callee}()"
         if not isinstance(self.root, cst.Name):
             return None
         parts.append(self.root.value)
@@ -296,7 +307,9 @@ def lookups(chain: Chain) -> tuple[str, ...]:
             if name in _STRING_LOOKUPS:
                 text = _string(arg.value)
                 if text:
-                    found.append(text.lstrip("-?"))
+                    # A relation named to select_related/prefetch_related is loaded: "__*".
+                    loaded = name in ("select_related", "prefetch_related")
+                    found.append(text.lstrip("-?") + ("__*" if loaded else ""))
                     continue
             if name in _KEY_LOOKUPS or name in _ALIAS_LOOKUPS or name in _STRING_LOOKUPS:
                 _expression_lookups(arg.value, found)
