@@ -22,8 +22,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analyzer.design.bindings import Bindings
-from analyzer.design.data_access import GENERIC, AccessInterpreter, Mode
+from analyzer.design.data_access import AccessInterpreter
 from analyzer.design.data_models import Model, ModelCatalog
+from analyzer.design.data_values import GENERIC, Mode
 from analyzer.design.resolve import SymbolTable
 from analyzer.model.coupling import Coupling, table_node
 from analyzer.model.facts import FileFacts
@@ -107,7 +108,7 @@ def build_catalog(files: Iterable[FileFacts], table: SymbolTable) -> DataCatalog
     for f in files:
         for call in f.data.self_calls if f.data else ():
             key = (f"{f.module}:{call.cls}", call.method)
-            interpreter.self_calls.setdefault(key, set()).add(call.called)
+            interpreter.repos.self_calls.setdefault(key, set()).add(call.called)
     _generic_accesses(files, interpreter)
     accesses = _accesses(files, interpreter)
     raw, notes = _raw_sql(files)
@@ -152,7 +153,7 @@ def _generic_accesses(files: list[FileFacts], interpreter: AccessInterpreter) ->
             for touch in interpreter.touches(fact, context):
                 if touch.table == GENERIC:
                     key = (context.cls, fact.method)
-                    interpreter.generic.setdefault(key, set()).add(touch.mode)
+                    interpreter.repos.generic.setdefault(key, set()).add(touch.mode)
 
 
 def _accesses(files: list[FileFacts], interpreter: AccessInterpreter) -> list[TableAccess]:

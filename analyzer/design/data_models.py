@@ -28,65 +28,26 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 from analyzer.design.bindings import Bindings
+from analyzer.design.data_frameworks import (
+    CONTRIB_TABLES,
+    SA_BASES,
+    SA_FACTORIES,
+    AppLabels,
+    Framework,
+    framework_of,
+    snake_case,
+)
+from analyzer.design.data_relations import Relation, Relations
 from analyzer.design.resolve import SymbolTable
 from analyzer.model.data import ClassFact, FieldFact
 from analyzer.model.facts import FileFacts, SymbolFact
 
-Framework = Literal["django", "sqlalchemy", "sqlmodel", "peewee"]
-RelationKind = Literal["fk", "o2o", "m2m", "rel"]
+__all__ = ["Framework", "Model", "ModelCatalog", "Relation"]
 
-_DJANGO_EXACT = frozenset(
-    {
-        "django.db.models.Model",
-        "django.db.models.base.Model",
-        "django.contrib.gis.db.models.Model",
-        "treebeard.mp_tree.MP_Node",
-        "treebeard.ns_tree.NS_Node",
-        "treebeard.al_tree.AL_Node",
-    }
-)
-_DJANGO_SUFFIXES = ("Model", "User", "Mixin", "Node", "ItemBase")
-_SA_BASES = frozenset(
-    {
-        "sqlalchemy.orm.DeclarativeBase",
-        "sqlalchemy.orm.DeclarativeBaseNoMeta",
-        "sqlalchemy.orm.decl_api.DeclarativeBase",
-        "sqlalchemy.orm.decl_api.DeclarativeBaseNoMeta",
-    }
-)
-_SA_FACTORIES = ("declarative_base", "generate_base", "as_declarative")
-_SQLMODEL = frozenset({"sqlmodel.SQLModel", "sqlmodel.main.SQLModel"})
-_FK = frozenset({"ForeignKey", "TreeForeignKey", "ParentalKey", "ForeignKeyField"})
-_FK |= {"DeferredForeignKey"}
-_O2O = frozenset({"OneToOneField", "TreeOneToOneField"})
-_M2M = frozenset(
-    {
-        "ManyToManyField",
-        "ParentalManyToManyField",
-        "SortedManyToManyField",
-        "TreeManyToManyField",
-    }
-)
-# Tables of the models Django itself ships, which name their tables explicitly.
-CONTRIB_TABLES = {
-    "django.contrib.auth.models.User": "auth_user",
-    "django.contrib.auth.models.Group": "auth_group",
-    "django.contrib.auth.models.Permission": "auth_permission",
-    "django.contrib.contenttypes.models.ContentType": "django_content_type",
-    "django.contrib.sites.models.Site": "django_site",
-    "django.contrib.sessions.models.Session": "django_session",
-    "django.contrib.admin.models.LogEntry": "django_admin_log",
-    "django.contrib.flatpages.models.FlatPage": "django_flatpage",
-    "django.contrib.redirects.models.Redirect": "django_redirect",
-}
-_SNAKE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-
-
-def snake_case(name: str) -> str:
-    return _SNAKE.sub("_", name).lower()
+# Names a models module exports that are not models.
+_NOT_MODELS = ("Manager", "QuerySet", "Field", "Mixin", "Base", "Choices", "Error", "Exception")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,26 +66,6 @@ class Model:
 
     def __str__(self) -> str:
         return f"{self.id} -> {self.table or '(abstract)'} [{self.framework}]"
-
-
-@dataclass(frozen=True, slots=True)
-class Relation:
-    """A relation declared on ``model`` (in class ``owner``), resolved to its ``target`` model.
-
-    ``table`` is the join table of a many-to-many relation or an SQLAlchemy ``secondary``;
-    ``accessor`` and ``query_name`` the names the target side uses (``""``: none).
-    """
-
-    model: str
-    name: str
-    kind: RelationKind
-    target: str | None
-    path: str
-    line: int
-    table: str | None = None
-    through: str | None = None
-    accessor: str = ""
-    query_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +99,14 @@ class ModelCatalog:
         self.by_label: dict[tuple[str, str], str] = {}
         self.outside: dict[str, Model] = {}
         self._labelled_bases = False
-        self._apps = _AppLabels(self)
+        self._apps = AppLabels(
+            self.files,
+            (
+                (c.file.module, c.fact)
+                for cid, c in sorted(self.classes.items())
+                if c.fact is not None and self.is_app_config(cid)
+            ),
+        )
         self._find_models()
         if self._labelled_bases:
             # Bases bound by app label (``Benefit = get_model("offer", "Benefit")``) resolve once
@@ -167,11 +115,10 @@ class ModelCatalog:
             self._framework.clear()
             self._meta.clear()
             self._find_models()
-        self.relations: dict[str, dict[str, Relation]] = {}
-        self.reverse_query: dict[str, dict[str, Relation]] = defaultdict(dict)
-        self.reverse_accessor: dict[str, dict[str, Relation]] = defaultdict(dict)
-        for mid in sorted(self.models):
-            self._relations(self.models[mid])
+        relations = Relations(self)
+        self.relations = relations.relations
+        self.reverse_query = relations.reverse_query
+        self.reverse_accessor = relations.reverse_accessor
 
     def _find_models(self) -> None:
         self.models: dict[str, Model] = {}
@@ -258,7 +205,7 @@ class ModelCatalog:
     def _find_framework(self, cid: str) -> Framework | None:
         internal, external = self.bases(cid)
         for name in external:
-            found = _framework_of(name)
+            found = framework_of(name)
             if found is not None:
                 return found
         for base in internal:
@@ -266,7 +213,7 @@ class ModelCatalog:
             if found is not None:
                 return found
         cls = self.classes[cid]
-        if any(d.rsplit(".", 1)[-1] in _SA_FACTORIES for d in cls.symbol.decorators):
+        if any(d.rsplit(".", 1)[-1] in SA_FACTORIES for d in cls.symbol.decorators):
             return "sqlalchemy"
         if external and cls.fact is not None and self._looks_django(cls):
             return "django"
@@ -363,7 +310,7 @@ class ModelCatalog:
         cls = self.classes[cid]
         if any(d.rsplit(".", 1)[-1] == "as_declarative" for d in cls.symbol.decorators):
             return True
-        return any(e in _SA_BASES for e in self.bases(cid)[1])
+        return any(e in SA_BASES for e in self.bases(cid)[1])
 
     def _sqlalchemy_table(self, cid: str) -> str | None:
         cls = self.classes[cid]
@@ -377,7 +324,7 @@ class ModelCatalog:
             bound = dict(fact.names).get("__table__")
             if bound:
                 found = self.bindings.find(cls.file.module, bound)
-                definition = self._table_def(found.module, found.name) if found else None
+                definition = self.table_def(found.module, found.name) if found else None
                 if definition:
                     return definition
         if self._is_base(cid):
@@ -397,7 +344,7 @@ class ModelCatalog:
             return snake_case(cls.symbol.name)
         return None
 
-    def _table_def(self, module: str, name: str) -> str | None:
+    def table_def(self, module: str, name: str) -> str | None:
         data = self.files[module].data if module in self.files else None
         for t in data.tables if data else ():
             if t.binding == name:
@@ -433,104 +380,6 @@ class ModelCatalog:
             out.extend((cid, f) for f in (fact.fields if fact else ()))
         return out
 
-    def _relations(self, model: Model) -> None:
-        found: dict[str, Relation] = {}
-        for owner, field in self.fields(model.id):
-            if field.name in found:
-                continue
-            relation = self._relation(model, owner, field)
-            if relation is not None:
-                found[field.name] = relation
-                if relation.target and model.table and not model.proxy:
-                    if relation.query_name:
-                        self.reverse_query[relation.target].setdefault(
-                            relation.query_name, relation
-                        )
-                    if relation.accessor:
-                        self.reverse_accessor[relation.target].setdefault(
-                            relation.accessor, relation
-                        )
-        self.relations[model.id] = found
-
-    def _relation(self, model: Model, owner: str, field: FieldFact) -> Relation | None:
-        last = field.kind.rsplit(".", 1)[-1]
-        module = self.classes[owner].file.module
-        path, line = self.classes[owner].file.path, field.line
-        if model.framework in ("sqlalchemy", "sqlmodel"):
-            return self._sqlalchemy_relation(model, module, field, path)
-        kind: RelationKind = "m2m" if last in _M2M else "o2o" if last in _O2O else "fk"
-        if last not in _FK | _O2O | _M2M:
-            return None
-        target = self.model_named(field.target, field.target_string, module, model)
-        table = through = None
-        if kind == "m2m":
-            through_name = field.option("through")
-            if through_name:
-                through = self.model_named(through_name, "." not in through_name, module, model)
-                through_model = self.models.get(through) if through else None
-                table = through_model.table if through_model else None
-            else:
-                own = field.option("db_table")
-                table = own or (f"{model.table}_{field.name}" if model.table else None)
-        related = field.option("related_name") or field.option("backref")
-        related = related.replace("%(class)s", model.name.lower())
-        related = related.replace("%(app_label)s", model.app_label.lower())
-        hidden = related.endswith("+")
-        lower = model.name.lower()
-        accessor = "" if hidden else related or (lower if kind == "o2o" else f"{lower}_set")
-        query = "" if hidden else field.option("related_query_name") or related or lower
-        return Relation(
-            model.id, field.name, kind, target, path, line, table, through, accessor, query
-        )
-
-    def _sqlalchemy_relation(
-        self, model: Model, module: str, field: FieldFact, path: str
-    ) -> Relation | None:
-        last = field.kind.rsplit(".", 1)[-1]
-        if last in ("relationship", "Relationship"):
-            target = None
-            if field.target:
-                target = self.model_named(field.target, field.target_string, module, model)
-            if target is None and field.annotation:
-                target = self.model_named(field.annotation, False, module, model)
-            secondary = field.option("secondary")
-            table = None
-            if secondary:
-                found = self.bindings.find(module, secondary.split(".", 1)[0])
-                table = self._table_def(found.module, found.name) if found else None
-                table = table or (secondary if "." not in secondary else None)
-            return Relation(model.id, field.name, "rel", target, path, field.line, table)
-        for key in field.foreign_keys:
-            target_table = key.rsplit(".", 1)[0] if "." in key else key
-            owners = self.by_table.get(target_table.rsplit(".", 1)[-1].lower(), [])
-            target = owners[0] if owners else None
-            return Relation(model.id, field.name, "fk", target, path, field.line)
-        return None
-
-    def model_named(self, name: str, string: bool, module: str, context: Model) -> str | None:
-        """The model a relation target names: ``"self"``, ``"app.Model"``, ``"Model"``, a
-        dotted name, or ``settings.AUTH_USER_MODEL``."""
-        if not name:
-            return None
-        if name.endswith("AUTH_USER_MODEL"):
-            label = self.constants.get("AUTH_USER_MODEL", "")
-            return self.by_label.get(tuple(label.lower().split(".", 1))) if "." in label else None  # type: ignore[arg-type]
-        if string:
-            if name == "self":
-                return context.id
-            if context.framework == "django":
-                app, _, model_name = name.rpartition(".")
-                key = ((app or context.app_label).lower(), model_name.lower())
-                if key in self.by_label:
-                    return self.by_label[key]
-            candidates = self.by_name.get(name.rsplit(".", 1)[-1], [])
-            same = [c for c in candidates if self.models[c].framework == context.framework]
-            if len(same) == 1:
-                return same[0]
-            return None
-        node = self.table.resolve(module, name)
-        return node if node in self.models else None
-
     def outside_model(self, absolute: str) -> Model | None:
         """A Django model imported from outside the tree (``django.contrib.sites.models.Site``,
         ``some_app.models.Thing``): Django's own tables by name, others by the default rule with
@@ -539,7 +388,7 @@ class ModelCatalog:
         parts = module.split(".")
         if len(parts) < 2 or parts[-1] != "models" or module.startswith("django.db"):
             return None
-        if not name[:1].isupper():
+        if not name[:1].isupper() or name.endswith(_NOT_MODELS):
             return None
         mid = f"{module}:{name}"
         if mid not in self.outside:
@@ -562,57 +411,3 @@ class ModelCatalog:
             outside = self.outside_model(absolute) if absolute else None
             return outside.id if outside else None
         return found
-
-
-def _framework_of(name: str) -> Framework | None:
-    """The ORM an outside base class (absolute name) belongs to, if it is a model base."""
-    if name.startswith("="):
-        value = name[1:]
-        if value.rsplit(".", 1)[-1] in _SA_FACTORIES:
-            return "sqlalchemy"
-        if value.startswith("flask_sqlalchemy.") and value.endswith(".Model"):
-            return "sqlalchemy"
-        return None
-    if name in _SA_BASES:
-        return "sqlalchemy"
-    if name in _SQLMODEL:
-        return "sqlmodel"
-    if name in ("peewee.Model",) or (name.startswith("playhouse.") and name.endswith("Model")):
-        return "peewee"
-    if name in _DJANGO_EXACT:
-        return "django"
-    if ".models." in f".{name}" and name.rsplit(".", 1)[-1].endswith(_DJANGO_SUFFIXES):
-        return "django" if not name.startswith(("sqlalchemy.", "peewee", "sqlmodel")) else None
-    return None
-
-
-class _AppLabels:
-    """Django app of a module: the longest enclosing app package, and that app's label."""
-
-    def __init__(self, catalog: ModelCatalog) -> None:
-        packages = {m for m, f in catalog.files.items() if f.is_package}
-        self.apps: dict[str, str] = {}
-        for module in catalog.files:
-            parent, _, leaf = module.rpartition(".")
-            if leaf in ("apps", "models") and parent in packages:
-                self.apps.setdefault(parent, parent.rsplit(".", 1)[-1])
-        for cid, cls in sorted(catalog.classes.items()):
-            fact = cls.fact
-            if fact is None or not catalog.is_app_config(cid):
-                continue
-            name = fact.string("name") or cls.file.module.rpartition(".")[0]
-            label = fact.string("label") or name.rsplit(".", 1)[-1]
-            if name and (name not in self.apps or fact.string("label")):
-                self.apps[name] = label
-
-    def label(self, module: str) -> str:
-        candidate = module
-        while candidate:
-            if candidate in self.apps:
-                return self.apps[candidate]
-            candidate = candidate.rpartition(".")[0]
-        parts = module.split(".")
-        if "models" in parts[1:]:
-            index = len(parts) - 1 - parts[::-1].index("models")
-            return parts[index - 1]
-        return parts[-2] if len(parts) > 1 else parts[0]

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from analyzer.extract.collectors.data import DataCollector
+from analyzer.extract.scope import Scope, ScopeCloser, ScopeOpener
+from analyzer.extract.traverse import Positions, traverse
 from analyzer.model.data import AccessFact, DataFacts
+from tests.conftest import FIXTURES
 from tests.helpers import facts_of
 
 
@@ -264,3 +274,40 @@ def test_unknown_locals_hide_globals_and_builtins_are_not_types() -> None:
         """
     )
     assert facts.data is None
+
+
+SAMPLES = sorted(
+    p
+    for fixture in ("shop", "layered", "orm_django", "orm_sqlalchemy", "orm_sqlmodel", "orm_peewee")
+    for p in (FIXTURES / fixture).rglob("*.py")
+    if p.stat().st_size > 200 and not {"tests", "migrations"} & set(p.parts)
+)
+
+
+def _strip_lines(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _strip_lines(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if "line" in changes:
+            changes["line"] = 0
+        return dataclasses.replace(value, **changes)
+    if isinstance(value, tuple):
+        return tuple(_strip_lines(v) for v in value)
+    return value
+
+
+def _data(tree: cst.Module, ours: bool) -> object:
+    positions = Positions()
+    scope = Scope("pkg.sample", False, positions)
+    data = DataCollector(scope)
+    collectors = [ScopeOpener(scope), data, ScopeCloser(scope)]
+    if ours:
+        traverse(tree, collectors, positions)
+    else:
+        cst.visit_batched(tree, collectors)
+    return data.facts()
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_same_data_facts_as_libcst_visit_batched(path: Path) -> None:
+    tree = cst.parse_module(path.read_text())
+    assert _strip_lines(_data(tree, True)) == _strip_lines(_data(tree, False))

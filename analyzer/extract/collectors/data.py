@@ -1,18 +1,9 @@
 """Data facts: ORM declarations, database access and raw SQL, per file.
 
 Class bodies are written down by ``models.ClassBuilder``; inside functions local names are
-followed (``values``) so that ``order = Order.objects.get(...); order.save()`` is one known use.
-Every call chain is looked at once, from its outermost call:
-
-- a database session's ``add``/``add_all``/``delete``/``merge``/``get``/``query``/``bulk_*``
-  (a receiver named like a session, or a name annotated as one) -> a ``session`` fact;
-- a SQLAlchemy construct (``select``, ``insert``, ``update``, ``delete``, loader options,
-  ``aliased``, ``exists``) -> a ``statement`` fact over the values in its arguments;
-- anything else starting from a class-like dotted name, a typed local, an app-label model or
-  ``self.<attribute>`` -> a ``use`` fact (``Order.objects.filter(...).update(...)``,
-  ``order.save()``, ``repo.add(book)``, ``Product.DoesNotExist``), with its Django lookups;
-- a string given to ``execute``/``executemany``/``raw``/``text()``/``RawSQL``... -> SQL facts,
-  also through a local or module-level name holding the string.
+followed (``values``) so that ``order = Order.objects.get(...); order.save()`` is one known use;
+every call chain is read once, from its outermost call, by ``calls.CallReader``. Module-level
+names bound to a ``Table(...)``, to SQL text or to a model by app label are kept too.
 """
 
 from __future__ import annotations
@@ -23,65 +14,27 @@ from typing import TypeVar
 import libcst as cst
 from libcst import BatchableCSTVisitor
 
+from analyzer.extract.collectors.calls import CallReader, class_like
 from analyzer.extract.collectors.models import ClassBuilder, table_def
-from analyzer.extract.collectors.sql import literal_text, looks_like_sql, sql_tables
+from analyzer.extract.collectors.sql import literal_text, looks_like_sql
 from analyzer.extract.collectors.values import (
-    Chain,
     Env,
     Frame,
-    Segment,
     annotation_value,
-    flatten,
-    lookups,
     model_label,
-    refs_in,
     value_of,
 )
 from analyzer.extract.scope import Scope, dotted
 from analyzer.model.data import (
     ASSIGN,
-    CALL,
     ITEM,
     AccessFact,
     DataFacts,
     ModelRefFact,
-    SelfCall,
     SqlFact,
     SqlUse,
     TableDef,
-    ValueRef,
 )
-
-SESSION_METHODS = frozenset(
-    {
-        "add",
-        "add_all",
-        "delete",
-        "merge",
-        "get",
-        "get_one",
-        "query",
-        "bulk_save_objects",
-        "bulk_insert_mappings",
-        "bulk_update_mappings",
-    }
-)
-_COLLECTION_ARGS = frozenset({"add_all", "bulk_save_objects"})
-UNKNOWN = ValueRef("?")  # an object of unknown class given to a session
-_LOADERS = frozenset({"get", "get_one", "merge", "query", "scalars", "exec", "execute", "scalar"})
-_SESSION_NAMES = frozenset({"db", "sess", "dbsession", "db_session"})
-STATEMENTS = frozenset(
-    """select insert update delete selectinload joinedload subqueryload immediateload lazyload
-    noload raiseload contains_eager defaultload aliased exists with_parent""".split()
-)
-_TARGETED = frozenset({"insert", "update", "delete"})
-SQL_SINKS = frozenset(
-    """execute executemany executescript execute_sql exec_driver_sql raw text RawSQL read_sql
-    read_sql_query""".split()
-)
-_TABLE_METHODS = frozenset({"insert", "update", "delete", "select", "join", "outerjoin"})
-_JOINS = frozenset({"join", "outerjoin", "join_from", "outerjoin_from", "select_from", "switch"})
-_ERRORS = frozenset({"DoesNotExist", "MultipleObjectsReturned"})
 
 
 def _params(node: cst.FunctionDef | cst.Lambda) -> list[cst.Param]:
@@ -91,10 +44,6 @@ def _params(node: cst.FunctionDef | cst.Lambda) -> list[cst.Param]:
         if isinstance(star, cst.Param):
             found.append(star)
     return found
-
-
-def _class_like(chain: str) -> bool:
-    return any(part[:1].isupper() for part in chain.split("."))
 
 
 class DataCollector(BatchableCSTVisitor):
@@ -107,35 +56,16 @@ class DataCollector(BatchableCSTVisitor):
         self._classes: list[ClassBuilder] = []
         self._class: ClassBuilder | None = None
         self._meta: cst.ClassDef | None = None
-        self._consumed: set[int] = set()
-        self._accesses: list[tuple[cst.CSTNode, AccessFact]] = []
-        self._sql: list[tuple[cst.CSTNode, SqlFact]] = []
-        self._sql_uses: list[tuple[cst.CSTNode, SqlUse]] = []
-        self._model_refs: list[tuple[cst.CSTNode, ModelRefFact]] = []
+        self.calls = CallReader(scope, self.env)
         self._tables: list[tuple[cst.CSTNode, TableDef]] = []
-        self._self_calls: dict[SelfCall, None] = {}
         self._returns: dict[str, str] = {}
         self._constants: dict[str, str] = {}
         self._labels: dict[str, str] = {}
-        self._sql_names: set[str] = set()
 
     # -- where we are ---------------------------------------------------------------------------
-    def _where(self) -> tuple[str, str]:
-        top = self.scope.top or ""
-        method = ""
-        if self.env.frames and isinstance(self.scope.top_node, cst.ClassDef):
-            method = self.env.frames[0].name
-        return top, method
-
     def _in_class_body(self, depth: int = 1) -> bool:
         s = self.scope
         return self._class is not None and s.class_depth == depth and s.fn_depth == 0
-
-    def _add(self, node: cst.CSTNode, **fields: object) -> None:
-        scope, method = self._where()
-        self.scope.positions.mark(node)
-        fact = AccessFact(line=0, scope=scope, method=method, **fields)  # type: ignore[arg-type]
-        self._accesses.append((node, fact))
 
     # -- classes --------------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -226,8 +156,8 @@ class DataCollector(BatchableCSTVisitor):
             if callee == "text" and value.args:
                 text = literal_text(value.args[0].value)
                 if text is not None:
-                    self._consumed.add(id(value))
-            elif model_label(value) is not None or _class_like(dotted(value.func) or ""):
+                    self.calls.consumed.add(id(value))
+            elif model_label(value) is not None or class_like(dotted(value.func) or ""):
                 label = model_label(value)
                 if label is not None:
                     self._labels[name] = label
@@ -239,8 +169,8 @@ class DataCollector(BatchableCSTVisitor):
         if name.isupper() and name.endswith("_MODEL"):
             self._constants[name] = text
         elif looks_like_sql(text):
-            self._sql_names.add(name)
-            self._record_sql(node, text, binding=name)
+            self.calls.sql_names.add(name)
+            self.calls.record_sql(node, text, binding=name)
 
     def leave_Assign(self, original_node: cst.Assign) -> None:
         if not self.env.frames:
@@ -263,7 +193,7 @@ class DataCollector(BatchableCSTVisitor):
         env = self.env
         if isinstance(target, cst.Name):
             text = literal_text(value)
-            bound = None if text is not None else self._value(value)
+            bound = None if text is not None else self.calls.value(value)
             env.bind(target.value, bound)
             if text is not None and looks_like_sql(text):
                 env.frames[-1].strings[target.value] = text
@@ -290,7 +220,7 @@ class DataCollector(BatchableCSTVisitor):
         if isinstance(root, cst.Name) and root.value in self.env.frames[-1].values:
             subject = value_of(target, self.env)
             if subject is not None:
-                self._add(target, op="use", subject=subject.then(ASSIGN))
+                self.calls.add(target, op="use", subject=subject.then(ASSIGN))
 
     def visit_For(self, node: cst.For) -> None:
         self._bind_iteration(node.target, node.iter)
@@ -302,7 +232,7 @@ class DataCollector(BatchableCSTVisitor):
         if not self.env.frames:
             return
         if isinstance(target, cst.Name):
-            value = self._value(source)
+            value = self.calls.value(source)
             self.env.bind(target.value, value.then(ITEM) if value is not None else None)
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
@@ -318,200 +248,12 @@ class DataCollector(BatchableCSTVisitor):
             self.env.bind(node.name.name.value, None)
 
     # -- calls ----------------------------------------------------------------------------------
+    # -- calls ----------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
-        if id(node) in self._consumed:
-            return
-        chain = flatten(node)
-        for inner in chain.calls[1:]:
-            self._consumed.add(id(inner))
-        self._model_refs_in(chain)
-        self._sql_sinks(chain)
-        if self._session(chain) or self._statement(chain) or self._self_call(chain):
-            return
-        self._use(chain, node)
+        self.calls.read(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
-        if node.attr.value in _ERRORS:
-            subject = value_of(node, self.env)
-            if subject is not None:
-                self._add(node, op="use", subject=subject)
-
-    def _model_refs_in(self, chain: Chain) -> None:
-        for call in chain.calls:
-            label = model_label(call)
-            if label is not None and not label.startswith("@"):
-                scope, _ = self._where()
-                self.scope.positions.mark(call)
-                self._model_refs.append((call, ModelRefFact(label, 0, scope)))
-
-    def _sql_sinks(self, chain: Chain) -> None:
-        calls = [s.call for s in chain.segments if s.call is not None]
-        if isinstance(chain.root, cst.Call):
-            calls.insert(0, chain.root)
-        for call in calls:
-            name = (dotted(call.func) or "").rsplit(".", 1)[-1]
-            if isinstance(call.func, cst.Attribute):
-                name = call.func.attr.value
-            first = next((a.value for a in call.args if a.keyword is None), None)
-            if name not in SQL_SINKS or first is None:
-                continue
-            text = literal_text(first)
-            if text is None and isinstance(first, cst.Name):
-                text = self.env.string(first.value)
-                if text is None and first.value in self._sql_names:
-                    if not self.env.is_local(first.value):
-                        scope, method = self._where()
-                        self.scope.positions.mark(call)
-                        self._sql_uses.append((call, SqlUse(first.value, 0, scope, method)))
-                    continue
-            if text is not None and looks_like_sql(text):
-                self._record_sql(call, text)
-
-    def _record_sql(self, node: cst.CSTNode, text: str, binding: str = "") -> None:
-        found = sql_tables(text)
-        if not (found.reads or found.writes):
-            return
-        scope, method = self._where()
-        self.scope.positions.mark(node)
-        fact = SqlFact(0, scope, found.reads, found.writes, found.parsed, method, binding)
-        self._sql.append((node, fact))
-
-    def _value(self, expr: cst.BaseExpression) -> ValueRef | None:
-        """What ``expr`` holds; for a session call, the model it loads (``session.get(Hero,
-        1)``, ``session.query(Hero).first()``, ``session.exec(select(Hero)).all()``)."""
-        if isinstance(expr, cst.Call):
-            chain = flatten(expr)
-            first = chain.first_call()
-            receiver = chain.receiver
-            if first is not None and first.call is not None and receiver is not None:
-                loaded = self._loaded(first, receiver)
-                if loaded is not None:
-                    return loaded
-        return value_of(expr, self.env)
-
-    def _loaded(self, first: Segment, receiver: str) -> ValueRef | None:
-        assert first.call is not None
-        args = [a.value for a in first.call.args if a.keyword is None]
-        if not args or first.name not in _LOADERS or not self._is_session(receiver):
-            return None
-        head = args[0]
-        if first.name in ("merge", "get", "get_one", "query"):
-            found = value_of(head, self.env)
-            return found.then(CALL) if found is not None and first.name != "merge" else found
-        if isinstance(head, cst.Call) and (dotted(head.func) or "").endswith("select"):
-            inner = [a.value for a in head.args if a.keyword is None]
-            found = value_of(inner[0], self.env) if inner else None
-            return found.then(CALL) if found is not None else None
-        return None
-
-    def _is_session(self, receiver: str) -> bool:
-        parts = receiver.removesuffix("()").split(".")
-        last = parts[-1].lower()
-        if "session" in last or last in _SESSION_NAMES:
-            return True
-        if len(parts) == 1 and not receiver.endswith("()"):
-            value = self.env.name(parts[0])
-            return value is not None and value.chain.lower().endswith("session")
-        return False
-
-    def _session(self, chain: Chain) -> bool:
-        receiver = chain.receiver
-        first = chain.first_call()
-        if receiver is None or first is None or first.call is None:
-            return False
-        if first.name not in SESSION_METHODS or not self._is_session(receiver):
-            return False
-        positional = [a.value for a in first.call.args if a.keyword is None]
-        args: tuple[ValueRef, ...] = ()
-        if first.name == "query":
-            args = refs_in(list(positional), self.env)
-        elif positional:
-            head = positional[0]
-            if first.name in _COLLECTION_ARGS and isinstance(head, (cst.List, cst.Tuple, cst.Set)):
-                found = (value_of(e.value, self.env) for e in head.elements)
-                args = tuple(v for v in found if v is not None)
-            else:
-                value = value_of(head, self.env)
-                args = (value or UNKNOWN,)
-        later = [s for s in chain.segments if s.call is not None and s is not first]
-        extra = refs_in([a for s in later for a in s.call.args], self.env)  # type: ignore[union-attr]
-        name = first.name
-        if name == "query" and any(s.name in ("delete", "update") for s in later):
-            name = "query_write"  # session.query(Model).filter(...).delete()
-        self._add(first.call, op="session", name=name, args=args, extra=extra)
-        return True
-
-    def _statement(self, chain: Chain) -> bool:
-        root = chain.root
-        if not isinstance(root, cst.Call):
-            return False
-        callee = dotted(root.func)
-        if callee is None or self.env.is_local(callee.split(".", 1)[0]):
-            return False
-        name = callee.rsplit(".", 1)[-1]
-        if name not in STATEMENTS:
-            return False
-        positional = [a for a in root.args if a.keyword is None]
-        rest = [a for s in chain.segments if s.call is not None for a in s.call.args]
-        if name in _TARGETED:
-            target = value_of(positional[0].value, self.env) if positional else None
-            args: tuple[ValueRef, ...] = (target,) if target is not None else ()
-            extra = refs_in([*root.args[1:], *rest], self.env)
-        else:
-            args = refs_in(list(root.args), self.env)
-            extra = refs_in(rest, self.env)
-        if args or extra:
-            self._add(root, op="statement", name=name, args=args, extra=extra)
-        return True
-
-    def _self_call(self, chain: Chain) -> bool:
-        root = chain.root
-        if not isinstance(root, cst.Name) or root.value not in ("self", "cls"):
-            return False
-        first = chain.segments[0] if chain.segments else None
-        if first is None or first.call is None:
-            return False
-        scope, method = self._where()
-        if method:
-            self._self_calls[SelfCall(scope, method, first.name)] = None
-        return len(chain.segments) == 1
-
-    def _use(self, chain: Chain, node: cst.Call) -> None:
-        if not chain.segments:
-            return
-        subject = value_of(node, self.env)
-        if subject is None or not self._worth_recording(chain, subject):
-            return
-        joins = [
-            a
-            for s in chain.segments
-            if s.call is not None and s.name in _JOINS
-            for a in s.call.args
-        ]
-        self._add(
-            node,
-            op="use",
-            subject=subject,
-            lookups=lookups(chain),
-            extra=refs_in(list(joins), self.env),
-        )
-
-    def _worth_recording(self, chain: Chain, subject: ValueRef) -> bool:
-        if subject.label:
-            return True
-        root = chain.root
-        if isinstance(root, cst.Name):
-            name = root.value
-            if name in ("self", "cls"):
-                return len(subject.chain.split(".")) >= 3 or bool(subject.path[1:])
-            receiver = chain.receiver
-            if receiver is not None and self._is_session(receiver):
-                return False
-            if self.env.name(name) != ValueRef(name):
-                return True
-        if _class_like(subject.chain):
-            return True
-        return any(s.call is not None and s.name in _TABLE_METHODS for s in chain.segments)
+        self.calls.attribute(node)
 
     # -- results --------------------------------------------------------------------------------
     def facts(self) -> DataFacts | None:
@@ -519,11 +261,11 @@ class DataCollector(BatchableCSTVisitor):
         facts = DataFacts(
             classes=tuple(c.fact(line) for c in self._classes),
             tables=tuple(_at(t, line(n)) for n, t in self._tables),
-            accesses=tuple(_at(a, line(n)) for n, a in self._accesses),
-            sql=tuple(_at(s, line(n)) for n, s in self._sql),
-            sql_uses=tuple(_at(u, line(n)) for n, u in self._sql_uses),
-            model_refs=tuple(_at(r, line(n)) for n, r in self._model_refs),
-            self_calls=tuple(self._self_calls),
+            accesses=tuple(_at(a, line(n)) for n, a in self.calls.accesses),
+            sql=tuple(_at(s, line(n)) for n, s in self.calls.sql),
+            sql_uses=tuple(_at(u, line(n)) for n, u in self.calls.sql_uses),
+            model_refs=tuple(_at(r, line(n)) for n, r in self.calls.model_refs),
+            self_calls=tuple(self.calls.self_calls),
             returns=tuple(sorted(self._returns.items())),
             constants=tuple(sorted(self._constants.items())),
             labels=tuple(sorted(self._labels.items())),
