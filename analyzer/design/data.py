@@ -33,8 +33,9 @@ from analyzer.model.facts import FileFacts
 @dataclass(frozen=True, slots=True)
 class TableInfo:
     """A table: ``kind`` ``model`` (a model's own), ``m2m`` (created for a many-to-many field),
-    ``table`` (SQLAlchemy ``Table(...)``) or ``sql`` (only named by raw SQL); ``definer`` is the
-    node declaring it (``""`` for ``sql``)."""
+    ``table`` (SQLAlchemy ``Table(...)``), ``external`` (a model of an installed package, such as
+    ``django.contrib.auth``'s ``Group``) or ``sql`` (only named by raw SQL); ``definer`` is the
+    node declaring it (``""`` for ``external`` and ``sql``)."""
 
     name: str
     kind: str
@@ -124,8 +125,16 @@ def build_catalog(files: Iterable[FileFacts], table: SymbolTable) -> DataCatalog
     first: dict[str, TableAccess] = {}
     for access in sorted(found, key=lambda a: (a.table, a.path, a.line)):
         first.setdefault(access.table, access)
+    outside = {m.table: m.id for m in catalog.outside.values() if m.table}
     extra = [
-        TableInfo(name, "sql", (), "", a.path, a.line)
+        TableInfo(
+            name,
+            "external" if name in outside else "sql",
+            (outside[name],) if name in outside else (),
+            "",
+            a.path,
+            a.line,
+        )
         for name, a in sorted(first.items())
         if name not in known
     ]

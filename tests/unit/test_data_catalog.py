@@ -356,3 +356,33 @@ def test_raw_sql_tables_join_the_catalog() -> None:
         ("summary", "read", "broken"),
     }
     assert catalog.notes == ("app/report.py:5: SQL not parsed, tables found by a keyword scan",)
+
+
+def test_models_of_installed_packages_have_their_tables() -> None:
+    catalog = catalog_of(
+        {
+            "app": "",
+            "app.views": """\
+                from django.contrib.auth import get_user_model
+                from django.contrib.auth import models as auth_models
+                from django.contrib.sites.models import Site
+                from django.db.models import Q
+                from vatlayer.models import VAT
+
+                User = get_user_model()
+
+                def page():
+                    domain = Site.objects.get_current().domain
+                    staff = auth_models.Group.objects.filter(Q(name="staff"))
+                    rates = VAT.objects.all()
+                    return User.objects.filter(is_staff=True)
+                """,
+        }
+    )
+    assert {t.name: (t.kind, t.models) for t in catalog.tables} == {
+        "auth_group": ("external", ("django.contrib.auth.models:Group",)),
+        "auth_user": ("external", ("django.contrib.auth.models:User",)),
+        "django_site": ("external", ("django.contrib.sites.models:Site",)),
+        "vatlayer_vat": ("external", ("vatlayer.models:VAT",)),
+    }
+    assert {a.mode for a in catalog.accesses} == {"read"}
