@@ -60,6 +60,17 @@ def snake_case(name: str) -> str:
     return _SNAKE.sub("_", name).lower()
 
 
+def root_of(name: str) -> Framework | None:
+    """The ORM whose root model class ``name`` (absolute) is, by its exact name."""
+    if name in SA_BASES:
+        return "sqlalchemy"
+    if name in _SQLMODEL:
+        return "sqlmodel"
+    if name == "peewee.Model":
+        return "peewee"
+    return "django" if name in _DJANGO_EXACT else None
+
+
 def framework_of(name: str) -> Framework | None:
     """The ORM an outside base class (absolute name) belongs to, if it is a model base."""
     if name.startswith("="):

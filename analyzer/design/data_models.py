@@ -37,6 +37,7 @@ from analyzer.design.data_frameworks import (
     AppLabels,
     Framework,
     framework_of,
+    root_of,
     snake_case,
 )
 from analyzer.design.data_relations import Relation, Relations
@@ -209,7 +210,8 @@ class ModelCatalog:
             if found is not None:
                 return found
         for base in internal:
-            found = self.framework(base)
+            # A root analyzed itself (Django's own ``django.db.models.base.Model``) or a model.
+            found = root_of(base.replace(":", ".")) or self.framework(base)
             if found is not None:
                 return found
         cls = self.classes[cid]

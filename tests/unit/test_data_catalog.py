@@ -386,3 +386,26 @@ def test_models_of_installed_packages_have_their_tables() -> None:
         "vatlayer_vat": ("external", ("vatlayer.models:VAT",)),
     }
     assert {a.mode for a in catalog.accesses} == {"read"}
+
+
+def test_the_orm_itself_in_the_tree_is_still_a_root() -> None:
+    catalog = catalog_of(
+        {
+            "django": "",
+            "django.db": "",
+            "django.db.models": "from django.db.models.base import Model\n",
+            "django.db.models.base": "class Model(AltersData, metaclass=ModelBase):\n    pass\n",
+            "django.contrib": "",
+            "django.contrib.sites": "",
+            "django.contrib.sites.models": """\
+                from django.db import models
+
+                class Site(models.Model):
+                    domain = models.CharField(max_length=100)
+
+                    class Meta:
+                        db_table = "django_site"
+                """,
+        }
+    )
+    assert [(m.name, m.table) for m in catalog.models] == [("Site", "django_site")]
