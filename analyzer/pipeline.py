@@ -15,6 +15,7 @@ from typing import Any
 from analyzer.design.asis import as_is_units
 from analyzer.design.cochange import cochange_couplings
 from analyzer.design.couplings import import_couplings, reference_couplings, string_couplings
+from analyzer.design.data import DataCatalog, build_catalog, data_couplings
 from analyzer.design.decompose import Document, build_document, graph_section
 from analyzer.design.explain import explain
 from analyzer.design.graph import CodeGraph, build_graph, code_nodes, whole_modules
@@ -53,6 +54,7 @@ class Collected:
     scan: ScanResult
     couplings: tuple[Coupling, ...]
     external_imports: int
+    data: DataCatalog = field(default_factory=DataCatalog)
 
     @property
     def files(self) -> tuple[FileFacts, ...]:
@@ -122,7 +124,10 @@ def collect(path: Path, options: AnalyzeOptions, reporter: Reporter, timings: Ti
         table = SymbolTable(files)
         imports, external = import_couplings(files, table)
         couplings = [*imports, *reference_couplings(files, table), *string_couplings(files, table)]
-    return Collected(discovery, scanned, tuple(couplings), external)
+    with timings.stage("data"):
+        catalog = build_catalog(files, table)
+        couplings.extend(data_couplings(catalog))
+    return Collected(discovery, scanned, tuple(couplings), external, catalog)
 
 
 def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = None) -> Analysis:
@@ -147,7 +152,9 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
         reporter.start("Clustering")
         units = as_is_units(collected.discovery.files, django=uses_django(files))
         hint = {n.id: units.get(n.module, n.module) for n in graph.nodes}
-        proposal = propose(graph, options.services, options.seed, hint, options.steering)
+        proposal = propose(
+            graph, options.services, options.seed, hint, options.steering, collected.data
+        )
         reporter.done()
     with timings.stage("evaluate"):
         as_is = {n.id: units.get(n.module, n.module) for n in graph.nodes if n.kind != "table"}
@@ -167,9 +174,15 @@ def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = Non
             graph=graph,
             proposal=proposal,
             metrics=metrics,
+            ownership=proposal.ownership,
             extra={
                 "explanations": explain(graph, proposal),
-                "graph": graph_section(graph, proposal.assignment),
+                "graph": graph_section(
+                    graph,
+                    proposal.assignment,
+                    proposal.ownership,
+                    [s.name for s in proposal.services],
+                ),
             },
         )
     return Analysis(

@@ -72,6 +72,7 @@ def render_markdown(document: dict[str, Any], *, max_rows: int = 15) -> str:
             ex = d["examples"][0] if d["examples"] else None
             where = f"`{ex['file']}:{ex['line']}` {ex['target']}" if ex else ""
             lines.append(_row(d["from"], d["to"], f"{d['weight']:.1f}", kinds, where))
+    lines += _data_sections(document, max_rows)
     split = document.get("split_modules", {})
     if split:
         lines += ["", "## Files to split", ""]
@@ -85,3 +86,50 @@ def render_markdown(document: dict[str, Any], *, max_rows: int = 15) -> str:
         lines += ["", f"## Skipped files ({len(skipped)})", ""]
         lines += [f"- `{s['path']}`: {_cell(s['reason'])}" for s in skipped[:max_rows]]
     return "\n".join(lines) + "\n"
+
+
+def _data_sections(document: dict[str, Any], max_rows: int) -> list[str]:
+    """Shared-write conflicts (all of them, with the writing sites), tables, cross-service keys."""
+    lines: list[str] = []
+    conflicts = document.get("conflicts", [])
+    if conflicts:
+        lines += ["", f"## Shared-write conflicts ({len(conflicts)})", ""]
+        for c in conflicts:
+            others = [w for w in c["writers"] if w != c.get("owner")]
+            lines.append(
+                f"- `{c['table']}` (owner {c.get('owner') or 'none'}, also written by"
+                f" {', '.join(others)}):"
+            )
+            lines += [
+                f"  - `{s['file']}:{s['line']}` {s.get('service', '')} `{s.get('symbol', '')}`"
+                for s in c["sites"]
+            ]
+    tables = document.get("tables", {})
+    if tables:
+        limit = max_rows * 4
+        lines += ["", f"## Tables ({len(tables)})", ""]
+        lines += ["| table | owner | writers | readers | models |", "|---|---|---|---|---|"]
+        for name, t in list(tables.items())[:limit]:
+            models = [m.split(":", 1)[-1] for m in t.get("models", [])]
+            lines.append(
+                _row(
+                    f"`{name}`",
+                    t.get("owner") or "",
+                    _some(t["writers"], 6),
+                    _some(t["readers"], 6),
+                    _some(models, 3),
+                )
+            )
+        if len(tables) > limit:
+            lines.append(f"\n... and {len(tables) - limit} more tables in decomposition.json")
+    keys = document.get("foreign_keys", [])
+    if keys:
+        lines += ["", f"## Foreign keys across services ({len(keys)})", ""]
+        for k in keys[:max_rows]:
+            lines.append(
+                f"- `{k['from'].split(':', 1)[-1]}.{k['field']}` → `{k['to'].split(':', 1)[-1]}`"
+                f" ({k['from_service']} → {k['to_service']}) `{k['file']}:{k['line']}`"
+            )
+        if len(keys) > max_rows:
+            lines.append(f"- ... and {len(keys) - max_rows} more")
+    return lines

@@ -12,8 +12,9 @@ from typing import Any
 
 from analyzer import __version__
 from analyzer.design.graph import CodeGraph
+from analyzer.design.ownership import Ownership, Site
 from analyzer.design.proposal import Proposal, module_services, split_modules, symbol_services
-from analyzer.model.coupling import KINDS, Coupling
+from analyzer.model.coupling import KINDS, Coupling, table_node
 from analyzer.model.facts import FileFacts, Skipped
 
 SCHEMA = "seams/decomposition@1"
@@ -96,12 +97,24 @@ def cuts(
     ]
 
 
-def graph_section(graph: CodeGraph, assignment: Mapping[str, str]) -> dict[str, Any]:
+def graph_section(
+    graph: CodeGraph,
+    assignment: Mapping[str, str],
+    ownership: Ownership | None = None,
+    names: Sequence[str] = (),
+) -> dict[str, Any]:
     """The analyzed graph, so a report can drill down without re-analysis.
 
-    Nodes carry their service; edges their fused weight and counts per kind (examples stay in
-    ``dependencies``, which keeps the document small on large code bases).
+    Nodes carry their service (a table node its owner's, ``null`` when it has none); edges their
+    fused weight and counts per kind (examples stay in ``dependencies``, which keeps the
+    document small on large code bases).
     """
+    if ownership is not None:
+        owners = {
+            table_node(t.table): (names[t.owner] if t.owner is not None else None)
+            for t in ownership.tables
+        }
+        assignment = {**assignment, **owners}  # type: ignore[dict-item]
     return {
         "granularity": graph.granularity,
         "nodes": [
@@ -136,9 +149,11 @@ def build_document(
     graph: CodeGraph,
     proposal: Proposal,
     metrics: Mapping[str, Mapping[str, Any]],
+    ownership: Ownership | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> Document:
     order = [s.name for s in proposal.services]
+    data = data_sections(ownership, order) if ownership is not None else None
     modules = module_services(graph, proposal.assignment, order)
     symbols = symbol_services(
         graph, proposal.assignment, {f.module: [s.name for s in f.symbols] for f in files}
@@ -153,7 +168,7 @@ def build_document(
                 "kind": service.kind,
                 "modules": members,
                 "symbols": sorted(s for s, owner in symbols.items() if owner == service.name),
-                "tables_owned": [],
+                "tables_owned": data["owned"].get(service.name, []) if data else [],
                 "loc": service.loc,
                 "module_loc": sum(loc_by_module.get(m, 0) for m in members),
             }
@@ -170,7 +185,9 @@ def build_document(
         "split_modules": split_modules(graph, proposal.assignment)
         if graph.granularity == "symbol"
         else {},
-        "tables": {},
+        "tables": data["tables"] if data else {},
+        "conflicts": data["conflicts"] if data else [],
+        "foreign_keys": data["foreign_keys"] if data else [],
         "dependencies": dependencies(graph, proposal.assignment),
         "cuts": cuts(graph, proposal.assignment),
         "metrics": {key: dict(value) for key, value in metrics.items()},
@@ -181,3 +198,64 @@ def build_document(
     if extra:
         document.update(extra)
     return document
+
+
+def _site(site: Site, names: Sequence[str]) -> dict[str, Any]:
+    return {
+        "file": site.path,
+        "line": site.line,
+        "mode": site.mode,
+        "service": names[site.service],
+        "symbol": site.symbol,
+    }
+
+
+def data_sections(ownership: Ownership, names: Sequence[str]) -> dict[str, Any]:
+    """``tables``, ``conflicts``, ``foreign_keys`` and each service's owned tables.
+
+    ``names`` are the service names by cluster index. Every list is sorted.
+    """
+    tables: dict[str, Any] = {}
+    owned: dict[str, list[str]] = defaultdict(list)
+    conflicts = []
+    for t in sorted(ownership.tables, key=lambda t: t.table):
+        owner = names[t.owner] if t.owner is not None else None
+        if owner is not None:
+            owned[owner].append(t.table)
+        tables[t.table] = {
+            "owner": owner,
+            "writers": sorted(names[w] for w in t.writers),
+            "readers": sorted(names[r] for r in t.readers),
+            "models": list(t.models),
+            "sites": [_site(s, names) for s in t.sites],
+        }
+        if t.conflict:
+            conflicts.append(
+                {
+                    "table": t.table,
+                    "owner": owner,
+                    "writers": sorted(names[w] for w in t.writers),
+                    "sites": [_site(s, names) for s in t.foreign_writes()],
+                }
+            )
+    keys = [
+        {
+            "from": k.key.source,
+            "to": k.key.target,
+            "field": k.key.field,
+            "kind": k.key.kind,
+            "from_service": names[k.source_service],
+            "to_service": names[k.target_service],
+            "file": k.key.path,
+            "line": k.key.line,
+        }
+        for k in sorted(
+            ownership.foreign_keys, key=lambda k: (k.key.source, k.key.field, k.key.target)
+        )
+    ]
+    return {
+        "tables": tables,
+        "owned": {name: sorted(found) for name, found in owned.items()},
+        "conflicts": conflicts,
+        "foreign_keys": keys,
+    }

@@ -144,14 +144,15 @@ def _ned(
 
 
 def _table_access(graph: CodeGraph, nodes: Mapping[str, object]) -> dict[str, dict[str, set[str]]]:
-    """table node -> {"read": code nodes, "write": code nodes}."""
+    """table node -> {"read": code nodes, "write": code nodes}. A model defining its table
+    (mode ``model``) and foreign keys (``fk``) are not accesses."""
     access: dict[str, dict[str, set[str]]] = defaultdict(lambda: {"read": set(), "write": set()})
     for c in graph.couplings:
-        if c.kind != "data" or not is_table(c.target):
+        if c.kind != "data" or not is_table(c.target) or c.mode not in ("read", "write"):
             continue
         source = graph.node_of.get(c.source, "")
         if source in nodes:
-            access[c.target]["write" if c.mode == "write" else "read"].add(source)
+            access[c.target][c.mode].add(source)
     return access
 
 

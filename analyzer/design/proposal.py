@@ -8,8 +8,10 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from analyzer.design.cluster import cluster
+from analyzer.design.data import DataCatalog
 from analyzer.design.graph import CodeGraph, GraphNode
 from analyzer.design.naming import name_services
+from analyzer.design.ownership import Ownership, assign_ownership
 from analyzer.design.shared import SharedCode, find_shared
 from analyzer.design.stability import stability
 from analyzer.design.steering import contract, expand, make_plan, pinned_names
@@ -35,6 +37,7 @@ class Proposal:
     shared_reasons: Mapping[str, str] = field(default_factory=dict)
     stability: Mapping[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    ownership: Ownership | None = None
 
     @property
     def shared(self) -> frozenset[str]:
@@ -74,9 +77,10 @@ def propose(
     seed: int,
     hint: Mapping[str, str],
     steering: Steering | None = None,
+    catalog: DataCatalog | None = None,
 ) -> Proposal:
-    """Cluster, set the shared library aside, cluster the rest, and name everything, honouring
-    the user's steering (pinned, together, apart, renamed)."""
+    """Cluster, set the shared library aside, cluster the rest, give each table an owner, and
+    name everything, honouring the user's steering (pinned, together, apart, renamed)."""
     plan = make_plan([n.id for n in graph.nodes], steering or Steering())
     unit_hint = {
         **hint,
@@ -94,30 +98,48 @@ def propose(
         return cluster(work, services, with_seed, unit_hint, plan.apart)
 
     contracted = run(seed)
-    steadiness = stability(work, contracted, run, seed)
+    steadiness: list[float | None] = [*stability(work, contracted, run, seed)]
     pinned = pinned_names(contracted, plan)
     clusters = expand(contracted, plan)
-    names = _names(graph, clusters, pinned)
+    kinds: list[ServiceKind] = ["service"] * len(clusters)
+    if shared.nodes:
+        clusters, kinds, steadiness = (
+            [*clusters, shared.nodes],
+            [*kinds, "shared-library"],
+            [*steadiness, None],
+        )
+    ownership = assign_ownership(catalog, graph.node_of, clusters) if catalog is not None else None
+    owned: list[list[str]] = [[] for _ in clusters]
+    if ownership is not None:
+        kept = list(ownership.kept)
+        clusters, owned = list(ownership.clusters), ownership.owned()
+        kinds, steadiness = [kinds[i] for i in kept], [steadiness[i] for i in kept]
+        pinned = {kept.index(i): name for i, name in pinned.items() if i in kept}
+    names = _names(graph, clusters, kinds, pinned, owned)
     notes = list(plan.notes)
     names = _rename(names, dict(steering.rename) if steering else {}, notes)
-    kinds: list[ServiceKind] = ["service"] * len(clusters)
-    stable = dict(zip(names, steadiness, strict=True))
-    if shared.nodes:
-        clusters = [*clusters, shared.nodes]
-        names = [*names, SHARED_NAME]
-        kinds = [*kinds, "shared-library"]
+    stable = {n: v for n, v in zip(names, steadiness, strict=True) if v is not None}
     proposal = make_proposal(graph, clusters, names, kinds, shared)
-    return replace(proposal, stability=stable, notes=tuple(notes))
+    return replace(proposal, stability=stable, notes=tuple(notes), ownership=ownership)
 
 
 def _names(
-    graph: CodeGraph, clusters: Sequence[frozenset[str]], pinned: Mapping[int, str]
+    graph: CodeGraph,
+    clusters: Sequence[frozenset[str]],
+    kinds: Sequence[ServiceKind],
+    pinned: Mapping[int, str],
+    owned: Sequence[Sequence[str]],
 ) -> list[str]:
     nodes = {n.id: n for n in graph.nodes}
-    free = [i for i in range(len(clusters)) if i not in pinned]
-    auto = name_services([clusters[i] for i in free], nodes, taken=[SHARED_NAME, *pinned.values()])
+    free = [i for i, kind in enumerate(kinds) if kind == "service" and i not in pinned]
+    auto = name_services(
+        [clusters[i] for i in free],
+        nodes,
+        tables=[owned[i] for i in free],
+        taken=[SHARED_NAME, *pinned.values()],
+    )
     names = dict(zip(free, auto, strict=True)) | dict(pinned)
-    return [names[i] for i in range(len(clusters))]
+    return [names.get(i, SHARED_NAME) for i in range(len(clusters))]
 
 
 def _rename(names: list[str], rename: Mapping[str, str], notes: list[str]) -> list[str]:

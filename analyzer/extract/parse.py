@@ -13,6 +13,7 @@ from pathlib import Path
 
 import libcst as cst
 
+from analyzer.extract.collectors.data import DataCollector
 from analyzer.extract.collectors.imports import ImportCollector
 from analyzer.extract.collectors.pragmas import PragmaCollector
 from analyzer.extract.collectors.strings import StringCollector
@@ -88,7 +89,8 @@ def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
     symbols = SymbolCollector(scope, loc)
     pragmas = PragmaCollector(scope)
     strings = StringCollector(scope)
-    collectors = [ScopeOpener(scope), imports, symbols, strings, pragmas, ScopeCloser(scope)]
+    data = DataCollector(scope)
+    collectors = [ScopeOpener(scope), imports, symbols, strings, pragmas, data, ScopeCloser(scope)]
     traverse(tree, collectors, positions)
     return FileFacts(
         path=source.path,
@@ -105,6 +107,7 @@ def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
         strings=strings.facts(),
         pragmas=pragmas.facts(),
         notes=imports.problems(),
+        data=data.facts(),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from analyzer.model.data import DataFacts
+
 SymbolKind = Literal["class", "function"]
 RefKind = Literal["call", "ref", "base", "decorator", "annotation"]
 
@@ -160,6 +162,7 @@ class FileFacts:
     strings: tuple[StringRef, ...] = ()
     pragmas: tuple[Pragma, ...] = ()
     notes: tuple[str, ...] = ()
+    data: DataFacts | None = None
 
     def __str__(self) -> str:
         return (

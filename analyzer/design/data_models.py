@@ -1,0 +1,415 @@
+"""The model catalog: which classes are ORM models, their tables, and the relations between them.
+
+A class is a model through its bases, followed across files: Django (``models.Model``, other
+models, abstract bases, proxies, third-party bases imported from a ``models`` module such as
+``AbstractUser`` or ``MPTTModel``, treebeard nodes), SQLAlchemy (subclasses of a
+``DeclarativeBase`` subclass, of ``declarative_base()``, of Flask-SQLAlchemy's ``db.Model``),
+SQLModel (``table=True``) and Peewee (``peewee.Model``).
+
+Table names follow each framework's rules:
+
+- Django: ``Meta.db_table``, else ``<app_label>_<model name lower-cased>``; the app label is
+  ``Meta.app_label`` (inherited from an abstract base's ``Meta`` when the model declares none or
+  subclasses it), else the label of the app holding the module (the ``AppConfig.label`` of the
+  package named by an ``AppConfig``, else the package's last name). Abstract models have no
+  table, a proxy uses its concrete base's. An auto-created many-to-many table is
+  ``<model table>_<field name>``; ``through=`` uses the through model's table.
+- SQLAlchemy: ``__tablename__`` or ``__table__``; a mapped subclass without either shares its
+  parent's table (single-table inheritance); ``__abstract__`` classes have none;
+  Flask-SQLAlchemy's default is the class name in snake case.
+- SQLModel: ``__tablename__``, else the class name lower-cased, only with ``table=True``.
+- Peewee: ``Meta.table_name``, else the class name lower-cased (snake case when
+  ``legacy_table_names = False``, inherited); a field-less base of other models has none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from analyzer.design.bindings import Bindings
+from analyzer.design.data_frameworks import (
+    CONTRIB_TABLES,
+    SA_BASES,
+    SA_FACTORIES,
+    AppLabels,
+    Framework,
+    framework_of,
+    root_of,
+    snake_case,
+)
+from analyzer.design.data_relations import Relation, Relations
+from analyzer.design.resolve import SymbolTable
+from analyzer.model.data import ClassFact, FieldFact
+from analyzer.model.facts import FileFacts, SymbolFact
+
+__all__ = ["Framework", "Model", "ModelCatalog", "Relation"]
+
+# Names a models module exports that are not models.
+_NOT_MODELS = ("Manager", "QuerySet", "Field", "Mixin", "Base", "Choices", "Error", "Exception")
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """An ORM model class; ``table`` is ``None`` for abstract models and bases."""
+
+    id: str
+    module: str
+    name: str
+    path: str
+    line: int
+    framework: Framework
+    table: str | None
+    app_label: str = ""
+    proxy: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.id} -> {self.table or '(abstract)'} [{self.framework}]"
+
+
+@dataclass(frozen=True, slots=True)
+class _Class:
+    id: str
+    file: FileFacts
+    symbol: SymbolFact
+    fact: ClassFact | None
+
+
+class ModelCatalog:
+    """Models, tables and relations of the analyzed tree."""
+
+    def __init__(self, files: Iterable[FileFacts], table: SymbolTable, bindings: Bindings):
+        self.table = table
+        self.bindings = bindings
+        self.files = {f.module: f for f in files}
+        self.classes: dict[str, _Class] = {}
+        self.constants: dict[str, str] = {}
+        for f in self.files.values():
+            facts = {c.name: c for c in (f.data.classes if f.data else ())}
+            for symbol in f.symbols:
+                if symbol.kind == "class":
+                    cid = f"{f.module}:{symbol.name}"
+                    self.classes[cid] = _Class(cid, f, symbol, facts.get(symbol.name))
+            if f.data:
+                self.constants.update(f.data.constants)
+        self._bases: dict[str, tuple[list[str], list[str]]] = {}
+        self._framework: dict[str, Framework | None] = {}
+        self._meta: dict[str, dict[str, str]] = {}
+        self.by_label: dict[tuple[str, str], str] = {}
+        self.outside: dict[str, Model] = {}
+        self._labelled_bases = False
+        self._apps = AppLabels(
+            self.files,
+            (
+                (c.file.module, c.fact)
+                for cid, c in sorted(self.classes.items())
+                if c.fact is not None and self.is_app_config(cid)
+            ),
+        )
+        self._find_models()
+        if self._labelled_bases:
+            # Bases bound by app label (``Benefit = get_model("offer", "Benefit")``) resolve once
+            # the labels of the other models are known: a second pass.
+            self._bases.clear()
+            self._framework.clear()
+            self._meta.clear()
+            self._find_models()
+        relations = Relations(self)
+        self.relations = relations.relations
+        self.reverse_query = relations.reverse_query
+        self.reverse_accessor = relations.reverse_accessor
+
+    def _find_models(self) -> None:
+        self.models: dict[str, Model] = {}
+        for cid in sorted(self.classes):
+            model = self._model(cid)
+            if model is not None:
+                self.models[cid] = model
+        self.by_label = {}
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        self.by_table: dict[str, list[str]] = defaultdict(list)
+        for model in self.models.values():
+            if model.framework == "django" and model.app_label:
+                self.by_label.setdefault((model.app_label.lower(), model.name.lower()), model.id)
+            self.by_name[model.name].append(model.id)
+            if model.table and not model.proxy:
+                self.by_table[model.table.lower()].append(model.id)
+
+    # -- classes and bases -----------------------------------------------------------------------
+    def bases(self, cid: str) -> tuple[list[str], list[str]]:
+        """(internal base class ids, absolute names of bases outside the tree or bindings)."""
+        if cid not in self._bases:
+            cls = self.classes[cid]
+            module = cls.file.module
+            internal: list[str] = []
+            external: list[str] = []
+            for base in cls.symbol.bases:
+                node = self.table.resolve(module, base)
+                if node is not None and node in self.classes and node != cid:
+                    internal.append(node)
+                    continue
+                labelled = self._labelled_base(module, base)
+                if labelled is not None and labelled != cid:
+                    internal.append(labelled)
+                    continue
+                external.append(self._outside_name(module, base))
+            self._bases[cid] = (internal, external)
+        return self._bases[cid]
+
+    def _labelled_base(self, module: str, chain: str) -> str | None:
+        """The model a base bound by app label names (after the first pass)."""
+        binding = self.bindings.find(module, chain) if "." not in chain else None
+        if binding is None:
+            return None
+        data = self.files[binding.module].data if binding.module in self.files else None
+        label = dict(data.labels).get(binding.name) if data else None
+        if label is None:
+            return None
+        self._labelled_bases = True
+        return self.label_model(label)
+
+    def _outside_name(self, module: str, chain: str) -> str:
+        """An absolute name for a base outside the tree; for a module-level binding
+        (``Base = declarative_base()``, ``db = SQLAlchemy()``) the name of what it is bound to,
+        prefixed ``=`` (``=sqlalchemy.orm.declarative_base``,
+        ``=flask_sqlalchemy.SQLAlchemy.Model``)."""
+        absolute = self.bindings.absolute(module, chain)
+        if absolute is not None:
+            return absolute
+        root, _, rest = chain.partition(".")
+        binding = self.bindings.find(module, root)
+        if binding is not None and binding.value:
+            value = self.bindings.absolute(binding.module, binding.value) or binding.value
+            return "=" + (f"{value}.{rest}" if rest else value)
+        return chain
+
+    def ancestors(self, cid: str) -> list[str]:
+        """Internal ancestors, nearest first, each once."""
+        seen: list[str] = []
+        stack = list(reversed(self.bases(cid)[0]))
+        while stack:
+            current = stack.pop()
+            if current in seen or current == cid:
+                continue
+            seen.append(current)
+            stack.extend(reversed(self.bases(current)[0]))
+        return seen
+
+    def framework(self, cid: str) -> Framework | None:
+        if cid not in self._framework:
+            self._framework[cid] = None  # cycles in broken code end here
+            self._framework[cid] = self._find_framework(cid)
+        return self._framework[cid]
+
+    def _find_framework(self, cid: str) -> Framework | None:
+        internal, external = self.bases(cid)
+        for name in external:
+            found = framework_of(name)
+            if found is not None:
+                return found
+        for base in internal:
+            # A root analyzed itself (Django's own ``django.db.models.base.Model``) or a model.
+            found = root_of(base.replace(":", ".")) or self.framework(base)
+            if found is not None:
+                return found
+        cls = self.classes[cid]
+        if any(d.rsplit(".", 1)[-1] in SA_FACTORIES for d in cls.symbol.decorators):
+            return "sqlalchemy"
+        if external and cls.fact is not None and self._looks_django(cls):
+            return "django"
+        return None
+
+    def _looks_django(self, cls: _Class) -> bool:
+        fact = cls.fact
+        assert fact is not None
+        if not any(i.module.startswith("django.db") for i in cls.file.imports):
+            return False
+        return fact.string("meta.app_label") is not None or fact.string("meta.db_table") is not None
+
+    def is_app_config(self, cid: str) -> bool:
+        internal, external = self.bases(cid)
+        if any(e.endswith("AppConfig") for e in external):
+            return True
+        return any(self.is_app_config(b) for b in internal if b != cid)
+
+    # -- Django Meta -----------------------------------------------------------------------------
+    def meta(self, cid: str) -> dict[str, str]:
+        """Effective ``Meta`` options: its own, over those it inherits from abstract bases."""
+        if cid in self._meta:
+            return self._meta[cid]
+        self._meta[cid] = {}
+        cls = self.classes[cid]
+        own = {k[5:]: v for k, v in (cls.fact.strings if cls.fact else ()) if k.startswith("meta.")}
+        inherited: dict[str, str] = {}
+        if cls.fact is not None and cls.fact.has_meta:
+            for meta_base in cls.fact.meta_bases:
+                owner = self.table.resolve(cls.file.module, meta_base.rsplit(".", 1)[0])
+                if owner in self.classes:
+                    inherited.update(self.meta(owner))
+        else:
+            for base in self.bases(cid)[0]:
+                if self.framework(base) == "django" and self.meta(base).get("abstract") == "True":
+                    inherited = {**self.meta(base), **inherited}
+        inherited.pop("abstract", None)
+        inherited.pop("proxy", None)
+        result = {**inherited, **own}
+        self._meta[cid] = result
+        return result
+
+    # -- models and tables -----------------------------------------------------------------------
+    def _model(self, cid: str) -> Model | None:
+        framework = self.framework(cid)
+        if framework is None:
+            return None
+        cls = self.classes[cid]
+        table, label, proxy = None, "", False
+        if framework == "django":
+            meta = self.meta(cid)
+            label = meta.get("app_label") or self._apps.label(cls.file.module)
+            proxy = meta.get("proxy") == "True"
+            if meta.get("abstract") != "True":
+                table = self._proxy_table(cid) if proxy else None
+                if not proxy:
+                    table = meta.get("db_table") or f"{label}_{cls.symbol.name.lower()}"
+        elif framework == "sqlalchemy":
+            table = self._sqlalchemy_table(cid)
+            if table is None and self._is_base(cid):
+                return None
+        elif framework == "sqlmodel":
+            if cls.fact is None or not cls.fact.flag("kw.table"):
+                return None
+            table = cls.fact.string("__tablename__") or cls.symbol.name.lower()
+        else:
+            table = self._peewee_table(cid)
+        return Model(
+            cid,
+            cls.file.module,
+            cls.symbol.name,
+            cls.file.path,
+            cls.symbol.line,
+            framework,
+            table,
+            label,
+            proxy,
+        )
+
+    def _proxy_table(self, cid: str) -> str | None:
+        for base in self.ancestors(cid):
+            if self.framework(base) != "django":
+                continue
+            meta = self.meta(base)
+            if meta.get("abstract") == "True" or meta.get("proxy") == "True":
+                continue
+            model = self.models.get(base) or self._model(base)
+            return model.table if model else None
+        return None
+
+    def _is_base(self, cid: str) -> bool:
+        """A declarative base itself: a direct subclass of ``DeclarativeBase`` or a class
+        decorated with ``as_declarative``."""
+        cls = self.classes[cid]
+        if any(d.rsplit(".", 1)[-1] == "as_declarative" for d in cls.symbol.decorators):
+            return True
+        return any(e in SA_BASES for e in self.bases(cid)[1])
+
+    def _sqlalchemy_table(self, cid: str) -> str | None:
+        cls = self.classes[cid]
+        fact = cls.fact
+        if fact is not None:
+            if fact.flag("__abstract__"):
+                return None
+            own = fact.string("__tablename__") or fact.string("__table__")
+            if own:
+                return own
+            bound = dict(fact.names).get("__table__")
+            if bound:
+                found = self.bindings.find(cls.file.module, bound)
+                definition = self.table_def(found.module, found.name) if found else None
+                if definition:
+                    return definition
+        if self._is_base(cid):
+            return None
+        for base in self.bases(cid)[0]:
+            if self.framework(base) == "sqlalchemy":
+                inherited = self._sqlalchemy_table(base)
+                if inherited:
+                    return inherited
+        chain = [cid, *self.ancestors(cid)]
+        if any(
+            self.classes[c].fact and "__tablename__" in self.classes[c].fact.declared  # type: ignore[union-attr]
+            for c in chain
+        ):
+            return cls.symbol.name.lower()
+        if any(e.startswith("=flask_sqlalchemy.") for c in chain for e in self.bases(c)[1]):
+            return snake_case(cls.symbol.name)
+        return None
+
+    def table_def(self, module: str, name: str) -> str | None:
+        data = self.files[module].data if module in self.files else None
+        for t in data.tables if data else ():
+            if t.binding == name:
+                return t.table
+        return None
+
+    def _peewee_table(self, cid: str) -> str | None:
+        cls = self.classes[cid]
+        fact = cls.fact
+        own = fact.string("meta.table_name") or fact.string("meta.db_table") if fact else None
+        if own:
+            return own
+        if fact is not None and not fact.fields and not fact.columns and self._has_subclasses(cid):
+            return None
+        legacy = "True"
+        for c in [cid, *self.ancestors(cid)]:
+            option = self.classes[c].fact
+            if option is not None and option.string("meta.legacy_table_names") is not None:
+                legacy = option.string("meta.legacy_table_names") or "True"
+                break
+        name = cls.symbol.name
+        return re.sub(r"[^\w]+", "_", name.lower()) if legacy == "True" else snake_case(name)
+
+    def _has_subclasses(self, cid: str) -> bool:
+        return any(cid in self.bases(other)[0] for other in self.classes if other != cid)
+
+    # -- relations -------------------------------------------------------------------------------
+    def fields(self, mid: str) -> list[tuple[str, FieldFact]]:
+        """(declaring class, field) of a model and its ancestors, nearest first."""
+        out: list[tuple[str, FieldFact]] = []
+        for cid in [mid, *self.ancestors(mid)]:
+            fact = self.classes[cid].fact
+            out.extend((cid, f) for f in (fact.fields if fact else ()))
+        return out
+
+    def outside_model(self, absolute: str) -> Model | None:
+        """A Django model imported from outside the tree (``django.contrib.sites.models.Site``,
+        ``some_app.models.Thing``): Django's own tables by name, others by the default rule with
+        the package before ``models`` as the app label."""
+        module, _, name = absolute.rpartition(".")
+        parts = module.split(".")
+        if len(parts) < 2 or parts[-1] != "models" or module.startswith("django.db"):
+            return None
+        if not name[:1].isupper() or name.endswith(_NOT_MODELS):
+            return None
+        mid = f"{module}:{name}"
+        if mid not in self.outside:
+            table = CONTRIB_TABLES.get(absolute, f"{parts[-2]}_{name.lower()}")
+            self.outside[mid] = Model(mid, module, name, "", 0, "django", table)
+        return self.outside[mid]
+
+    def label_model(self, label: str) -> str | None:
+        """The model ``accounts.Customer`` (app label, model name) names; ``@user``: the user
+        model (``AUTH_USER_MODEL``, Django's ``auth.User`` by default)."""
+        if label == "@user":
+            label = self.constants.get("AUTH_USER_MODEL", "auth.User")
+        app, _, name = label.partition(".")
+        found = self.by_label.get((app.lower(), name.lower()))
+        if found is None:
+            absolute = next(
+                (a for a in CONTRIB_TABLES if a.split(".")[2] == app and a.endswith(f".{name}")),
+                None,
+            )
+            outside = self.outside_model(absolute) if absolute else None
+            return outside.id if outside else None
+        return found

@@ -1,0 +1,195 @@
+"""Data ownership end to end: every table, its writers, readers and owner, on the sample apps.
+
+Each fixture's truth.json lists its tables with the capability owning each (``tables``) and the
+capabilities writing and reading it (``table_access``), as its EXPECTED.md explains.
+
+- The analysis (``seams analyze``) must find exactly those tables, and the code at its access
+  sites (``tables[*].sites[*].symbol``), mapped to the capability it belongs to, must write and
+  read exactly as the truth says.
+- With the reference partition as the services, ownership must give every table exactly the
+  owner, writers and readers of the truth, and exactly the documented shared-write conflict.
+- Whatever the proposal, its tables, owners, conflicts and the summary must agree with its sites.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from analyzer.design.ownership import assign_ownership
+from analyzer.model.options import AnalyzeOptions
+from analyzer.model.progress import SilentReporter
+from analyzer.pipeline import Timings, collect
+from reports.json_report import schema
+from tests.conftest import FIXTURES, run_seams
+
+# The deliberate shared write of each fixture (EXPECTED.md): table, writing file:line.
+CONFLICTS = {
+    "shop": ("inventory_stockrecord", "shop/orders/services.py:67"),
+    "layered": ("invoices", "src/bookstore/services/checkout.py:136"),
+    "orm_django": ("scheduling_appointment", "clinic/billing/services.py:17"),
+    "orm_sqlalchemy": ("posts", "blog/services/comments.py:31"),
+    "orm_sqlmodel": ("hero", "guild/missions.py:26"),
+    "orm_peewee": ("user_account", "chirp/timeline.py:27"),
+}
+FIXTURE_NAMES = list(CONFLICTS)
+
+
+def truth_of(name: str) -> dict[str, Any]:
+    return dict(json.loads((FIXTURES / name / "truth.json").read_text()))
+
+
+def capability(truth: dict[str, Any], node: str) -> str:
+    """The capability of a graph node: a symbol's, or a module's own code."""
+    return str(truth["symbols"].get(node) or truth["modules"][node.split(":", 1)[0]])
+
+
+@pytest.fixture(scope="module", params=FIXTURE_NAMES)
+def analyzed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, dict[str, Any], str]:
+    out = tmp_path_factory.mktemp(request.param)
+    run = run_seams("analyze", FIXTURES / request.param, "-o", out, "--no-git", "--jobs", "1")
+    assert run.code == 0, run.stderr
+    document = json.loads((out / "decomposition.json").read_text())
+    return request.param, document, (out / "summary.md").read_text()
+
+
+def test_every_table_is_found_and_nothing_else(analyzed: tuple[str, dict[str, Any], str]) -> None:
+    name, document, _ = analyzed
+    jsonschema.validate(document, schema())
+    assert set(document["tables"]) == set(truth_of(name)["tables"])
+
+
+def test_sites_write_and_read_as_the_truth_says(analyzed: tuple[str, dict[str, Any], str]) -> None:
+    name, document, _ = analyzed
+    truth = truth_of(name)
+    for table, expected in truth["table_access"].items():
+        sites = document["tables"][table]["sites"]
+        writers = {capability(truth, s["symbol"]) for s in sites if s["mode"] == "write"}
+        readers = {capability(truth, s["symbol"]) for s in sites if s["mode"] == "read"}
+        assert (table, sorted(writers)) == (table, sorted(expected["writers"]))
+        assert (table, sorted(readers)) == (table, sorted(expected["readers"]))
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_ownership_under_the_reference_partition(name: str) -> None:
+    truth = truth_of(name)
+    collected = collect(
+        FIXTURES / name, AnalyzeOptions(git=False, jobs=1), SilentReporter(), Timings()
+    )
+    groups: dict[str, set[str]] = defaultdict(set)
+    for node, group in [*truth["modules"].items(), *truth["symbols"].items()]:
+        groups[group].add(node)
+    names = sorted(groups)
+    clusters = [frozenset(groups[n]) for n in names]
+    identity = {node: node for members in clusters for node in members}
+    ownership = assign_ownership(collected.data, identity, clusters)
+    found = {
+        t.table: {
+            "owner": names[t.owner] if t.owner is not None else None,
+            "writers": [names[w] for w in t.writers],
+            "readers": [names[r] for r in t.readers],
+        }
+        for t in ownership.tables
+    }
+    expected = {
+        table: {
+            "owner": owner,
+            "writers": sorted(truth["table_access"][table]["writers"]),
+            "readers": sorted(truth["table_access"][table]["readers"]),
+        }
+        for table, owner in truth["tables"].items()
+    }
+    assert found == expected
+    table, site = CONFLICTS[name]
+    (conflict,) = ownership.conflicts()
+    assert conflict.table == table
+    assert [f"{s.path}:{s.line}" for s in conflict.foreign_writes()] == [site]
+
+
+def test_the_proposal_reports_its_own_ownership_consistently(
+    analyzed: tuple[str, dict[str, Any], str],
+) -> None:
+    _, document, summary = analyzed
+    owned: dict[str, list[str]] = defaultdict(list)
+    conflicts = []
+    for table, entry in document["tables"].items():
+        sites = entry["sites"]
+        writes = Counter(s["service"] for s in sites if s["mode"] == "write")
+        assert entry["writers"] == sorted(writes)
+        assert entry["readers"] == sorted({s["service"] for s in sites if s["mode"] == "read"})
+        if writes:
+            assert writes[entry["owner"]] == max(writes.values())
+        if entry["owner"] is not None:
+            owned[entry["owner"]].append(table)
+        if len(writes) > 1:
+            foreign = [s for s in sites if s["mode"] == "write" and s["service"] != entry["owner"]]
+            conflicts.append({"table": table, "owner": entry["owner"], "sites": foreign})
+    for service in document["services"]:
+        assert service["tables_owned"] == sorted(owned.get(service["name"], []))
+    assert [(c["table"], c["owner"], c["sites"]) for c in document["conflicts"]] == [
+        (c["table"], c["owner"], c["sites"]) for c in conflicts
+    ]
+    assert document["metrics"]["proposed"]["shared_write_tables"] == len(conflicts)
+    for c in document["conflicts"]:
+        assert f"`{c['table']}`" in summary
+        for site in c["sites"]:
+            assert f"`{site['file']}:{site['line']}`" in summary
+    nodes = {n["id"]: n["service"] for n in document["graph"]["nodes"] if n["kind"] == "table"}
+    assert nodes == {f"table::{t}": e["owner"] for t, e in document["tables"].items()}
+
+
+def test_a_module_writing_another_services_table_is_a_shared_write_conflict(tmp_path: Path) -> None:
+    # At module granularity billing/services.py stays whole: it writes scheduling's table.
+    run = run_seams(
+        "analyze", FIXTURES / "orm_django", "-o", tmp_path, "--no-git", "--granularity", "module"
+    )
+    assert run.code == 0, run.stderr
+    document = json.loads((tmp_path / "decomposition.json").read_text())
+    (conflict,) = document["conflicts"]
+    owner = document["modules"]["clinic.scheduling.services"]
+    billing = document["modules"]["clinic.billing.services"]
+    assert billing != owner
+    assert conflict["table"] == "scheduling_appointment"
+    assert conflict["owner"] == owner
+    assert conflict["writers"] == sorted([owner, billing])
+    assert conflict["sites"] == [
+        {
+            "file": "clinic/billing/services.py",
+            "line": 17,
+            "mode": "write",
+            "service": billing,
+            "symbol": "clinic.billing.services",
+        }
+    ]
+    summary = (tmp_path / "summary.md").read_text()
+    assert "## Shared-write conflicts (1)" in summary
+    assert "`clinic/billing/services.py:17`" in summary
+    keys = {(k["from"], k["field"], k["to"]) for k in document["foreign_keys"]}
+    assert (
+        "clinic.billing.models:Invoice",
+        "appointment",
+        "clinic.scheduling.models:Appointment",
+    ) in keys
+
+
+@pytest.mark.parametrize("name", ["orm_django", "orm_sqlalchemy", "orm_sqlmodel", "orm_peewee"])
+def test_small_fixtures_give_byte_identical_json(tmp_path: Path, name: str) -> None:
+    for out, seed in (("a", "1"), ("b", "2")):
+        run = run_seams(
+            "analyze",
+            FIXTURES / name,
+            "-o",
+            tmp_path / out,
+            "--no-git",
+            env={"PYTHONHASHSEED": seed},
+        )
+        assert run.code == 0, run.stderr
+    first = (tmp_path / "a" / "decomposition.json").read_bytes()
+    assert first == (tmp_path / "b" / "decomposition.json").read_bytes()
