@@ -78,7 +78,9 @@ def _import_targets(
     table: SymbolTable,
 ) -> list[tuple[str, str]]:
     binding = fact.binding
-    direct = table.resolve_dotted(fact.bound) if binding else None
+    # ``import a.b.c`` binds ``a`` but depends on ``a.b.c``: only a from-import (or an alias)
+    # binds the very thing it imports, which may be a symbol re-exported from elsewhere.
+    direct = table.resolve_dotted(fact.bound) if binding and (fact.name or fact.alias) else None
     fallback = direct or (
         f"{imported}:{fact.name}" if table.defines(imported, fact.name or "") else imported
     )

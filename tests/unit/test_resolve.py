@@ -103,3 +103,16 @@ def test_couplings_start_at_the_symbols_that_use_an_import(files, table) -> None
         True,
     ) in calls  # annotation
     assert ("shop.checkout:place", "shop.repos:OrdersRepository", "call", False) in calls
+
+
+def test_an_unused_dotted_import_depends_on_the_module_it_names() -> None:
+    files = [
+        facts_of("", "shop", True),
+        facts_of("", "shop.inventory", True),
+        facts_of("import shop.inventory\nimport shop.inventory as inv\n", "shop.core.registry"),
+    ]
+    imports, _ = import_couplings(files, SymbolTable(files))
+    assert [(c.source, c.target, c.line) for c in imports] == [
+        ("shop.core.registry", "shop.inventory", 1),
+        ("shop.core.registry", "shop.inventory", 2),
+    ]
