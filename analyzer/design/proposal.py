@@ -86,7 +86,7 @@ def propose(
         **hint,
         **{unit: hint.get(min(members), "") for unit, members in plan.units.items()},
     }
-    whole = graph.undirected()
+    whole = graph.clustering_graph()
     first = expand(cluster(contract(whole, plan), None, seed, unit_hint, plan.apart), plan)
     shared = find_shared(graph, first)
     shared = SharedCode({n: why for n, why in shared.reasons.items() if n not in plan.members})
