@@ -22,8 +22,11 @@ class ConfigError(SeamsError):
     def __init__(self, source: str, problems: list[str]) -> None:
         self.source = source
         self.problems = list(problems)
+        if len(self.problems) == 1:
+            super().__init__(f"{source}: {self.problems[0]}")
+            return
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{source} has {len(self.problems)} configuration error(s):\n{lines}")
+        super().__init__(f"{source} has {len(self.problems)} configuration errors:\n{lines}")
 
     def __reduce__(self) -> tuple[type[ConfigError], tuple[str, list[str]]]:  # type: ignore[override]
         return (type(self), (self.source, self.problems))
