@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import warnings
 
 import libcst as cst
 
@@ -88,7 +89,9 @@ def too_deep(text: str) -> str | None:
 def python_error(text: str) -> tuple[int, str] | None:
     """(line, message) of the error Python's own compiler reports, ``None`` when it accepts."""
     try:
-        compile(text, "<analyzed>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # e.g. "invalid escape sequence": not ours to print
+            warnings.simplefilter("ignore")
+            compile(text, "<analyzed>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as exc:
         return exc.lineno or 1, str(exc.msg)
     except (MemoryError, RecursionError):

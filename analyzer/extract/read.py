@@ -173,11 +173,11 @@ def _cookie(data: bytes) -> str:
 
 def _decode_reason(data: bytes, encoding: str, exc: UnicodeDecodeError) -> str:
     line = data.count(b"\n", 0, exc.start) + 1
-    byte = data[exc.start : exc.start + 1].hex()
+    where = f"byte 0x{data[exc.start : exc.start + 1].hex()} at line {line}"
     name = codecs.lookup(encoding).name
-    if name in ("utf-8", "utf-8-sig") and _cookie(data) == "?":
-        return (
-            f"not valid UTF-8 (byte 0x{byte} at line {line}) and no coding cookie "
-            "declares another encoding"
-        )
-    return f"not valid {name} as its coding cookie declares (byte 0x{byte} at line {line})"
+    if data.startswith(codecs.BOM_UTF8):
+        return f"not valid UTF-8 although it starts with a UTF-8 byte-order mark ({where})"
+    if _cookie(data) == "?":
+        return f"not valid UTF-8 ({where}) and no coding cookie declares another encoding"
+    shown = "UTF-8" if name.startswith("utf-8") else name
+    return f"not valid {shown} as its coding cookie declares ({where})"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import pickle
+import warnings
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,14 @@ def reason(tmp_path: Path, data: bytes) -> str:
         (
             b"# coding: ascii\nx = '\xe9'\n",
             "not valid ascii as its coding cookie declares (byte 0xe9 at line 2)",
+        ),
+        (
+            b"# coding: utf-8\nx = '\xe9'\n",
+            "not valid UTF-8 as its coding cookie declares (byte 0xe9 at line 2)",
+        ),
+        (
+            b"\xef\xbb\xbfx = '\xe9'\n",
+            "not valid UTF-8 although it starts with a UTF-8 byte-order mark (byte 0xe9 at line 1)",
         ),
         (b"# -*- coding: klingon -*-\n", "declares an unknown encoding 'klingon' (coding cookie)"),
         (
@@ -126,6 +135,16 @@ def test_syntax_errors_give_pythons_own_message_and_line(code: str, expected: st
     result = parse_source(code, SourceFile("bad.py", "bad", False, len(code)))
     assert isinstance(result, Skipped)
     assert result.reason == expected
+
+
+def test_consulting_python_prints_no_warnings() -> None:
+    # Python's compiler warns about literals like these; a run must not pass that on.
+    code = 's = "\\d"\nx = 0x1for y in z\nn = 1if y else 2\ndef (\n'
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = parse_source(code, SourceFile("w.py", "w", False, len(code)))
+    assert caught == []
+    assert result == Skipped("w.py", "syntax error at line 4: invalid syntax", "w")
 
 
 def test_deep_brackets_are_skipped_before_libcst_can_crash_the_process() -> None:
