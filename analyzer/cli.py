@@ -39,6 +39,43 @@ class InterruptedAfterWriting(KeyboardInterrupt):
     """Ctrl-C or SIGTERM arrived while the outputs were being renamed into place."""
 
 
+# Ctrl-C and SIGTERM received by this run. The KeyboardInterrupt a signal raises can be lost:
+# CPython only reports ("Exception ignored in ...") an exception raised inside an at-fork hook,
+# a finalizer or __del__, and a signal landing while a process pool forks its workers ends up
+# in logging's at-fork hook. So the run looks again at every progress step and before writing.
+_RECEIVED: list[int] = []
+
+
+def _on_interrupt(signum: int, frame: FrameType | None) -> None:
+    _RECEIVED.append(signum)
+    raise KeyboardInterrupt
+
+
+def _on_unraisable(unraisable: Any) -> None:
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        _RECEIVED.append(signal.SIGINT)
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def check_interrupted() -> None:
+    """Raise ``KeyboardInterrupt`` if an interrupt arrived, even one something swallowed."""
+    if _RECEIVED:
+        raise KeyboardInterrupt
+
+
+class _Reporter(TerminalReporter):
+    """Progress that also notices interrupts the running code may have swallowed."""
+
+    def start(self, stage: str, total: int | None = None) -> None:
+        check_interrupted()
+        super().start(stage, total)
+
+    def advance(self, amount: int = 1) -> None:
+        super().advance(amount)
+        check_interrupted()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="seams")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
@@ -215,11 +252,12 @@ def analyze_command(
     config = load_config(path, config_file)
     options = _options(config, flags)
     _prepare_output_dir(out_dir)
-    reporter = TerminalReporter(enabled=not ctx.obj["quiet"])
+    reporter = _Reporter(enabled=not ctx.obj["quiet"])
     try:
         result = analyze(path, options, reporter)
     finally:
         reporter.done()  # an interrupted run must not leave a progress bar behind its message
+    check_interrupted()
     document = result.document
     write_outputs(
         {
@@ -280,14 +318,13 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    _RECEIVED.clear()
+    for signum in _INTERRUPTS:
+        signal.signal(signum, _on_interrupt)
+    sys.unraisablehook = _on_unraisable
     console = stderr_console()
     try:
         code = cli.main(args=args, prog_name="seams", standalone_mode=False)

@@ -228,6 +228,25 @@ def test_an_interrupt_while_renaming_waits_for_the_last_rename(
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
+def test_an_interrupt_something_swallowed_still_stops_the_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "unraisablehook", cli._on_unraisable)
+    monkeypatch.setattr(cli, "_RECEIVED", [])
+
+    class Finalized:
+        def __del__(self) -> None:
+            raise KeyboardInterrupt  # as if Ctrl-C landed here: CPython drops it
+
+    Finalized()
+    with pytest.raises(KeyboardInterrupt):
+        cli.check_interrupted()
+    with pytest.raises(KeyboardInterrupt):
+        cli._Reporter(enabled=False).start("Parsing", 3)
+    with pytest.raises(KeyboardInterrupt):
+        cli._Reporter(enabled=False).advance()
+
+
 # Interrupted runs, with a real process and a real signal.
 
 INTERRUPTED = "seams: interrupted; earlier outputs were left as they were"
@@ -238,21 +257,6 @@ def grow(tree: Path, modules: int, lines: int) -> None:
     body = "".join(f"def f{i}(x):\n    return helper(x) + {i}\n\n" for i in range(lines // 3))
     for m in range(modules):
         write(tree / "app" / f"mod{m:03d}.py", f"from app.util import helper\n\n{body}")
-
-
-def start_with_terminal(args: list[str]) -> tuple[subprocess.Popen[bytes], int]:
-    """The real command with stderr on a pseudo-terminal, so progress shows once it runs."""
-    master, slave = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "TERM": "xterm"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "analyzer", *args],
-        stdout=subprocess.PIPE,
-        stderr=slave,
-        stdin=subprocess.DEVNULL,
-        env=env,
-    )
-    os.close(slave)
-    return proc, master
 
 
 def read_terminal(master: int, until: Callable[[bytes], bool] | None = None) -> bytes:
@@ -271,6 +275,50 @@ def read_terminal(master: int, until: Callable[[bytes], bool] | None = None) -> 
     return data
 
 
+def terminal_lines(seen: bytes) -> list[str]:
+    """What a terminal shows besides the transient progress bars."""
+    text = _ESCAPES.sub("", seen.decode("utf-8", "replace"))
+    lines = [line.strip() for line in re.split(r"[\r\n]+", text) if line.strip()]
+    return [line for line in lines if not re.match(r"^\S?\s*(Discovering|Parsing)", line)]
+
+
+def interrupt_while_parsing(
+    args: list[str], signum: int, whole_group: bool = False
+) -> tuple[int, list[str], bytes]:
+    """Run the real command with stderr on a pseudo-terminal (so progress shows), send
+    ``signum`` once parsing has started (to its whole process group, as Ctrl-C in a terminal
+    does, when ``whole_group``); return the exit code, the lines shown and stdout."""
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "TERM": "xterm"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "analyzer", *args],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        start_new_session=whole_group,
+    )
+    os.close(slave)
+    try:
+        seen = read_terminal(master, until=lambda d: b"Parsing" in d)
+        assert b"Parsing" in seen, seen
+        if whole_group:
+            os.killpg(proc.pid, signum)
+        else:
+            proc.send_signal(signum)
+        seen += read_terminal(master)
+        code = proc.wait(timeout=120)
+        assert proc.stdout is not None
+        stdout = proc.stdout.read()
+    finally:
+        os.close(master)
+        if proc.poll() is None:
+            proc.kill()
+        if proc.stdout is not None:
+            proc.stdout.close()
+    return code, terminal_lines(seen), stdout
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_run_exits_130_and_keeps_the_earlier_report(
     tmp_path: Path, signum: int
@@ -282,27 +330,10 @@ def test_an_interrupted_run_exits_130_and_keeps_the_earlier_report(
     assert run_seams("analyze", tree, "-o", out, "--no-git").code == 0
     before = snapshot(out)
     grow(tree, modules=300, lines=300)  # about 90,000 lines: many seconds of parsing
-    proc, master = start_with_terminal(
-        ["analyze", str(tree), "-o", str(out), "--no-git", "--jobs", "1"]
+    code, lines, stdout = interrupt_while_parsing(
+        ["analyze", str(tree), "-o", str(out), "--no-git", "--jobs", "1"], signum
     )
-    try:
-        seen = read_terminal(master, until=lambda d: b"Parsing" in d)
-        assert b"Parsing" in seen, seen
-        proc.send_signal(signum)
-        seen += read_terminal(master)
-        code = proc.wait(timeout=120)
-        assert proc.stdout is not None
-        stdout = proc.stdout.read()
-    finally:
-        os.close(master)
-        if proc.poll() is None:
-            proc.kill()
-        if proc.stdout is not None:
-            proc.stdout.close()
-    text = _ESCAPES.sub("", seen.decode("utf-8", "replace"))
-    lines = [line.strip() for line in re.split(r"[\r\n]+", text) if line.strip()]
-    messages = [line for line in lines if not re.match(r"^\S?\s*(Discovering|Parsing)", line)]
     assert code == 130
-    assert messages == [INTERRUPTED], lines
+    assert lines == [INTERRUPTED]
     assert stdout == b""
     assert snapshot(out) == before  # no temporary file either
