@@ -27,8 +27,8 @@ def document(out: Path) -> dict:  # type: ignore[type-arg]
 
 
 def hostile_copy(tmp: Path) -> Path:
-    """fixtures/hostile copied with its links intact (its outside links point at ../shop and
-    ../layered, so those are linked beside the copy)."""
+    """fixtures/hostile copied with its links intact; its outside links point at ../shop (and, for
+    the extras, ../layered), so those are linked beside the copy."""
     fixtures = tmp / "fixtures"
     fixtures.mkdir()
     for neighbour in ("shop", "layered"):
@@ -41,6 +41,8 @@ def add_extras(root: Path) -> dict[str, str]:
     extras = root / "extras"
     extras.mkdir()
     os.mkfifo(extras / "pipe.py")
+    (extras / "up").symlink_to("..")
+    (extras / "outside_dir").symlink_to("../../layered")
     (extras / b"caf\xe9.py".decode("utf-8", "surrogateescape")).write_text("x = 1\n")
     (extras / "new\nline.py").write_text("x = 1\n")
     (extras / "title\x1b]0;owned\x07.py").write_text("x = 1\n")
@@ -48,6 +50,8 @@ def add_extras(root: Path) -> dict[str, str]:
     _write_deep(extras / "deep", depth=PATH_MAX // 200 + 2, name="leaf.py", text="import os\n")
     return {
         "extras/pipe.py": "a named pipe, not a regular file",
+        "extras/up": "symbolic link to an enclosing directory (a loop), not followed",
+        "extras/outside_dir": "symbolic link to outside the analyzed tree, not followed",
         "extras/caf\\xe9.py": "file name is not valid UTF-8, so it cannot be a module name",
         "extras/new\\x0aline.py": (
             "file name has control or line-break characters, so it cannot be a module name"
