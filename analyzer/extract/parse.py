@@ -7,6 +7,7 @@ the words for why a file was skipped are in ``diagnose``.
 
 from __future__ import annotations
 
+import warnings
 from itertools import accumulate
 from pathlib import Path
 
@@ -40,6 +41,11 @@ def parse_file(root: Path, source: SourceFile) -> ParseResult:
 
 def parse_source(text: str, source: SourceFile) -> ParseResult:
     """Parse decoded source text and extract every fact kind in one traversal."""
+    if "\x00" in text:  # Python refuses such source; libcst's string evaluation fails on it
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return Skipped(
+            source.path, f"NUL character at line {line}, not Python source", source.module
+        )
     if "\r" in text:  # Python reads \r\n and a lone \r as line ends; count lines the same way
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     reason = too_deep(text)
@@ -58,7 +64,11 @@ def parse_source(text: str, source: SourceFile) -> ParseResult:
             source.path, f"cannot parse: {type(exc).__name__}: {_first_line(exc)}", source.module
         )
     try:
-        return _extract(tree, text, source)
+        with warnings.catch_warnings():
+            # Evaluating the analyzed code's string literals ("\d" in __all__) makes Python warn
+            # about that code; the warnings are not the user's business here.
+            warnings.simplefilter("ignore")
+            return _extract(tree, text, source)
     except RecursionError:
         return Skipped(source.path, "nesting too deep to analyze", source.module)
     except Exception as exc:  # a collector bug must cost one file, not the run

@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -36,8 +39,18 @@ def check_result(result: ParseResult) -> None:
     assert pickle.loads(pickle.dumps(result)) == result
 
 
+@contextmanager
+def no_warnings() -> Iterator[None]:
+    """Python's warnings about the analyzed code must never reach the user."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    assert [str(w.message) for w in caught] == []
+
+
 def check_source(text: str) -> list[ParseResult]:
-    first = parse_source(text, SOURCE)
+    with no_warnings():
+        first = parse_source(text, SOURCE)
     check_result(first)
     assert parse_source(text, SOURCE) == first
     return [first]
@@ -47,7 +60,8 @@ def check_bytes(data: bytes) -> list[ParseResult]:
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "pkg").mkdir()
         (Path(tmp) / "pkg" / "mod.py").write_bytes(data)
-        first = parse_file(Path(tmp), SOURCE)
+        with no_warnings():
+            first = parse_file(Path(tmp), SOURCE)
         check_result(first)
         assert parse_file(Path(tmp), SOURCE) == first
         return [first]

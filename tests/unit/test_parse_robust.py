@@ -147,6 +147,22 @@ def test_consulting_python_prints_no_warnings() -> None:
     assert result == Skipped("w.py", "syntax error at line 4: invalid syntax", "w")
 
 
+def test_evaluating_string_literals_prints_no_warnings() -> None:
+    code = '__all__ = ["\\d"]\nimport importlib\nm = importlib.import_module("a\\.b")\n'
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = parse_source(code, SourceFile("w.py", "w", False, len(code)))
+    assert caught == []
+    assert isinstance(result, FileFacts)
+    assert result.exports == ("\\d",)
+
+
+def test_nul_characters_in_text_are_refused_like_python_does() -> None:
+    code = 'x = 1\n__all__ = ["a\x00"]\n'
+    result = parse_source(code, SourceFile("n.py", "n", False, len(code)))
+    assert result == Skipped("n.py", "NUL character at line 2, not Python source", "n")
+
+
 def test_deep_brackets_are_skipped_before_libcst_can_crash_the_process() -> None:
     # 2,000 levels kill the process inside libcst (a segmentation fault); this test would die.
     for depth in (201, 2_000, 100_000):
