@@ -306,16 +306,12 @@ def report_command(decomposition: Path, output: Path | None) -> int:
         jinja2.TemplateError,
     ) as exc:
         raise SeamsError(
-            f"{decomposition} is not a usable Seams decomposition ({_first_line(exc)})"
-        ) from None
+            f"{decomposition} is not a usable Seams decomposition: the report cannot be drawn "
+            "from it (--debug shows where)"
+        ) from exc
     write_outputs({target: html})
     click.echo(f"wrote {target}")
     return 0
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def main(argv: Sequence[str] | None = None) -> None:

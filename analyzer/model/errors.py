@@ -26,7 +26,7 @@ class ConfigError(SeamsError):
             super().__init__(f"{source}: {self.problems[0]}")
             return
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{source} has {len(self.problems)} configuration errors:\n{lines}")
+        super().__init__(f"{source} has {len(self.problems)} configuration error(s):\n{lines}")
 
     def __reduce__(self) -> tuple[type[ConfigError], tuple[str, list[str]]]:  # type: ignore[override]
         return (type(self), (self.source, self.problems))

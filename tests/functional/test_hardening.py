@@ -128,18 +128,22 @@ def test_nothing_from_the_analyzed_tree_ran(committed_run: tuple[Path, Run]) -> 
     )
 
 
-def test_unusual_files_are_analyzed_with_python_line_numbers(
-    committed_run: tuple[Path, Run],
-) -> None:
+def test_unusual_files_are_analyzed_symbol_by_symbol(committed_run: tuple[Path, Run]) -> None:
     out, _ = committed_run
-    nodes = {n["id"]: n for n in document(out)["graph"]["nodes"]}
-    # CR-only and form-feed files: the class is on line 4 as Python counts lines.
-    assert nodes["hostile.line_endings.cr_only:CrOnly"]["line"] == 4
-    assert nodes["hostile.line_endings.form_feed:FormFeed"]["line"] == 4
-    assert nodes["hostile.line_endings.crlf:Crlf"]["line"] == 4
-    # PEP 695 / 701 syntax (Python 3.11 itself rejects it) is analyzed, not skipped.
-    assert {"hostile.modern:Box", "hostile.modern:first", "hostile.modern:describe"} <= set(nodes)
-    assert {"hostile.unicode_names:הזמנה", "hostile.unicode_names:طلب"} <= set(nodes)
+    symbols = set(document(out)["symbols"])
+    # CR-only, CRLF and form-feed files (their line numbers: tests/unit/test_parse_robust.py),
+    # PEP 695/701 syntax that Python 3.11 itself rejects, right-to-left and CJK class names.
+    assert {
+        "hostile.line_endings.cr_only:CrOnly",
+        "hostile.line_endings.crlf:Crlf",
+        "hostile.line_endings.form_feed:FormFeed",
+        "hostile.modern:Box",
+        "hostile.modern:first",
+        "hostile.modern:describe",
+        "hostile.unicode_names:הזמנה",
+        "hostile.unicode_names:طلب",
+        "hostile.unicode_names:注文",
+    } <= symbols
 
 
 def test_same_input_gives_byte_identical_json(tmp_path: Path) -> None:

@@ -134,8 +134,8 @@ CASES: dict[str, Case] = {
     ),
     "report of a decomposition with a malformed entry": lambda t: (
         ["report", str(broken_document(t, lambda d: d["dependencies"].append("x")))],
-        f"{t / 'broken.json'} is not a usable Seams decomposition "
-        "('str object' has no attribute 'from')",
+        f"{t / 'broken.json'} is not a usable Seams decomposition: the report cannot be drawn "
+        "from it (--debug shows where)",
     ),
     "report that would overwrite its own input": lambda t: (
         ["report", str(p := valid_document(t)), "-o", str(p)],
