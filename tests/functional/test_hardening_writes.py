@@ -9,7 +9,7 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 ALLOWED = {"reports/files.py"}
-WRITE_METHODS = {"write_text", "write_bytes", "touch", "mkfifo", "symlink_to", "hardlink_to"}
+WRITE_METHODS = {"write_text", "write_bytes", "mkfifo", "symlink_to", "hardlink_to"}
 WRITE_FUNCTIONS = {"copy", "copy2", "copyfile", "copytree", "move", "rename", "replace"}
 
 
