@@ -13,12 +13,14 @@ import sys
 import tomllib
 import traceback
 import webbrowser
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import click
+import jinja2
 
 from analyzer import __version__
 from analyzer.check import baseline as baselines
@@ -36,7 +38,7 @@ from analyzer.pipeline import Collected, Timings, analyze, collect
 from analyzer.terminal import TerminalReporter, print_summary, print_timings, stderr_console
 from reports.ci_json import render_json
 from reports.ci_text import render_text
-from reports.files import write_atomic
+from reports.files import write_all_atomic, write_atomic
 from reports.github import render_github
 from reports.html import render_html
 from reports.json_report import dumps, load_document, load_reference
@@ -45,6 +47,48 @@ from reports.markdown import render_markdown
 from reports.sarif import render_sarif
 
 DEFAULT_OUT = Path("seams-report")
+_INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+
+
+class InterruptedAfterWriting(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM arrived while the outputs were being renamed into place."""
+
+
+# Ctrl-C and SIGTERM received by this run. The KeyboardInterrupt a signal raises can be lost:
+# CPython only reports ("Exception ignored in ...") an exception raised inside an at-fork hook,
+# a finalizer or __del__, and a signal landing while a process pool forks its workers ends up
+# in logging's at-fork hook. So the run looks again at every progress step and before writing.
+_RECEIVED: list[int] = []
+
+
+def _on_interrupt(signum: int, frame: FrameType | None) -> None:
+    _RECEIVED.append(signum)
+    raise KeyboardInterrupt
+
+
+def _on_unraisable(unraisable: Any) -> None:
+    if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+        _RECEIVED.append(signal.SIGINT)
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def check_interrupted() -> None:
+    """Raise ``KeyboardInterrupt`` if an interrupt arrived, even one something swallowed."""
+    if _RECEIVED:
+        raise KeyboardInterrupt
+
+
+class _Reporter(TerminalReporter):
+    """Progress that also notices interrupts the running code may have swallowed."""
+
+    def start(self, stage: str, total: int | None = None) -> None:
+        check_interrupted()
+        super().start(stage, total)
+
+    def advance(self, amount: int = 1) -> None:
+        super().advance(amount)
+        check_interrupted()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -96,6 +140,15 @@ def _services(value: str | None) -> int | str | None:
     return count
 
 
+def _check_cochange(spec: str, git: bool | None) -> None:
+    given = Weights.parse(spec, base=Weights(tuple((k, 0.0) for k, _ in Weights().values)))
+    if git is False and given.of("cochange") > 0:
+        raise SeamsError(
+            "--weights gives co-change a weight but --no-git turns git history off; "
+            "drop one of them"
+        )
+
+
 def _options(config: SeamsConfig, flags: dict[str, Any]) -> AnalyzeOptions:
     """Command-line flags override the config file, which overrides the defaults."""
     defaults = AnalyzeOptions()
@@ -105,6 +158,7 @@ def _options(config: SeamsConfig, flags: dict[str, Any]) -> AnalyzeOptions:
     weights = config.weights or defaults.weights
     if flags["weights"]:
         weights = Weights.parse(flags["weights"], base=weights)
+        _check_cochange(flags["weights"], flags["git"])
     return AnalyzeOptions(
         granularity=flags["granularity"] or config.granularity or defaults.granularity,
         services=services,  # type: ignore[arg-type]
@@ -133,6 +187,35 @@ def _prepare_output_dir(out_dir: Path) -> None:
         raise SeamsError(
             f"cannot create output directory {out_dir}: {exc.strerror or exc}"
         ) from None
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while outputs are renamed into place, so a run is either
+    interrupted before any output changes or after all of them have."""
+    received: list[int] = []
+    previous = {sig: signal.signal(sig, lambda s, _f: received.append(s)) for sig in _INTERRUPTS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        raise InterruptedAfterWriting
+
+
+def write_outputs(outputs: Mapping[Path, str]) -> None:
+    """Replace every output file together, or none of them (see ``write_all_atomic``)."""
+    for target in outputs:
+        if target.is_dir():
+            raise SeamsError(f"cannot write {target}: a directory is in the way")
+    with _interrupts_deferred():
+        try:
+            write_all_atomic(outputs)
+        except OSError as exc:
+            raise SeamsError(
+                f"cannot write to {exc.filename or 'the output directory'}: {exc.strerror or exc}"
+            ) from None
 
 
 @cli.command("analyze")
@@ -185,12 +268,20 @@ def analyze_command(
     config = load_config(path, config_file)
     options = _options(config, flags)
     _prepare_output_dir(out_dir)
-    reporter = TerminalReporter(enabled=not ctx.obj["quiet"])
-    result = analyze(path, options, reporter)
+    reporter = _Reporter(enabled=not ctx.obj["quiet"])
+    try:
+        result = analyze(path, options, reporter)
+    finally:
+        reporter.done()  # an interrupted run must not leave a progress bar behind its message
+    check_interrupted()
     document = result.document
-    write_atomic(out_dir / "decomposition.json", dumps(document))
-    write_atomic(out_dir / "summary.md", render_markdown(document))
-    write_atomic(out_dir / "report.html", render_html(document))
+    write_outputs(
+        {
+            out_dir / "decomposition.json": dumps(document),
+            out_dir / "summary.md": render_markdown(document),
+            out_dir / "report.html": render_html(document),
+        }
+    )
     print_summary(document, out_dir)
     if timings:
         print_timings(result.timings.stages)
@@ -210,12 +301,31 @@ def analyze_command(
 @common_options
 def report_command(decomposition: Path, output: Path | None) -> int:
     """Re-render report.html from a decomposition.json, without re-analysing."""
-    document = load_document(decomposition)
+    try:
+        document = load_document(decomposition)
+    except RecursionError:
+        raise SeamsError(f"{decomposition} is not valid JSON (nested too deeply)") from None
     target = output or decomposition.with_name("report.html")
     if target.is_dir():
         target = target / "report.html"
+    if target.exists() and target.resolve() == decomposition.resolve():
+        raise SeamsError(f"the report would overwrite the decomposition it is made from: {target}")
     _prepare_output_dir(target.parent)
-    write_atomic(target, render_html(document))
+    try:
+        html = render_html(document)
+    except (
+        TypeError,
+        ValueError,
+        KeyError,
+        AttributeError,
+        IndexError,
+        jinja2.TemplateError,
+    ) as exc:
+        raise SeamsError(
+            f"{decomposition} is not a usable Seams decomposition: the report cannot be drawn "
+            "from it (--debug shows where)"
+        ) from exc
+    write_outputs({target: html})
     click.echo(f"wrote {target}")
     return 0
 
@@ -494,7 +604,10 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    _RECEIVED.clear()
+    for signum in _INTERRUPTS:
+        signal.signal(signum, _on_interrupt)
+    sys.unraisablehook = _on_unraisable
     console = stderr_console()
     try:
         code = cli.main(args=args, prog_name="seams", standalone_mode=False)
@@ -505,6 +618,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         console.print(f"seams: error: {exc.format_message()}", markup=False, highlight=False)
         sys.exit(2)
+    except InterruptedAfterWriting:
+        console.print(
+            "seams: interrupted; the new outputs had already been written",
+            markup=False,
+            highlight=False,
+        )
+        sys.exit(130)
     except (KeyboardInterrupt, click.Abort):
         console.print(
             "seams: interrupted; earlier outputs were left as they were",

@@ -48,10 +48,19 @@ def find_config(root: Path) -> tuple[Path, dict[str, Any]] | None:
         return seams_toml, _read(seams_toml)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
-        table = _read(pyproject).get("tool", {}).get("seams")
-        if isinstance(table, dict):
+        table = _tool_seams(pyproject, _read(pyproject))
+        if table is not None:
             return pyproject, table
     return None
+
+
+def _tool_seams(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The [tool.seams] table of a parsed pyproject.toml (``None`` when there is none)."""
+    tool = data.get("tool")
+    table = tool.get("seams") if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise SeamsError(f"{path}: tool.seams must be a table, got {table!r}")
+    return table
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -69,9 +78,9 @@ def load_config(root: Path, explicit: Path | None = None) -> SeamsConfig:
         if not explicit.is_file():
             raise SeamsError(f"config file not found: {explicit}")
         data = _read(explicit)
-        table = (
-            data.get("tool", {}).get("seams", data) if explicit.name == "pyproject.toml" else data
-        )
+        table = data
+        if explicit.name == "pyproject.toml":
+            table = _tool_seams(explicit, data) or {}
         found: tuple[Path, dict[str, Any]] | None = (explicit, table)
     else:
         found = find_config(root)

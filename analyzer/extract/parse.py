@@ -1,13 +1,13 @@
 """parse: one source file -> ``FileFacts`` or ``Skipped``. Never raises for anything in the file.
 
 libcst parses (it keeps comments, and it reads 3.12+ syntax on 3.11); every collector then runs
-in one traversal (see ``traverse``) and the tree is dropped.
+in one traversal (see ``traverse``) and the tree is dropped. Reading and decoding are in ``read``;
+the words for why a file was skipped are in ``diagnose``.
 """
 
 from __future__ import annotations
 
-import io
-import tokenize
+import warnings
 from itertools import accumulate
 from pathlib import Path
 
@@ -18,34 +18,22 @@ from analyzer.extract.collectors.imports import ImportCollector
 from analyzer.extract.collectors.pragmas import PragmaCollector
 from analyzer.extract.collectors.strings import StringCollector
 from analyzer.extract.collectors.symbols import SymbolCollector
+from analyzer.extract.diagnose import explain_syntax_error, too_deep
+from analyzer.extract.read import UndecodableSource, Unreadable, decode_source, read_bytes
 from analyzer.extract.scope import Scope, ScopeCloser, ScopeOpener
 from analyzer.extract.traverse import Positions, traverse
 from analyzer.model.facts import FileFacts, ParseResult, Skipped
 from analyzer.model.source import SourceFile
 
-
-class UndecodableSource(ValueError):
-    """The bytes are not text in the encoding the file declares (PEP 263), or not text at all."""
-
-
-def decode_source(data: bytes) -> str:
-    """Decode like Python does: a BOM or a coding cookie, else UTF-8."""
-    if b"\x00" in data:
-        raise UndecodableSource("binary content (NUL bytes), not Python source")
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(encoding)
-    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
-        raise UndecodableSource(f"cannot decode: {_first_line(exc)}") from None
-    return text[1:] if text.startswith("\ufeff") else text
+__all__ = ["UndecodableSource", "decode_source", "parse_file", "parse_source"]
 
 
 def parse_file(root: Path, source: SourceFile) -> ParseResult:
     """Read and parse one file of the analyzed tree."""
     try:
-        data = (root / source.path).read_bytes()
-    except OSError as exc:
-        return Skipped(source.path, f"unreadable: {exc.strerror or exc}", source.module)
+        data = read_bytes(str(root), source.path)
+    except Unreadable as exc:
+        return Skipped(source.path, exc.reason, source.module)
     try:
         text = decode_source(data)
     except UndecodableSource as exc:
@@ -55,28 +43,49 @@ def parse_file(root: Path, source: SourceFile) -> ParseResult:
 
 def parse_source(text: str, source: SourceFile) -> ParseResult:
     """Parse decoded source text and extract every fact kind in one traversal."""
+    if "\x00" in text:  # Python refuses such source; libcst's string evaluation fails on it
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return Skipped(
+            source.path, f"NUL character at line {line}, not Python source", source.module
+        )
+    if "\r" in text:  # Python reads \r\n and a lone \r as line ends; count lines the same way
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reason = too_deep(text)
+    if reason is not None:
+        return Skipped(source.path, reason, source.module)
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
-        return Skipped(
-            source.path,
-            f"syntax error at line {exc.raw_line}: {_first_line(exc.message)}",
-            source.module,
-        )
+        return Skipped(source.path, explain_syntax_error(text, exc), source.module)
     except RecursionError:
         return Skipped(source.path, "nesting too deep to parse", source.module)
+    except MemoryError:
+        return Skipped(source.path, "too large to parse in the memory available", source.module)
     except Exception as exc:  # libcst's native parser raises a few other errors on odd input
         return Skipped(
             source.path, f"cannot parse: {type(exc).__name__}: {_first_line(exc)}", source.module
         )
     try:
-        return _extract(tree, text, source)
+        with warnings.catch_warnings():
+            # Evaluating the analyzed code's string literals ("\d" in __all__) makes Python warn
+            # about that code; the warnings are not the user's business here.
+            warnings.simplefilter("ignore")
+            return _extract(tree, text, source)
     except RecursionError:
         return Skipped(source.path, "nesting too deep to analyze", source.module)
+    except Exception as exc:  # a collector bug must cost one file, not the run
+        return Skipped(
+            source.path,
+            f"internal error while extracting facts ({type(exc).__name__}: {_first_line(exc)}); "
+            "please report it",
+            source.module,
+        )
 
 
 def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
-    lines = text.splitlines()
+    lines = text.split("\n")  # not splitlines(): form feeds and U+2028 do not end lines
+    if lines[-1] == "":
+        lines.pop()
     nonblank = [0, *accumulate(1 if line.strip() else 0 for line in lines)]
 
     def loc(start: int, end: int) -> int:

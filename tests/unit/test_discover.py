@@ -103,8 +103,8 @@ def test_symlinks_are_not_followed_and_are_reported(tmp_path: Path) -> None:
     discovery = discover_files(tmp_path / "app")
     assert [f.module for f in discovery.files] == ["app"]
     assert [(s.path, s.reason) for s in discovery.skipped] == [
-        ("link.py", "symbolic link, not followed"),
-        ("loop", "symbolic link, not followed"),
+        ("link.py", "symbolic link to outside the analyzed tree, not followed"),
+        ("loop", "symbolic link to an enclosing directory (a loop), not followed"),
     ]
 
 
