@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+# The shape and meaning of the facts below: bump it whenever a field is added, removed or changes
+# meaning, so that cached facts of an older shape are never read back.
+FACTS_VERSION = 1
+
 SymbolKind = Literal["class", "function"]
 RefKind = Literal["call", "ref", "base", "decorator", "annotation"]
 
