@@ -19,11 +19,18 @@ import click
 
 from analyzer import __version__
 from analyzer.config import load_config
+from analyzer.extract.cache import CACHE_DIRNAME
 from analyzer.model.config import SeamsConfig
 from analyzer.model.errors import SeamsError
 from analyzer.model.options import AnalyzeOptions, Weights
 from analyzer.pipeline import analyze
-from analyzer.terminal import TerminalReporter, print_summary, print_timings, stderr_console
+from analyzer.terminal import (
+    TerminalReporter,
+    print_notes,
+    print_summary,
+    print_timings,
+    stderr_console,
+)
 from reports.files import write_atomic
 from reports.html import render_html
 from reports.json_report import dumps, load_document
@@ -150,7 +157,17 @@ def _prepare_output_dir(out_dir: Path) -> None:
     "--config", "config_file", type=click.Path(path_type=Path), help="Configuration file."
 )
 @click.option("--open", "open_report", is_flag=True, help="Open the report in a browser when done.")
-@click.option("--timings", is_flag=True, help="Print wall time per stage on stderr.")
+@click.option(
+    "--timings", is_flag=True, help="Print wall time and peak memory per stage on stderr."
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Parse every file; neither read nor write the cache."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    help="Where to keep parsed facts between runs (default: PATH/.seams-cache).",
+)
 @common_options
 @click.pass_context
 def analyze_command(
@@ -161,6 +178,8 @@ def analyze_command(
     config_file: Path | None,
     open_report: bool,
     timings: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
     **flags: Any,
 ) -> int:
     """Analyze the code under PATH and propose services."""
@@ -170,14 +189,18 @@ def analyze_command(
     options = _options(config, flags)
     _prepare_output_dir(out_dir)
     reporter = TerminalReporter(enabled=not ctx.obj["quiet"])
-    result = analyze(path, options, reporter)
+    result = analyze(
+        path, options, reporter, None if no_cache else cache_dir or path / CACHE_DIRNAME
+    )
+    print_notes(result.scan.notes)
     document = result.document
-    write_atomic(out_dir / "decomposition.json", dumps(document))
-    write_atomic(out_dir / "summary.md", render_markdown(document))
-    write_atomic(out_dir / "report.html", render_html(document))
+    with result.timings.stage("render"):
+        write_atomic(out_dir / "decomposition.json", dumps(document))
+        write_atomic(out_dir / "summary.md", render_markdown(document))
+        write_atomic(out_dir / "report.html", render_html(document))
     print_summary(document, out_dir)
     if timings:
-        print_timings(result.timings.stages)
+        print_timings(result.timings.stages, result.timings.memory)
     if open_report:
         webbrowser.open((out_dir / "report.html").resolve().as_uri())
     return 0

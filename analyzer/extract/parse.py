@@ -38,10 +38,10 @@ def decode_source(data: bytes) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
-def parse_file(root: Path, source: SourceFile) -> ParseResult:
-    """Read and parse one file of the analyzed tree."""
+def parse_file(root: Path, source: SourceFile, data: bytes | None = None) -> ParseResult:
+    """Read (unless ``data`` holds its bytes already) and parse one file of the analyzed tree."""
     try:
-        data = (root / source.path).read_bytes()
+        data = (root / source.path).read_bytes() if data is None else data
     except OSError as exc:
         return Skipped(source.path, f"unreadable: {exc.strerror or exc}", source.module)
     try:
