@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import io
+import operator
 import pickle
 import zlib
 from collections.abc import Callable
@@ -26,11 +27,22 @@ class DamagedFacts(ValueError):
 
 
 class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj: Any) -> Any:
-        cls = type(obj)
-        if cls.__module__ == facts_model.__name__ and dataclasses.is_dataclass(cls):
-            return cls, tuple(getattr(obj, f.name) for f in dataclasses.fields(cls))
-        return NotImplemented
+    def reducer_override(self, obj: object) -> Any:
+        cls: type = type(obj)
+        values = _values(cls)
+        return NotImplemented if values is None else (cls, values(obj))
+
+
+@functools.cache
+def _values(cls: type) -> Callable[[Any], tuple[Any, ...]] | None:
+    """The function giving an instance's field values, for fact classes only."""
+    if cls.__module__ != facts_model.__name__ or not dataclasses.is_dataclass(cls):
+        return None
+    names = [f.name for f in dataclasses.fields(cls)]
+    getter = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda obj: (getter(obj),)
+    return getter
 
 
 @functools.cache

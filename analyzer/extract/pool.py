@@ -1,10 +1,12 @@
 """pool: parser processes that may die without taking the run with them.
 
 libcst's native parser can kill its process (a segmentation fault on pathological nesting), and a
-huge file can exhaust memory. Each worker process gets one file at a time (largest first, so the
-slowest files do not come last), so when a worker dies Seams knows which file killed it: that
-file becomes a ``Skipped`` entry with the reason, a fresh worker takes its place, and the run goes
-on. A file that takes longer than ``FILE_TIMEOUT`` is given up the same way.
+huge file can exhaust memory. Files go to the workers largest first (so the slowest do not come
+last), a couple ahead of time so that a worker never waits for this process; a worker parses
+them in the order sent, so when it dies Seams knows which file killed it: that file becomes a
+``Skipped`` entry with the reason, the files sent after it go to other workers, a fresh worker
+takes its place, and the run goes on. A file that takes longer than ``FILE_TIMEOUT`` is given up
+the same way.
 
 Workers are plain ``python -m analyzer.extract.worker`` processes talking over two pipes, so
 they import only the parser (not the caller's ``__main__``), are the caller's direct children
@@ -32,6 +34,7 @@ from analyzer.model.source import SourceFile
 
 FILE_TIMEOUT = 300.0
 READY = "ready"  # a worker's first message, once it has imported the parser
+PREFETCH = 2  # jobs sent to a worker ahead of its results
 Job = tuple[int, SourceFile, bytes | None]
 OnResult = Callable[[int, bytes, bool], None]
 """Called with (index, encoded result, cacheable) as results arrive; crashes are cacheable,
@@ -48,11 +51,13 @@ def supported() -> bool:
 
 @dataclass(slots=True)
 class _Worker:
+    """A worker process and the jobs sent to it, oldest (the one being parsed) first."""
+
     process: subprocess.Popen[bytes]
     jobs: Connection
     results: Connection
     ready: bool = False
-    job: Job | None = None
+    inflight: deque[Job] = field(default_factory=deque)
     since: float = field(default_factory=time.monotonic)
 
 
@@ -110,8 +115,8 @@ class ParserPool:
             while len(self._workers) < min(self.size, len(queue)):
                 self._workers.append(_spawn())
             for worker in self._workers:
-                self._dispatch(worker, queue)
-            while any(w.job is not None for w in self._workers):
+                self._fill(worker, queue)
+            while any(w.inflight for w in self._workers):
                 self._step(queue, on_result)
         finally:
             self.close()
@@ -130,15 +135,17 @@ class ParserPool:
                 worker.process.wait()
         self._workers = []
 
-    def _dispatch(self, worker: _Worker, queue: deque[Job]) -> None:
-        worker.job = queue.popleft() if queue else None
-        if worker.job is not None:
-            index, source, data = worker.job
-            worker.jobs.send((index, self.root, source, data))
+    def _fill(self, worker: _Worker, queue: deque[Job]) -> None:
+        """Keep ``PREFETCH`` jobs sent ahead, so a worker never waits for this process."""
+        if not worker.inflight:
             worker.since = time.monotonic()
+        while queue and len(worker.inflight) < PREFETCH:
+            index, source, data = job = queue.popleft()
+            worker.jobs.send((index, self.root, source, data))
+            worker.inflight.append(job)
 
     def _step(self, queue: deque[Job], on_result: OnResult) -> None:
-        busy = {w.results: w for w in self._workers if w.job is not None}
+        busy = {w.results: w for w in self._workers if w.inflight}
         for conn in wait(list(busy), timeout=5.0):
             worker = busy[conn]  # type: ignore[index]
             try:
@@ -152,26 +159,29 @@ class ParserPool:
             index, result = message
             if isinstance(result, BaseException):
                 raise result
+            worker.inflight.popleft()
+            worker.since = time.monotonic()
             on_result(int(index), result, True)
-            self._dispatch(worker, queue)
+            self._fill(worker, queue)
         now = time.monotonic()
         for worker in list(self._workers):
-            if worker.job is not None and worker.ready and now - worker.since > FILE_TIMEOUT:
+            if worker.inflight and worker.ready and now - worker.since > FILE_TIMEOUT:
                 worker.process.kill()
                 self._replace(worker, queue, on_result, timed_out=True)
 
     def _replace(
         self, worker: _Worker, queue: deque[Job], on_result: OnResult, timed_out: bool = False
     ) -> None:
-        """A worker died (or was stopped): blame its file, start another if work remains."""
+        """A worker died (or was stopped): blame the file it was parsing, give the jobs sent
+        after it to the others, start another worker if work remains."""
         code = worker.process.wait()
         for conn in (worker.jobs, worker.results):
             conn.close()
         self._workers.remove(worker)
         if not worker.ready:
             raise PoolUnavailable(f"a parser process exited with code {code} before starting")
-        assert worker.job is not None
-        index, source, _ = worker.job
+        index, source, _ = worker.inflight.popleft()
+        queue.extendleft(reversed(worker.inflight))
         if timed_out:
             reason, cacheable = f"parser gave up after {FILE_TIMEOUT:.0f} s on this file", False
         else:
@@ -180,4 +190,4 @@ class ParserPool:
         if queue:
             fresh = _spawn()
             self._workers.append(fresh)
-            self._dispatch(fresh, queue)
+            self._fill(fresh, queue)

@@ -12,8 +12,10 @@ are) until it reads ``None`` or its pipe closes.
 from __future__ import annotations
 
 import gc
+import queue
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
@@ -29,6 +31,7 @@ from analyzer.model.source import SourceFile
 
 # Cyclic garbage is collected after this many bytes of source (collections only slow libcst).
 _COLLECT_BYTES = 4_000_000
+Job = tuple[int, str, SourceFile, bytes | None]
 
 
 def parse_guarded(root: str, source: SourceFile, data: bytes | None) -> ParseResult:
@@ -55,16 +58,13 @@ def parse_guarded(root: str, source: SourceFile, data: bytes | None) -> ParseRes
 
 
 def serve(jobs: Connection, results: Connection) -> None:
-    """Answer jobs until told to stop; exceptions go back to the parent as text."""
+    """Answer jobs until told to stop; exceptions go back to the parent as text. A thread
+    receives jobs as they come, so the parent never blocks sending one ahead."""
+    inbox: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(jobs, inbox), daemon=True).start()
     results.send(READY)
     pending = 0
-    while True:
-        try:
-            job = jobs.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
+    while (job := inbox.get()) is not None:
         index, root, source, data = job
         try:
             results.send((index, encode(parse_guarded(root, source, data))))
@@ -75,6 +75,17 @@ def serve(jobs: Connection, results: Connection) -> None:
         if pending >= _COLLECT_BYTES:
             gc.collect()
             pending = 0
+
+
+def _receive(jobs: Connection, inbox: queue.SimpleQueue[Job | None]) -> None:
+    while True:
+        try:
+            job = jobs.recv()
+        except (EOFError, OSError):
+            job = None
+        inbox.put(job)
+        if job is None:
+            return
 
 
 def main(argv: Sequence[str]) -> None:
