@@ -33,7 +33,7 @@ from analyzer.model.source import Discovery
 @dataclass(slots=True)
 class Timings:
     """Wall time of each stage, and the peak resident memory (bytes) reached by its end: of this
-    process, and of the largest finished child process (parser workers)."""
+    process, and of its largest finished child process (parser workers)."""
 
     stages: dict[str, float] = field(default_factory=dict)
     memory: dict[str, tuple[int, int]] = field(default_factory=dict)

@@ -135,7 +135,7 @@ def print_timings(stages: dict[str, float], memory: dict[str, tuple[int, int]]) 
     """Wall time per stage, and the peak memory reached by the end of each stage."""
     console = stderr_console()
     table = Table(title="timings", title_justify="left", box=None, pad_edge=False)
-    for header in ("stage", "wall", "peak RSS (seams)", "peak RSS (largest worker)"):
+    for header in ("stage", "wall", "peak RSS (seams)", "peak RSS (largest child)"):
         table.add_column(header, justify="left" if header == "stage" else "right")
     for stage, seconds in stages.items():
         own, child = memory.get(stage, (0, 0))

@@ -98,10 +98,18 @@ class FactCache:
     @classmethod
     def open(cls, directory: Path) -> FactCache:
         cache = cls(directory)
+        if directory.is_symlink() or cache.path.is_symlink():
+            # The default location is inside the analyzed tree: never follow a link out of it.
+            link = directory if directory.is_symlink() else cache.path
+            cache.notes.append(f"cache disabled: {link} is a symbolic link (use --cache-dir)")
+            return cache
         try:
             cache._prepare_directory()
         except OSError as exc:
-            cache.notes.append(f"cache disabled: cannot create {directory}: {exc.strerror or exc}")
+            cache.notes.append(
+                f"cache disabled: cannot create {directory}: {exc.strerror or exc}"
+                " (use --cache-dir or --no-cache)"
+            )
             return cache
         cache._connect_or_rebuild()
         return cache

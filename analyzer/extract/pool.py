@@ -33,6 +33,7 @@ from analyzer.model.facts import Skipped
 from analyzer.model.source import SourceFile
 
 FILE_TIMEOUT = 300.0
+START_TIMEOUT = 120.0  # a worker not ready by then is stuck (importing the parser takes ~0.5 s)
 READY = "ready"  # a worker's first message, once it has imported the parser
 PREFETCH = 2  # jobs sent to a worker ahead of its results
 Job = tuple[int, SourceFile, bytes | None]
@@ -165,7 +166,8 @@ class ParserPool:
             self._fill(worker, queue)
         now = time.monotonic()
         for worker in list(self._workers):
-            if worker.inflight and worker.ready and now - worker.since > FILE_TIMEOUT:
+            limit = FILE_TIMEOUT if worker.ready else START_TIMEOUT
+            if worker.inflight and now - worker.since > limit:
                 worker.process.kill()
                 self._replace(worker, queue, on_result, timed_out=True)
 

@@ -90,7 +90,7 @@ def _scan(
     discovery: Discovery, jobs: int, reporter: Reporter, cache: FactCache | None
 ) -> ScanResult:
     sources = discovery.files
-    reporter.start("Reading files", len(sources))
+    reporter.start("Reading files")
     contents = [_read(discovery.root, f) for f in sources]
     keyed = cache is not None and cache.usable
     keys = [

@@ -157,3 +157,15 @@ def test_two_open_caches_share_one_database(tmp_path: Path) -> None:
     first.close()
     second.close()
     assert first.notes == second.notes == []
+
+
+def test_a_cache_directory_that_is_a_link_is_not_followed(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "tree" / ".seams-cache"
+    link.parent.mkdir()
+    link.symlink_to(elsewhere)
+    cache = FactCache.open(link)
+    assert not cache.usable
+    assert cache.notes == [f"cache disabled: {link} is a symbolic link (use --cache-dir)"]
+    assert list(elsewhere.iterdir()) == []
