@@ -20,8 +20,10 @@ from analyzer.model.facts import FileFacts, ParseResult, Skipped
 from analyzer.model.progress import Reporter, SilentReporter
 from analyzer.model.source import Discovery, SourceFile
 
-# Below this much source to parse a process pool costs more than it saves (start-up ~0.3-0.5 s).
+# Below this much source to parse a process pool costs more than it saves (start-up ~0.3-0.5 s);
+# and a worker is worth starting for about every half of it (~0.5 s of parsing).
 _POOL_MIN_BYTES = 400_000
+_BYTES_PER_WORKER = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +145,9 @@ def _path(skipped: Skipped) -> str:
 def _parse(misses: list[Job], jobs: int, run: _Run) -> None:
     total = sum(_size(job) for job in misses)
     if supported() and jobs > 1 and len(misses) > 1 and total >= _POOL_MIN_BYTES:
+        workers = min(jobs, max(2, total // _BYTES_PER_WORKER))
         try:
-            ParserPool(jobs, run.root).run(misses, run.received)
+            ParserPool(workers, run.root).run(misses, run.received)
             return
         except PoolUnavailable as exc:
             run.notes.append(f"parsing in one process: {exc}")
