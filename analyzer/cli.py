@@ -29,13 +29,20 @@ from analyzer.check.init import render_boundaries
 from analyzer.check.run import run_check
 from analyzer.config import ANALYSIS_KEYS, load_config, parse_config
 from analyzer.design.agreement import agreement
+from analyzer.extract.cache import CACHE_DIRNAME
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.model.boundaries import DEFAULT_BASELINE, Boundaries
 from analyzer.model.config import SeamsConfig
 from analyzer.model.errors import SeamsError
 from analyzer.model.options import AnalyzeOptions, Weights
 from analyzer.pipeline import Collected, Timings, analyze, collect
-from analyzer.terminal import TerminalReporter, print_summary, print_timings, stderr_console
+from analyzer.terminal import (
+    TerminalReporter,
+    print_notes,
+    print_summary,
+    print_timings,
+    stderr_console,
+)
 from reports.ci_json import render_json
 from reports.ci_text import render_text
 from reports.files import write_all_atomic, write_atomic
@@ -249,7 +256,17 @@ def write_outputs(outputs: Mapping[Path, str]) -> None:
     "--config", "config_file", type=click.Path(path_type=Path), help="Configuration file."
 )
 @click.option("--open", "open_report", is_flag=True, help="Open the report in a browser when done.")
-@click.option("--timings", is_flag=True, help="Print wall time per stage on stderr.")
+@click.option(
+    "--timings", is_flag=True, help="Print wall time and peak memory per stage on stderr."
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Parse every file; neither read nor write the cache."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    help="Where to keep parsed facts between runs (default: PATH/.seams-cache).",
+)
 @common_options
 @click.pass_context
 def analyze_command(
@@ -260,6 +277,8 @@ def analyze_command(
     config_file: Path | None,
     open_report: bool,
     timings: bool,
+    no_cache: bool,
+    cache_dir: Path | None,
     **flags: Any,
 ) -> int:
     """Analyze the code under PATH and propose services."""
@@ -269,22 +288,25 @@ def analyze_command(
     options = _options(config, flags)
     _prepare_output_dir(out_dir)
     reporter = _Reporter(enabled=not ctx.obj["quiet"])
+    cache = None if no_cache else cache_dir or path / CACHE_DIRNAME
     try:
-        result = analyze(path, options, reporter)
+        result = analyze(path, options, reporter, cache)
     finally:
         reporter.done()  # an interrupted run must not leave a progress bar behind its message
     check_interrupted()
+    print_notes(result.scan.notes)
     document = result.document
-    write_outputs(
-        {
-            out_dir / "decomposition.json": dumps(document),
-            out_dir / "summary.md": render_markdown(document),
-            out_dir / "report.html": render_html(document),
-        }
-    )
+    with result.timings.stage("render"):
+        write_outputs(
+            {
+                out_dir / "decomposition.json": dumps(document),
+                out_dir / "summary.md": render_markdown(document),
+                out_dir / "report.html": render_html(document),
+            }
+        )
     print_summary(document, out_dir)
     if timings:
-        print_timings(result.timings.stages)
+        print_timings(result.timings.stages, result.timings.memory)
     if open_report:
         webbrowser.open((out_dir / "report.html").resolve().as_uri())
     return 0
@@ -404,7 +426,25 @@ def _collect(
     blank = {"services": None, "granularity": None, "weights": None, "seed": None, "git": False}
     options = _options(config, {**blank, **flags})
     reporter = TerminalReporter(enabled=not ctx.obj["quiet"])
-    return collect(path, options, reporter, timings or Timings())
+    return collect(path, options, reporter, timings or Timings(), _cache(path, flags))
+
+
+def _cache(path: Path, flags: dict[str, Any]) -> Path | None:
+    """The fact cache directory of a run (``None`` with --no-cache)."""
+    if flags.get("no_cache"):
+        return None
+    return Path(flags["cache_dir"]) if flags.get("cache_dir") else path / CACHE_DIRNAME
+
+
+def cache_options(command: Any) -> Any:
+    command = click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path),
+        help="Fact cache (default: PATH/.seams-cache).",
+    )(command)
+    return click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")(
+        command
+    )
 
 
 def _color(output: Path | None) -> bool:
@@ -439,6 +479,7 @@ FORMATS = ("text", "json", "junit", "github", "sarif")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when violations are found.")
 @click.option("--timings", "show_timings", is_flag=True, help="Print wall time per stage.")
 @analysis_options
+@cache_options
 @common_options
 @click.pass_context
 def check_command(
@@ -488,7 +529,7 @@ def check_command(
     if collected.skipped:
         click.echo(f"seams: {len(collected.skipped)} file(s) could not be analyzed", err=True)
     if show_timings:
-        print_timings(timings.stages)
+        print_timings(timings.stages, timings.memory)
     return 0 if exit_zero or not result.failed(strict) else 1
 
 
@@ -507,6 +548,7 @@ def check_command(
 )
 @click.option("--force", is_flag=True, help="Overwrite an existing seams.toml and baseline.")
 @analysis_options
+@cache_options
 @common_options
 @click.pass_context
 def init_command(
@@ -531,7 +573,8 @@ def init_command(
     else:
         flags["git"] = None
         options = _options(config, {"granularity": None, "weights": None, **flags})
-        result = analyze(path, options, TerminalReporter(enabled=not ctx.obj["quiet"]))
+        reporter = TerminalReporter(enabled=not ctx.obj["quiet"])
+        result = analyze(path, options, reporter, _cache(path, flags))
         document, collected = result.document, result.collected
     if collected is None:
         raise SeamsError("the analysis kept no facts to record a baseline from")

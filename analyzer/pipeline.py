@@ -5,6 +5,7 @@ Each stage is a plain function; this module only wires them together and times t
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -35,7 +36,11 @@ from analyzer.model.source import Discovery
 
 @dataclass(slots=True)
 class Timings:
+    """Wall time of each stage, and the peak resident memory (bytes) reached by its end: of this
+    process, and of its largest finished child process (parser workers)."""
+
     stages: dict[str, float] = field(default_factory=dict)
+    memory: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -44,6 +49,21 @@ class Timings:
             yield
         finally:
             self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
+            self.memory[name] = peak_memory()
+
+
+def peak_memory() -> tuple[int, int]:
+    """Peak resident set size so far (ru_maxrss, cheap) of this process and of its largest
+    finished child; (0, 0) where the platform cannot tell."""
+    try:
+        import resource  # noqa: PLC0415 - POSIX only
+    except ImportError:  # pragma: no cover - Windows
+        return (0, 0)
+    unit = 1 if sys.platform == "darwin" else 1024
+    return (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * unit,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,16 +129,20 @@ def uses_django(files: Iterable[FileFacts]) -> bool:
     )
 
 
-def collect(path: Path, options: AnalyzeOptions, reporter: Reporter, timings: Timings) -> Collected:
-    """discover -> parse -> couplings."""
+def collect(
+    path: Path,
+    options: AnalyzeOptions,
+    reporter: Reporter,
+    timings: Timings,
+    cache_dir: Path | None = None,
+) -> Collected:
+    """discover -> parse (facts of unchanged files from the cache in ``cache_dir``) -> couplings."""
     with timings.stage("discover"):
         reporter.start("Discovering files")
         discovery = discover_files(path, DiscoverOptions(options.excludes, options.include_tests))
         reporter.done()
     with timings.stage("parse"):
-        reporter.start("Parsing", len(discovery.files))
-        scanned = scan(discovery, options.jobs, reporter.advance)
-        reporter.done()
+        scanned = scan(discovery, options.jobs, reporter, cache_dir)
     with timings.stage("couplings"):
         files = scanned.facts
         table = SymbolTable(files)
@@ -130,10 +154,15 @@ def collect(path: Path, options: AnalyzeOptions, reporter: Reporter, timings: Ti
     return Collected(discovery, scanned, tuple(couplings), external, catalog)
 
 
-def analyze(path: Path, options: AnalyzeOptions, reporter: Reporter | None = None) -> Analysis:
+def analyze(
+    path: Path,
+    options: AnalyzeOptions,
+    reporter: Reporter | None = None,
+    cache_dir: Path | None = None,
+) -> Analysis:
     reporter = reporter or SilentReporter()
     timings = Timings()
-    collected = collect(path, options, reporter, timings)
+    collected = collect(path, options, reporter, timings, cache_dir)
     files = collected.files
     with timings.stage("history"):
         history = read_history(path) if options.git else History(note="not used (--no-git)")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +14,16 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     SpinnerColumn,
+    Task,
+    TaskID,
     TextColumn,
+    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 
 def stderr_console() -> Console:
@@ -27,38 +34,59 @@ def stdout_console() -> Console:
     return Console(no_color=bool(os.environ.get("NO_COLOR")), soft_wrap=True)
 
 
-class TerminalReporter:
-    """rich progress bars on stderr when it is a terminal; silent otherwise."""
+class _Rate(ProgressColumn):
+    """Files per second, once rich has enough samples."""
 
-    def __init__(self, enabled: bool = True) -> None:
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:,.0f} files/s" if speed else "", style="progress.data.speed")
+
+
+class TerminalReporter:
+    """rich progress on stderr when it is a terminal: a bar with files/s and time left for stages
+    with a known size, a spinner for the others. A stage shows only once it has taken
+    ``delay`` seconds, so quick runs stay quiet."""
+
+    def __init__(self, enabled: bool = True, delay: float = 1.0) -> None:
         self.enabled = enabled and sys.stderr.isatty()
+        self.delay = delay
+        self._lock = threading.Lock()
         self._progress: Progress | None = None
-        self._task: Any = None
+        self._task: TaskID | None = None
+        self._timer: threading.Timer | None = None
 
     def start(self, stage: str, total: int | None = None) -> None:
         if not self.enabled:
             return
         self.done()
-        self._progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=stderr_console(),
-            transient=True,
-        )
-        self._progress.start()
-        self._task = self._progress.add_task(stage, total=total)
+        columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
+        if total is not None:
+            columns += [BarColumn(), MofNCompleteColumn(), _Rate(), TimeRemainingColumn()]
+        columns.append(TimeElapsedColumn())
+        with self._lock:
+            self._progress = Progress(*columns, console=stderr_console(), transient=True)
+            self._task = self._progress.add_task(stage, total=total)
+            self._timer = threading.Timer(self.delay, self._show, args=(self._progress,))
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _show(self, progress: Progress) -> None:
+        with self._lock:
+            if progress is self._progress:
+                progress.start()
 
     def advance(self, amount: int = 1) -> None:
-        if self._progress is not None:
-            self._progress.advance(self._task, amount)
+        progress, task = self._progress, self._task
+        if progress is not None and task is not None:
+            progress.advance(task, amount)
 
     def done(self) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-            self._progress = None
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            if self._progress is not None:
+                self._progress.stop()
+            self._progress, self._task, self._timer = None, None, None
 
 
 def print_summary(document: dict[str, Any], out_dir: Path) -> None:
@@ -97,10 +125,29 @@ def print_summary(document: dict[str, Any], out_dir: Path) -> None:
     )
 
 
-def print_timings(stages: dict[str, float]) -> None:
+def print_notes(notes: Iterable[str]) -> None:
     console = stderr_console()
+    for note in notes:
+        console.print(f"seams: note: {note}", markup=False, highlight=False)
+
+
+def print_timings(stages: dict[str, float], memory: dict[str, tuple[int, int]]) -> None:
+    """Wall time per stage, and the peak memory reached by the end of each stage."""
+    console = stderr_console()
+    table = Table(title="timings", title_justify="left", box=None, pad_edge=False)
+    for header in ("stage", "wall", "peak RSS (seams)", "peak RSS (largest child)"):
+        table.add_column(header, justify="left" if header == "stage" else "right")
     for stage, seconds in stages.items():
-        console.print(f"{stage:>10}: {seconds:7.2f} s", markup=False, highlight=False)
+        own, child = memory.get(stage, (0, 0))
+        table.add_row(stage, f"{seconds:.2f} s", _mb(own), _mb(child) if child else "-")
+    own = max((m[0] for m in memory.values()), default=0)
+    child = max((m[1] for m in memory.values()), default=0)
+    table.add_row("total", f"{sum(stages.values()):.2f} s", _mb(own), _mb(child) if child else "-")
+    console.print(table)
+
+
+def _mb(value: int) -> str:
+    return f"{value / 2**20:,.0f} MB" if value else "n/a"
 
 
 def _fmt(value: object) -> str:

@@ -28,10 +28,10 @@ from analyzer.model.source import SourceFile
 __all__ = ["UndecodableSource", "decode_source", "parse_file", "parse_source"]
 
 
-def parse_file(root: Path, source: SourceFile) -> ParseResult:
-    """Read and parse one file of the analyzed tree."""
+def parse_file(root: Path, source: SourceFile, data: bytes | None = None) -> ParseResult:
+    """Read (unless ``data`` holds its bytes already) and parse one file of the analyzed tree."""
     try:
-        data = read_bytes(str(root), source.path)
+        data = read_bytes(str(root), source.path) if data is None else data
     except Unreadable as exc:
         return Skipped(source.path, exc.reason, source.module)
     try:

@@ -1,71 +1,192 @@
-"""scan: parse every discovered file, in worker processes when it pays; results in module order."""
+"""scan: the facts of every discovered file, each file content parsed once.
+
+Every file is read and keyed (``cache.fact_key``); unchanged files come from the fact cache, the
+others are parsed, largest first, in worker processes when that pays (``pool``), else in this
+process, where files whose shape could crash libcst still go to a worker of their own (``guard``).
+Results are in module order whatever the order in which they were parsed.
+"""
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzer.extract.parse import parse_file
+from analyzer.extract.cache import FactCache, fact_key
+from analyzer.extract.codec import decode, encode
+from analyzer.extract.pool import Job, ParserPool, PoolUnavailable, supported
+from analyzer.extract.read import Unreadable, read_bytes
 from analyzer.model.facts import FileFacts, ParseResult, Skipped
+from analyzer.model.progress import Reporter, SilentReporter
 from analyzer.model.source import Discovery, SourceFile
 
-Progress = Callable[[int], None]
-# Below this many lines a process pool costs more than it saves (pool start-up ~0.3 s).
+# Below this much source to parse a process pool costs more than it saves (start-up ~0.3-0.5 s);
+# and a worker is worth starting for about every half of it (~0.5 s of parsing).
 _POOL_MIN_BYTES = 400_000
+_BYTES_PER_WORKER = 200_000
 
 
 @dataclass(frozen=True, slots=True)
 class ScanResult:
+    """Facts in module order, skips in path order; how many files were parsed and how many came
+    from the cache; one-line notices (about the cache) for the user."""
+
     facts: tuple[FileFacts, ...]
     skipped: tuple[Skipped, ...]
+    parsed: int = 0
+    cached: int = 0
+    notes: tuple[str, ...] = ()
 
 
 def default_jobs() -> int:
-    return max(
-        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
-def _parse_batch(root: str, batch: list[SourceFile]) -> list[ParseResult]:
+@dataclass(slots=True)
+class _Run:
+    root: str
+    sources: tuple[SourceFile, ...]
+    keys: list[bytes | None]
+    reporter: Reporter
+    results: dict[int, ParseResult] = field(default_factory=dict)
+    fresh: list[tuple[bytes, str, bytes]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def done(self, index: int, result: ParseResult, cacheable: bool = True) -> None:
+        """A file parsed here."""
+        self.results[index] = result
+        key = self.keys[index]
+        if cacheable and key is not None:
+            self.fresh.append((key, self.sources[index].path, encode(result)))
+        self.reporter.advance(1)
+
+    def received(self, index: int, blob: bytes, cacheable: bool) -> None:
+        """A file parsed by a worker, its facts encoded."""
+        self.results[index] = decode(blob)
+        key = self.keys[index]
+        if cacheable and key is not None:
+            self.fresh.append((key, self.sources[index].path, blob))
+        self.reporter.advance(1)
+
+
+def scan(
+    discovery: Discovery,
+    jobs: int = 0,
+    reporter: Reporter | None = None,
+    cache_dir: Path | None = None,
+) -> ScanResult:
+    """Facts of every file of ``discovery``; ``jobs`` 0 means one process per CPU; the fact
+    cache lives in ``cache_dir`` (``None``: no cache)."""
+    reporter = reporter or SilentReporter()
+    cache = FactCache.open(cache_dir) if cache_dir is not None else None
+    try:
+        return _scan(discovery, jobs or default_jobs(), reporter, cache)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def _scan(
+    discovery: Discovery, jobs: int, reporter: Reporter, cache: FactCache | None
+) -> ScanResult:
+    sources = discovery.files
+    reporter.start("Reading files")
+    contents = [_read(discovery.root, f) for f in sources]
+    keyed = cache is not None and cache.usable
+    keys = [
+        fact_key(f, d) if keyed and d is not None else None
+        for f, d in zip(sources, contents, strict=True)
+    ]
+    reporter.done()
+    run = _Run(discovery.root, sources, keys, reporter)
+    stored = cache.load([k for k in keys if k is not None]) if cache is not None else {}
+    for index, key in enumerate(keys):
+        hit = stored.get(key) if key is not None else None
+        if hit is not None and hit.path == sources[index].path:
+            run.results[index] = hit
+    cached = len(run.results)
+    misses: list[Job] = [(i, f, contents[i]) for i, f in enumerate(sources) if i not in run.results]
+    misses.sort(key=lambda job: (-_size(job), job[1].module))
+    del contents
+    if misses:
+        reporter.start(f"Parsing ({cached} cached)" if cached else "Parsing", len(misses))
+        _parse(misses, jobs, run)
+        reporter.done()
+    if cache is not None:
+        cache.save(discovery.root, run.fresh, (k for k in keys if k is not None))
+        run.notes.extend(cache.notes)
+    facts = sorted((r for r in run.results.values() if isinstance(r, FileFacts)), key=_module)
+    skipped = sorted((r for r in run.results.values() if isinstance(r, Skipped)), key=_path)
+    return ScanResult(tuple(facts), tuple(skipped), len(misses), cached, tuple(run.notes))
+
+
+def _read(root: str, source: SourceFile) -> bytes | None:
+    """The file's bytes, read without following links; ``None`` when it cannot be read (parsing
+    then says why)."""
+    try:
+        return read_bytes(root, source.path)
+    except Unreadable:
+        return None
+
+
+def _size(job: Job) -> int:
+    return len(job[2]) if job[2] is not None else job[1].size
+
+
+def _module(facts: FileFacts) -> str:
+    return facts.module
+
+
+def _path(skipped: Skipped) -> str:
+    return skipped.path
+
+
+def _parse(misses: list[Job], jobs: int, run: _Run) -> None:
+    total = sum(_size(job) for job in misses)
+    if supported() and jobs > 1 and len(misses) > 1 and total >= _POOL_MIN_BYTES:
+        workers = min(jobs, max(2, total // _BYTES_PER_WORKER))
+        try:
+            ParserPool(workers, run.root).run(misses, run.received)
+            return
+        except PoolUnavailable as exc:
+            run.notes.append(f"parsing in one process: {exc}")
+            misses = [job for job in misses if job[0] not in run.results]
+    _parse_here(misses, run)
+
+
+def _parse_here(misses: list[Job], run: _Run) -> None:
+    """Parse in this process, except files whose shape could crash the parser."""
+    # Imported here: a run whose facts all come from the cache never loads the parser.
+    from analyzer.extract.guard import shape  # noqa: PLC0415
+    from analyzer.extract.worker import parse_guarded  # noqa: PLC0415
+
+    risky: list[Job] = []
+    enabled = gc.isenabled()
     gc.disable()  # parse trees are dropped by reference counting; collections only slow libcst
     try:
-        return [parse_file(Path(root), source) for source in batch]
+        for index, source, data in misses:
+            if data is not None and supported() and shape(data).risky:
+                risky.append((index, source, data))
+                continue
+            run.done(index, parse_guarded(run.root, source, data))
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
+    if risky:
+        _isolate(risky, run)
 
 
-def _batches(files: Iterable[SourceFile], jobs: int) -> list[list[SourceFile]]:
-    """Largest files first, dealt round-robin into small batches so workers finish together."""
-    ordered = sorted(files, key=lambda f: (-f.size, f.module))
-    size = max(1, min(16, len(ordered) // (jobs * 8) or 1))
-    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+def _isolate(risky: list[Job], run: _Run) -> None:
+    """Parse risky files in a worker process of their own: a crash costs only the file."""
+    from analyzer.extract.worker import parse_guarded  # noqa: PLC0415
 
-
-def scan(discovery: Discovery, jobs: int = 0, progress: Progress | None = None) -> ScanResult:
-    """Parse every file of ``discovery``; ``jobs`` 0 means one per CPU."""
-    jobs = jobs or default_jobs()
-    results: list[ParseResult] = []
-    total_bytes = sum(f.size for f in discovery.files)
-    if jobs == 1 or total_bytes < _POOL_MIN_BYTES or len(discovery.files) < 2:
-        for batch in _batches(discovery.files, 1):
-            results.extend(_parse_batch(discovery.root, batch))
-            if progress:
-                progress(len(batch))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [
-                pool.submit(_parse_batch, discovery.root, b)
-                for b in _batches(discovery.files, jobs)
-            ]
-            for future in futures:
-                batch_results = future.result()
-                results.extend(batch_results)
-                if progress:
-                    progress(len(batch_results))
-    facts = sorted((r for r in results if isinstance(r, FileFacts)), key=lambda f: f.module)
-    skipped = sorted((r for r in results if isinstance(r, Skipped)), key=lambda s: s.path)
-    return ScanResult(tuple(facts), tuple(skipped))
+    try:
+        ParserPool(1, run.root).run(risky, run.received)
+    except PoolUnavailable as exc:
+        run.notes.append(f"parsing in one process: {exc}")
+        for index, source, data in risky:
+            if index not in run.results:
+                run.done(index, parse_guarded(run.root, source, data))

@@ -1,0 +1,85 @@
+"""scan: worker processes, crashes of the parser, the cache between runs, result order."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analyzer.extract import scan as scan_module
+from analyzer.extract.discover import discover_files
+from analyzer.extract.scan import ScanResult, scan
+from tests.conftest import FIXTURES
+
+# libcst's native parser overflows its stack on this (measured: 1,000 nested brackets parse).
+CRASHER = "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n"
+
+
+def _tree(tmp_path: Path, crasher: bool = False) -> Path:
+    root = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "shop", root)
+    if crasher:
+        (root / "shop" / "deep.py").write_text(CRASHER)
+        rows = "".join(f"    ('k{i}', 'value {i}'),\n" for i in range(12_000))
+        (root / "shop" / "codes.py").write_text(f"import os\n\nCODES = (\n{rows})\n")
+    return root
+
+
+@pytest.fixture
+def pooled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use worker processes however little there is to parse."""
+    monkeypatch.setattr(scan_module, "_POOL_MIN_BYTES", 0)
+
+
+def _summary(result: ScanResult) -> tuple[object, ...]:
+    return (result.facts, result.skipped)
+
+
+@pytest.mark.usefixtures("pooled")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_file_too_deep_for_the_parser_is_skipped_and_the_run_goes_on(
+    tmp_path: Path, jobs: int
+) -> None:
+    # Nesting that would crash libcst is refused before parsing; a crash that gets past that
+    # check costs one file too (tests/functional/test_hardening_pool.py, with a small stack).
+    discovery = discover_files(_tree(tmp_path, crasher=True))
+    result = scan(discovery, jobs)
+    assert [(s.path, s.reason) for s in result.skipped] == [
+        ("shop/deep.py", "brackets nested deeper than Python allows (200) at line 1; not parsed")
+    ]
+    modules = [f.module for f in result.facts]
+    assert modules == sorted(modules)
+    assert len(modules) == len(discovery.files) - 1
+    [codes] = [f for f in result.facts if f.module == "shop.codes"]
+    assert codes.imports[0].module == "os" and "ast" in codes.notes[0]
+
+
+@pytest.mark.usefixtures("pooled")
+def test_results_are_the_same_in_one_process_in_workers_and_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    discovery = discover_files(_tree(tmp_path, crasher=True))
+    alone = scan(discovery, 1)
+    cold = scan(discovery, 2, cache_dir=tmp_path / "cache")
+    warm = scan(discovery, 2, cache_dir=tmp_path / "cache")
+    assert _summary(alone) == _summary(cold) == _summary(warm)
+    assert (cold.parsed, cold.cached) == (len(discovery.files), 0)
+    assert (warm.parsed, warm.cached) == (0, len(discovery.files))
+
+
+def test_only_changed_files_are_parsed_again(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    cache = tmp_path / "cache"
+    first = scan(discover_files(root), 1, cache_dir=cache)
+    target = root / "shop" / "orders" / "services.py"
+    target.write_text(target.read_text() + "\n\ndef added_later():\n    return None\n")
+    discovery = discover_files(root)
+    second = scan(discovery, 1, cache_dir=cache)
+    assert (second.parsed, second.cached) == (1, len(discovery.files) - 1)
+    [services] = [f for f in second.facts if f.path == "shop/orders/services.py"]
+    assert "added_later" in {s.name for s in services.symbols}
+    assert len(second.facts) == len(first.facts)
+    target.unlink()
+    third = scan(discover_files(root), 1, cache_dir=cache)
+    assert (third.parsed, third.cached) == (0, len(discovery.files) - 1)
