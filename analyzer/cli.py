@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 check found violations, 2 usage/configuration/input err
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -644,8 +645,14 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+# The analysis allocates hundreds of thousands of small, acyclic objects (facts, couplings); at
+# the default thresholds the cyclic collector keeps rescanning them, ~15% of a warm run.
+_GC_THRESHOLDS = (100_000, 50, 100)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    gc.set_threshold(*_GC_THRESHOLDS)
     debug = "--debug" in args
     _RECEIVED.clear()
     for signum in _INTERRUPTS:

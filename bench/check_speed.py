@@ -12,6 +12,7 @@ interpreter start-up included. Prints each run and the median; the target is und
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import statistics
@@ -23,6 +24,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = Path(os.environ.get("SEAMS_CORPORA", Path.home() / ".cache/seams-corpora"))
+
+# An installed package has its bytecode compiled (pip does it); this environment may forbid
+# writing it, which would add ~0.15 s of compiling to every run. Compile once, up front.
+for _package in ("analyzer", "reports"):
+    compileall.compile_dir(ROOT / _package, quiet=1)
 
 
 def seams(*args: str) -> tuple[float, subprocess.CompletedProcess[str]]:

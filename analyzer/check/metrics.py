@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 from analyzer.check.mapping import ServiceMap
 from analyzer.design.graph import build_graph, code_nodes
-from analyzer.design.metrics import evaluate
+from analyzer.design.metrics import ratchet_metrics
 from analyzer.model.boundaries import SHARED, Boundaries
 from analyzer.model.coupling import Coupling
 from analyzer.model.facts import FileFacts
@@ -25,14 +25,16 @@ NAMES = {"icp": "ICP (share of calls crossing services)", "data_purity": "data p
 def boundary_metrics(
     files: Sequence[FileFacts], couplings: Sequence[Coupling], services: ServiceMap
 ) -> dict[str, float | None]:
-    graph = build_graph(code_nodes(files, "symbol"), couplings, "symbol", Weights())
+    graph = build_graph(
+        code_nodes(files, "symbol"), couplings, "symbol", Weights(), counts_only=True
+    )
     assignment: dict[str, str] = {}
     for node in graph.nodes:
         owner = services.node(node.id) if node.kind != "table" else None
         if owner is not None:
             assignment[node.id] = owner
     shared = [n for n, owner in assignment.items() if owner == SHARED]
-    values = evaluate(graph, assignment, shared)
+    values = ratchet_metrics(graph, assignment, shared)
     return {name: _number(values.get(name)) for name in sorted(WORSE)}
 
 

@@ -48,6 +48,7 @@ class Bindings:
             defined = {s.name for s in f.symbols} | set(f.globals)
             self._names[f.module] = frozenset(defined)
         self._memo: dict[tuple[str, str], Binding | None] = {}
+        self._absolute: dict[tuple[str, str], str | None] = {}
 
     def alias(self, module: str, name: str) -> str | None:
         """The absolute dotted name an import binds ``name`` to in ``module``."""
@@ -93,6 +94,14 @@ class Bindings:
         (``models.Model`` -> ``django.db.models.Model``); ``None`` inside the tree or unknown."""
         if depth > _MAX_DEPTH or module not in self._aliases:
             return None
+        key = (module, chain)
+        if key not in self._absolute:
+            # Memoised: star-import chains (``from .models import *`` in every package) would
+            # otherwise be walked again for each of the thousands of names looked up.
+            self._absolute[key] = self._lookup_absolute(module, chain, depth)
+        return self._absolute[key]
+
+    def _lookup_absolute(self, module: str, chain: str, depth: int) -> str | None:
         root, _, rest = chain.partition(".")
         bound = self._aliases[module].get(root)
         if bound is None:

@@ -16,7 +16,6 @@ import random
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-import igraph
 import networkx as nx
 
 # A community smaller than this share of the code is not a service of its own in automatic mode.
@@ -32,6 +31,10 @@ def _communities(graph: nx.Graph, resolution: float, seed: int) -> list[set[str]
     """Leiden (igraph) on the nodes that have edges, seeded; communities sorted by their
     smallest member. Node order comes from ``graph`` (sorted), so results do not depend on the
     process's hash seed."""
+    # Imported here, not at module level: igraph loads its plotting backends (matplotlib when
+    # installed, ~0.4 s), and commands that never cluster (`seams check`) should not pay for that.
+    import igraph  # noqa: PLC0415 - see above
+
     nodes = [n for n in graph if graph.degree(n) > 0]
     if not nodes:
         return []

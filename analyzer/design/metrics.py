@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
-from analyzer.design.graph import CodeGraph
+from analyzer.design.graph import CodeGraph, GraphNode
 from analyzer.model.coupling import is_table
 
 Metrics = dict[str, float | int | None]
@@ -26,17 +26,8 @@ def evaluate(
     graph: CodeGraph, assignment: Mapping[str, str], exclude: Iterable[str] = ()
 ) -> Metrics:
     """Metrics of ``assignment`` (code node -> service name) on ``graph``."""
-    excluded = set(exclude)
-    nodes = {
-        n.id: n
-        for n in graph.nodes
-        if n.kind != "table" and n.id not in excluded and n.id in assignment
-    }
-    members: dict[str, set[str]] = defaultdict(set)
-    for node_id in nodes:
-        members[assignment[node_id]].add(node_id)
-    services = sorted(members)
-    k = len(services)
+    nodes, members = _selection(graph, assignment, exclude)
+    k = len(members)
     undirected = graph.undirected(
         tables=False, exclude=[n.id for n in graph.nodes if n.id not in nodes]
     )
@@ -66,6 +57,35 @@ def evaluate(
         ),
         "services": k,
     }
+
+
+def ratchet_metrics(
+    graph: CodeGraph, assignment: Mapping[str, str], exclude: Iterable[str] = ()
+) -> Metrics:
+    """Only ICP and data purity, the two metrics `seams check` ratchets, as ``evaluate`` has
+    them; skipping the others (modularity needs a networkx graph) keeps the check fast."""
+    nodes, members = _selection(graph, assignment, exclude)
+    k = len(members)
+    return {
+        "icp": _round(_icp(graph, assignment, nodes)),
+        "data_purity": _round(_data_purity(graph, assignment, nodes, k)),
+    }
+
+
+def _selection(
+    graph: CodeGraph, assignment: Mapping[str, str], exclude: Iterable[str]
+) -> tuple[dict[str, GraphNode], dict[str, set[str]]]:
+    """The code nodes measured (assigned, not excluded) and the members of each service."""
+    excluded = set(exclude)
+    nodes = {
+        n.id: n
+        for n in graph.nodes
+        if n.kind != "table" and n.id not in excluded and n.id in assignment
+    }
+    members: dict[str, set[str]] = defaultdict(set)
+    for node_id in nodes:
+        members[assignment[node_id]].add(node_id)
+    return nodes, members
 
 
 def _modularity(graph: nx.Graph, members: Mapping[str, set[str]]) -> float | None:

@@ -5,12 +5,12 @@ import math
 import pytest
 
 from analyzer.design.graph import GraphNode, build_graph
-from analyzer.design.metrics import evaluate
+from analyzer.design.metrics import evaluate, ratchet_metrics
 from analyzer.model.coupling import Coupling
 from analyzer.model.options import Weights
 
 
-def graph():  # type: ignore[no-untyped-def]
+def graph(counts_only: bool = False):  # type: ignore[no-untyped-def]
     """a1-a2 (calls x3), b1-b2 (call), a2->b1 (calls x2), a1 writes t, b1 reads t, b2 writes t."""
     nodes = [
         GraphNode(n, "function", n.split(":")[0], loc)
@@ -24,7 +24,7 @@ def graph():  # type: ignore[no-untyped-def]
         Coupling("b:b1", "table::t", "data", "b.py", 3, "t", mode="read"),
         Coupling("b:b2", "table::t", "data", "b.py", 4, "t", mode="write"),
     ]
-    return build_graph(nodes, c, "symbol", Weights())
+    return build_graph(nodes, c, "symbol", Weights(), counts_only=counts_only)
 
 
 ASSIGN = {"a:a1": "A", "a:a2": "A", "b:b1": "B", "b:b2": "B"}
@@ -47,6 +47,16 @@ def test_metrics_by_their_published_definitions() -> None:
     assert m["services"] == 2
     # NED: sizes 200 and 100, mean 150: both within [37.5, 600] -> 0
     assert m["ned"] == 0.0
+
+
+def test_ratchet_metrics_match_evaluate_on_a_counts_only_graph() -> None:
+    full = evaluate(graph(), ASSIGN, ["b:b2"])
+    lean = ratchet_metrics(graph(counts_only=True), ASSIGN, ["b:b2"])
+    assert lean == {"icp": full["icp"], "data_purity": full["data_purity"]}
+    assert lean["icp"] is not None and 0 < lean["icp"] < 1
+    edges = {(e.source, e.target): e.counts for e in graph(counts_only=True).edges}
+    assert edges == {(e.source, e.target): e.counts for e in graph().edges}
+    assert all(e.weight == 0 and not e.examples for e in graph(counts_only=True).edges)
 
 
 def test_one_service_has_pure_data_and_no_crossings() -> None:

@@ -14,12 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import SqlglotError
+
+if TYPE_CHECKING:
+    from sqlglot import exp
+
+# sqlglot is imported where SQL is parsed: it costs ~0.1 s to load, and most files (and most
+# incremental runs, which re-parse one file) hold no SQL at all.
 
 DYNAMIC = "seams_dynamic_name"
 _DIALECTS = (None, "postgres", "mysql")
@@ -81,6 +84,9 @@ def _neutralise(text: str) -> str:
 @lru_cache(maxsize=4096)
 def sql_tables(text: str) -> SqlTables:
     """Tables read and written by ``text`` (one or more statements)."""
+    import sqlglot  # noqa: PLC0415 - loaded on first use, see top
+    from sqlglot.errors import SqlglotError  # noqa: PLC0415
+
     cleaned = _neutralise(text)
     for dialect in _DIALECTS:
         try:
@@ -98,6 +104,8 @@ _DDL = frozenset({"Drop", "TruncateTable", "Alter"})
 def _targets(statement: Any) -> list[exp.Table]:
     """The tables a statement writes: its INSERT/UPDATE/DELETE/MERGE target, or every table a
     DDL statement names."""
+    from sqlglot import exp  # noqa: PLC0415
+
     if type(statement).__name__ in _DDL:
         return list(statement.find_all(exp.Table))
     if isinstance(statement, (exp.Insert, exp.Update, exp.Delete, exp.Merge, exp.Create)):
@@ -110,6 +118,8 @@ def _targets(statement: Any) -> list[exp.Table]:
 
 
 def _from_trees(statements: list[Any]) -> SqlTables:
+    from sqlglot import exp  # noqa: PLC0415
+
     reads: set[str] = set()
     writes: set[str] = set()
     for statement in statements:
