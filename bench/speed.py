@@ -19,7 +19,7 @@ all its processes, sampled every 50 ms, or the largest single process's ru_maxrs
 Cold runs and bare parses alternate so that load from other work on the machine falls on both;
 ratios are taken within a round, then their median is reported.
 
-Also: clustering and metrics of a synthetic 20,000-symbol graph (graph build, Louvain clustering
+Also: clustering and metrics of a synthetic 20,000-symbol graph (graph build, Leiden clustering
 and naming, metrics of the proposal and of the as-is layout), in this process.
 """
 
