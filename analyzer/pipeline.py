@@ -5,14 +5,18 @@ Each stage is a plain function; this module only wires them together and times t
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from analyzer import __version__
 from analyzer.design.asis import as_is_units
 from analyzer.design.cochange import cochange_couplings
 from analyzer.design.couplings import import_couplings, reference_couplings, string_couplings
@@ -23,6 +27,7 @@ from analyzer.design.graph import CodeGraph, build_graph, code_nodes, whole_modu
 from analyzer.design.metrics import evaluate
 from analyzer.design.proposal import Proposal, propose
 from analyzer.design.resolve import SymbolTable
+from analyzer.extract.cache import FactCache
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.git import read_history
 from analyzer.extract.scan import ScanResult, scan
@@ -90,8 +95,8 @@ class Analysis:
     document: Document
     discovery: Discovery
     scan: ScanResult
-    graph: CodeGraph
-    proposal: Proposal
+    graph: CodeGraph | None  # None when the document was reused from the cache
+    proposal: Proposal | None
     timings: Timings
     collected: Collected | None = None
 
@@ -160,12 +165,91 @@ def analyze(
     reporter: Reporter | None = None,
     cache_dir: Path | None = None,
 ) -> Analysis:
+    """The whole analysis of ``path``. With a cache, a run whose inputs (every file, the
+    options, the git history, Seams' own code) are those of the last run reuses its document."""
     reporter = reporter or SilentReporter()
     timings = Timings()
     collected = collect(path, options, reporter, timings, cache_dir)
+    with _open_cache(cache_dir) as cache:
+        with timings.stage("history"):
+            history = (
+                read_history(path, cache=cache)
+                if options.git
+                else History(note="not used (--no-git)")
+            )
+        slot, key = f"result:{path.resolve()}", _result_key(collected, options, history)
+        reused = _load_document(cache, slot, key)
+        if reused is not None:
+            return Analysis(
+                reused, collected.discovery, collected.scan, None, None, timings, collected
+            )
+        analysis = _design(collected, options, history, reporter, timings)
+        if cache is not None and key:
+            with timings.stage("document"):
+                cache.put_blob(slot, key, json.dumps(analysis.document).encode())
+    return analysis
+
+
+@contextmanager
+def _open_cache(cache_dir: Path | None) -> Iterator[FactCache | None]:
+    cache = FactCache.open(cache_dir) if cache_dir is not None else None
+    try:
+        yield cache if cache is not None and cache.usable else None
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """Seams' version and the source of the analyzer: a change to either changes every result."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=20)
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + source.read_bytes())
+    return digest.digest()
+
+
+def _result_key(collected: Collected, options: AnalyzeOptions, history: History) -> bytes:
+    """A digest of everything an analysis depends on; empty (never reused) without one for
+    the files."""
+    if not collected.scan.digest:
+        return b""
+    digest = hashlib.blake2b(_code_digest(), digest_size=20)
+    for part in (
+        collected.scan.digest,
+        repr(replace(options, jobs=0)).encode(),
+        repr(history).encode(),
+        repr(collected.discovery.skipped).encode(),
+        collected.discovery.root.encode(),
+    ):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.digest()
+
+
+def _load_document(cache: FactCache | None, slot: str, key: bytes) -> Document | None:
+    if cache is None or not key:
+        return None
+    stored = cache.get_blob(slot, key)
+    if stored is None:
+        return None
+    try:
+        document = json.loads(stored)
+    except ValueError:
+        return None
+    return document if isinstance(document, dict) else None
+
+
+def _design(
+    collected: Collected,
+    options: AnalyzeOptions,
+    history: History,
+    reporter: Reporter,
+    timings: Timings,
+) -> Analysis:
+    """graph -> cluster -> evaluate -> document, from the collected facts and the history."""
     files = collected.files
     with timings.stage("history"):
-        history = read_history(path) if options.git else History(note="not used (--no-git)")
         cochange = cochange_couplings(history, {f.path: f.module for f in files})
     with timings.stage("graph"):
         nodes = code_nodes(files, options.granularity, whole_modules(files))

@@ -13,8 +13,12 @@ unconnected files do not become services of their own.
 from __future__ import annotations
 
 import random
+import sys
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import cast
 
 import networkx as nx
 
@@ -23,27 +27,64 @@ MIN_SHARE = 0.02
 MAX_RESOLUTION = 64.0
 
 
-def _loc(graph: nx.Graph, members: set[str] | frozenset[str]) -> int:
-    return sum(int(graph.nodes[n].get("loc", 0)) for n in members)
+@dataclass(frozen=True, eq=False)
+class Indexed:
+    """A graph read once into plain containers, for clustering it (and re-clustering it with
+    other seeds): walking networkx's views again on every pass was most of clustering's cost."""
+
+    graph: nx.Graph
+    nodes: tuple[str, ...]  # in the graph's order (the builders add them sorted)
+    loc: Mapping[str, int]
+    edges: tuple[tuple[str, str, float], ...]
+    linked: frozenset[str]  # nodes with at least one edge
+    total_loc: int
 
 
-def _communities(graph: nx.Graph, resolution: float, seed: int) -> list[set[str]]:
+def index_graph(graph: nx.Graph) -> Indexed:
+    loc = {n: int(data.get("loc", 0)) for n, data in graph.nodes(data=True)}
+    edges = tuple((u, v, float(w)) for u, v, w in graph.edges(data="weight", default=1.0))
+    linked = frozenset(n for u, v, _ in edges for n in (u, v))
+    return Indexed(graph, tuple(graph.nodes), loc, edges, linked, sum(loc.values()))
+
+
+def _loc(graph: Indexed, members: set[str] | frozenset[str]) -> int:
+    loc = graph.loc
+    return sum(loc[n] for n in members)
+
+
+def _igraph() -> ModuleType:
+    """igraph, loaded on first use (`seams check` never clusters) and without its plotting
+    backend: when matplotlib is installed, igraph imports ``matplotlib.pyplot`` as it loads
+    (~0.5 s), and Seams never plots. Hiding matplotlib for that one import makes igraph fall
+    back to its placeholder; matplotlib stays importable afterwards."""
+    loaded = sys.modules.get("igraph")
+    if loaded is not None:
+        return loaded
+    hide = "matplotlib" not in sys.modules
+    if hide:
+        sys.modules["matplotlib"] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import igraph  # noqa: PLC0415 - loaded on first use, see above
+    finally:
+        if hide and sys.modules.get("matplotlib", 0) is None:
+            del sys.modules["matplotlib"]
+    return cast(ModuleType, igraph)
+
+
+def _communities(graph: Indexed, resolution: float, seed: int) -> list[set[str]]:
     """Leiden (igraph) on the nodes that have edges, seeded; communities sorted by their
     smallest member. Node order comes from ``graph`` (sorted), so results do not depend on the
     process's hash seed."""
-    # Imported here, not at module level: igraph loads its plotting backends (matplotlib when
-    # installed, ~0.4 s), and commands that never cluster (`seams check`) should not pay for that.
-    import igraph  # noqa: PLC0415 - see above
-
-    nodes = [n for n in graph if graph.degree(n) > 0]
+    igraph = _igraph()
+    nodes = [n for n in graph.nodes if n in graph.linked]
     if not nodes:
         return []
     index = {n: i for i, n in enumerate(nodes)}
-    edges = list(graph.edges(data="weight", default=1.0))
+    edges = graph.edges
     ig_graph = igraph.Graph(
         n=len(nodes),
         edges=[(index[u], index[v]) for u, v, _ in edges],
-        edge_attrs={"weight": [float(w) for _, _, w in edges]},
+        edge_attrs={"weight": [w for _, _, w in edges]},
     )
     igraph.set_random_number_generator(random.Random(seed))
     try:
@@ -67,7 +108,7 @@ class _Merger:
     community's own edges. Never merges two communities holding nodes of one ``apart`` group."""
 
     def __init__(
-        self, graph: nx.Graph, communities: list[set[str]], apart: Sequence[frozenset[str]] = ()
+        self, graph: Indexed, communities: list[set[str]], apart: Sequence[frozenset[str]] = ()
     ) -> None:
         self.apart = [g for g in apart if len(g) > 1]
         self.members: dict[int, set[str]] = dict(enumerate(communities))
@@ -77,8 +118,7 @@ class _Merger:
         self.between: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         self.degree: dict[int, float] = defaultdict(float)
         self.total = 0.0
-        for u, v, data in graph.edges(data=True):
-            w = float(data.get("weight", 1.0))
+        for u, v, w in graph.edges:
             self.total += w
             cu, cv = index[u], index[v]
             self.degree[cu] += w
@@ -164,31 +204,34 @@ class _Merger:
         return list(self.members.values())
 
 
-def _dominant(graph: nx.Graph, group: set[str], hint: Mapping[str, str]) -> str:
+def _dominant(graph: Indexed, group: set[str], hint: Mapping[str, str]) -> str:
     weight: dict[str, int] = defaultdict(int)
     for n in group:
-        weight[hint.get(n, n)] += int(graph.nodes[n].get("loc", 0)) + 1
+        weight[hint.get(n, n)] += graph.loc[n] + 1
     return max(sorted(weight), key=lambda h: weight[h])
 
 
 def _attach_isolated(
-    graph: nx.Graph, communities: list[set[str]], hint: Mapping[str, str]
+    graph: Indexed, communities: list[set[str]], hint: Mapping[str, str]
 ) -> list[set[str]]:
     """Put loose code with the community holding most code of its ``hint`` group (its as-is
     package): nodes without edges, and small communities coupled to nothing outside themselves
     (a pair of helpers only calling each other). Coupling cannot place them, their package can;
     merging by coupling would otherwise leave them as services while joining real ones."""
     index = {n: i for i, members in enumerate(communities) for n in members}
-    coupled = {index[u] for u, v in graph.edges() if index.get(u) != index.get(v)}
-    coupled |= {index[v] for u, v in graph.edges() if index.get(u) != index.get(v)}
-    small = MIN_SHARE * _loc(graph, set(graph.nodes))
+    coupled: set[int] = set()
+    for u, v, _ in graph.edges:
+        cu, cv = index.get(u), index.get(v)
+        if cu != cv:
+            coupled.update((index[u], index[v]))
+    small = MIN_SHARE * graph.total_loc
     loose = [c for i, c in enumerate(communities) if i not in coupled and _loc(graph, c) < small]
     kept = [c for i, c in enumerate(communities) if i in coupled or _loc(graph, c) >= small]
-    loose += [{n} for n in sorted(graph) if graph.degree(n) == 0]
+    loose += [{n} for n in sorted(graph.nodes) if n not in graph.linked]
     share: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for i, members in enumerate(kept):
         for n in members:
-            share[hint.get(n, n)][i] += int(graph.nodes[n].get("loc", 0)) + 1
+            share[hint.get(n, n)][i] += graph.loc[n] + 1
     leftovers: dict[str, set[str]] = defaultdict(set)
     for group in sorted(loose, key=min):
         home = _dominant(graph, group, hint)
@@ -228,37 +271,39 @@ def _separate(
 
 
 def cluster(
-    graph: nx.Graph,
+    graph: nx.Graph | Indexed,
     services: int | None = None,
     seed: int = 0,
     hint: Mapping[str, str] | None = None,
     apart: Sequence[frozenset[str]] = (),
 ) -> list[frozenset[str]]:
     """Partition every node of ``graph`` into ``services`` communities, or an automatic count;
-    nodes of one ``apart`` group always end in different communities."""
+    nodes of one ``apart`` group always end in different communities. Pass an ``Indexed``
+    graph to cluster one graph several times."""
     hint = hint or {}
-    if graph.number_of_nodes() == 0:
+    indexed = graph if isinstance(graph, Indexed) else index_graph(graph)
+    if not indexed.nodes:
         return []
     if services is not None:
-        services = max(1, min(services, graph.number_of_nodes()))
+        services = max(1, min(services, len(indexed.nodes)))
     resolution = 1.0
-    communities = _attach_isolated(graph, _communities(graph, resolution, seed), hint)
+    communities = _attach_isolated(indexed, _communities(indexed, resolution, seed), hint)
     while services is not None and len(communities) < services and resolution < MAX_RESOLUTION:
         resolution *= 2
-        communities = _attach_isolated(graph, _communities(graph, resolution, seed), hint)
+        communities = _attach_isolated(indexed, _communities(indexed, resolution, seed), hint)
     if services is not None and len(communities) < services:
-        communities = _split_to(graph, communities, services)
-    communities = _separate(graph, communities, apart)
-    merger = _Merger(graph, communities, apart)
+        communities = _split_to(communities, services)
+    communities = _separate(indexed.graph, communities, apart)
+    merger = _Merger(indexed, communities, apart)
     if services is None:
-        merger.fold_small(int(MIN_SHARE * _loc(graph, set(graph.nodes))))
+        merger.fold_small(int(MIN_SHARE * indexed.total_loc))
     else:
         merger.merge_down_to(services)
     parts = [frozenset(c) for c in merger.result() if c]
-    return sorted(parts, key=lambda c: (-_loc(graph, set(c)), min(c)))
+    return sorted(parts, key=lambda c: (-_loc(indexed, c), min(c)))
 
 
-def _split_to(graph: nx.Graph, communities: list[set[str]], count: int) -> list[set[str]]:
+def _split_to(communities: list[set[str]], count: int) -> list[set[str]]:
     """Split the largest communities into single nodes until ``count`` communities exist."""
     parts = sorted(communities, key=lambda c: (-len(c), min(c)))
     while len(parts) < count:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from analyzer.design.cluster import cluster
+from analyzer.design.cluster import cluster, index_graph
 from analyzer.design.data import DataCatalog
 from analyzer.design.graph import CodeGraph, GraphNode
 from analyzer.design.naming import name_services
@@ -93,9 +93,10 @@ def propose(
     rest = whole.copy()
     rest.remove_nodes_from(shared.nodes)
     work = contract(rest, plan)
+    indexed = index_graph(work)  # read once, clustered once per seed
 
     def run(with_seed: int) -> list[frozenset[str]]:
-        return cluster(work, services, with_seed, unit_hint, plan.apart)
+        return cluster(indexed, services, with_seed, unit_hint, plan.apart)
 
     contracted = run(seed)
     steadiness: list[float | None] = [*stability(work, contracted, run, seed)]

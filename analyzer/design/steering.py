@@ -96,15 +96,16 @@ def contract(graph: nx.Graph, plan: Plan) -> nx.Graph:
         loc[key] = loc.get(key, 0) + int(data.get("loc", 0))
     for node in sorted(loc):
         result.add_node(node, loc=loc[node])
-    for u, v, data in graph.edges(data=True):
+    # Summed in a dict first (in the order edges first appear, as networkx would keep them),
+    # then added at once: per-edge add_edge calls cost more than the clustering itself.
+    weights: dict[tuple[str, str], float] = {}
+    for u, v, w in graph.edges(data="weight", default=1.0):
         a, b = owner.get(u, u), owner.get(v, v)
         if a == b:
             continue
-        weight = float(data.get("weight", 1.0))
-        if result.has_edge(a, b):
-            result[a][b]["weight"] += weight
-        else:
-            result.add_edge(a, b, weight=weight)
+        key = (b, a) if (b, a) in weights else (a, b)
+        weights[key] = weights.get(key, 0.0) + float(w)
+    result.add_weighted_edges_from((a, b, w) for (a, b), w in weights.items())
     return result
 
 

@@ -19,6 +19,7 @@ import hashlib
 import os
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -39,6 +40,14 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 # error on our own statements means the file is not the database we wrote.
 _BUSY = frozenset({5, 6})
 _ENVIRONMENT = frozenset({3, 7, 8, 10, 13, 14})
+
+
+# Whole-run results kept beside the facts, one per slot (``history:<root>``, ``result:<root>``):
+# git history by HEAD commit, and an analysis by a digest of everything it depends on.
+_BLOBS = (
+    "CREATE TABLE IF NOT EXISTS blobs (slot TEXT PRIMARY KEY, key BLOB NOT NULL,"
+    " used INTEGER NOT NULL, data BLOB NOT NULL)"
+)
 
 
 class CacheDamaged(Exception):
@@ -183,6 +192,46 @@ class FactCache:
                 db.execute("ROLLBACK")
             raise
 
+    def get_blob(self, slot: str, key: bytes) -> bytes | None:
+        """The data last stored in ``slot`` if it was stored under ``key``."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT data FROM blobs WHERE slot = ? AND key = ?", (slot, key)
+            ).fetchone()
+        except sqlite3.Error as exc:
+            self._recover(exc)
+            return None
+        if row is None:
+            return None
+        try:
+            return zlib.decompress(row[0])
+        except (zlib.error, TypeError):
+            return None
+
+    def put_blob(self, slot: str, key: bytes, data: bytes) -> None:
+        """Keep ``data`` in ``slot`` (one per slot: the latest), and drop slots unused for a
+        month. Failing to store is never an error."""
+        if self._db is None:
+            return
+        now = int(time.time())
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO blobs (slot, key, used, data) VALUES (?, ?, ?, ?)",
+                    (slot, key, now, zlib.compress(data, 1)),
+                )
+                self._db.execute("DELETE FROM blobs WHERE used < ?", (now - _KEEP_SECONDS,))
+                self._db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            self._recover(exc)
+
     def close(self) -> None:
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
@@ -230,6 +279,7 @@ class FactCache:
             db.execute(f"PRAGMA {p}").fetchone()[0] for p in ("application_id", "user_version")
         )
         if app == _APPLICATION_ID and version == _FORMAT:
+            db.execute(_BLOBS)  # added to the format later: older caches gain it here
             return
         if app != 0 or db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise CacheDamaged("not a Seams cache" if app != _APPLICATION_ID else "older format")
@@ -241,6 +291,7 @@ class FactCache:
                     " path TEXT NOT NULL, used INTEGER NOT NULL, data BLOB NOT NULL)"
                 )
                 db.execute("CREATE INDEX facts_root ON facts (root)")
+                db.execute(_BLOBS)
                 db.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
                 db.execute(f"PRAGMA user_version = {_FORMAT}")
             db.execute("COMMIT")

@@ -9,14 +9,17 @@ timeout) means "no history", with the reason.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
+from analyzer.extract.cache import FactCache
 from analyzer.model.history import Commit, History
 
 MAX_COMMITS = 2000
+_CACHE_FORMAT = 1  # of the cached history; bumped when _encode changes
 TIMEOUT_SECONDS = 30
 _SAFE_CONFIG = (
     "core.hooksPath=/dev/null",
@@ -66,14 +69,22 @@ def _git(root: Path, *args: str) -> str:
     return result.stdout.decode("utf-8", errors="replace")
 
 
-def read_history(root: Path, max_commits: int = MAX_COMMITS) -> History:
-    """The last ``max_commits`` commits under ``root``, or an empty history saying why."""
+def read_history(
+    root: Path, max_commits: int = MAX_COMMITS, cache: FactCache | None = None
+) -> History:
+    """The last ``max_commits`` commits under ``root``, or an empty history saying why. With a
+    ``cache``, the history read at a HEAD commit is kept and reused until HEAD moves."""
     try:
         inside = _git(root, "rev-parse", "--is-inside-work-tree").strip()
         if inside != "true":
             return History(note="not inside a git work tree")
         head = _git(root, "rev-parse", "--verify", "HEAD").strip()
         shallow = _git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
+        slot = f"history:{root.resolve()}"
+        key = f"{_CACHE_FORMAT}\0{head}\0{shallow}\0{max_commits}".encode()
+        stored = _decode(cache.get_blob(slot, key)) if cache is not None else None
+        if stored is not None:
+            return stored
         log = _git(
             root,
             "log",
@@ -99,7 +110,30 @@ def read_history(root: Path, max_commits: int = MAX_COMMITS) -> History:
     except OSError as exc:
         return History(note=f"git could not run: {exc.strerror or exc}")
     note = "shallow clone: history is truncated" if shallow else ""
-    return History(tuple(_parse(log)), head, shallow, note)
+    history = History(tuple(_parse(log)), head, shallow, note)
+    if cache is not None:
+        cache.put_blob(slot, key, _encode(history))
+    return history
+
+
+def _encode(history: History) -> bytes:
+    commits = [[c.sha, list(c.paths)] for c in history.commits]
+    data = {"head": history.head, "shallow": history.shallow, "note": history.note}
+    return json.dumps({**data, "commits": commits}).encode()
+
+
+def _decode(data: bytes | None) -> History | None:
+    """A history stored by ``_encode``; ``None`` for anything else (the cache is in the tree)."""
+    if data is None:
+        return None
+    try:
+        raw = json.loads(data)
+        commits = tuple(
+            Commit(str(sha), tuple(str(p) for p in paths)) for sha, paths in raw["commits"]
+        )
+        return History(commits, str(raw["head"]), bool(raw["shallow"]), str(raw["note"]))
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def _parse(log: str) -> list[Commit]:

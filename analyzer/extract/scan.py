@@ -9,7 +9,9 @@ Results are in module order whatever the order in which they were parsed.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,13 +32,16 @@ _BYTES_PER_WORKER = 200_000
 @dataclass(frozen=True, slots=True)
 class ScanResult:
     """Facts in module order, skips in path order; how many files were parsed and how many came
-    from the cache; one-line notices (about the cache) for the user."""
+    from the cache; one-line notices (about the cache) for the user; with a cache, ``digest``
+    stands for every file's path, module and content and the extractor's version (empty
+    without one)."""
 
     facts: tuple[FileFacts, ...]
     skipped: tuple[Skipped, ...]
     parsed: int = 0
     cached: int = 0
     notes: tuple[str, ...] = ()
+    digest: bytes = b""
 
 
 def default_jobs() -> int:
@@ -120,7 +125,16 @@ def _scan(
         run.notes.extend(cache.notes)
     facts = sorted((r for r in run.results.values() if isinstance(r, FileFacts)), key=_module)
     skipped = sorted((r for r in run.results.values() if isinstance(r, Skipped)), key=_path)
-    return ScanResult(tuple(facts), tuple(skipped), len(misses), cached, tuple(run.notes))
+    digest = _digest(sources, keys) if keyed else b""
+    return ScanResult(tuple(facts), tuple(skipped), len(misses), cached, tuple(run.notes), digest)
+
+
+def _digest(sources: Sequence[SourceFile], keys: Sequence[bytes | None]) -> bytes:
+    """One digest of the whole input: the files' cache keys, or the path of an unreadable one."""
+    digest = hashlib.blake2b(digest_size=20)
+    for source, key in zip(sources, keys, strict=True):
+        digest.update(key if key is not None else f"unreadable:{source.path}".encode())
+    return digest.digest()
 
 
 def _read(root: str, source: SourceFile) -> bytes | None:

@@ -92,6 +92,7 @@ def main() -> None:
         result = analyze(root, AnalyzeOptions(git=False, services=count, weights=weights))
         seconds = time.perf_counter() - t0
         graph, proposal = result.graph, result.proposal
+        assert graph is not None and proposal is not None  # no cache: always computed
         code = [n for n in graph.nodes if n.kind != "table"]
         as_is = {n.id: units[n.module] for n in code}
         by_module = import_louvain(graph, count, units)

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from analyzer.model.options import AnalyzeOptions
+from analyzer.pipeline import analyze
+from reports.html import render_html
+from reports.json_report import dumps
 from tests.conftest import FIXTURES, ROOT, run_seams
 
 
@@ -93,3 +97,32 @@ def test_timings_list_each_stage_with_time_and_memory(tmp_path: Path) -> None:
     for stage in ("discover", "parse", "graph", "cluster", "total"):
         assert stage in rows, run.stderr
         assert " s " in rows[stage] and "MB" in rows[stage]
+
+
+def test_an_unchanged_tree_reuses_the_last_analysis(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    cache = tmp_path / "cache"
+    fresh = analyze(root, AnalyzeOptions(git=False), cache_dir=cache)
+    reused = analyze(root, AnalyzeOptions(git=False), cache_dir=cache)
+    assert fresh.graph is not None and reused.graph is None  # nothing was recomputed
+    assert dumps(reused.document) == dumps(fresh.document)
+    assert render_html(reused.document) == render_html(fresh.document)
+    # Another seed, or a changed file, is a new analysis.
+    assert analyze(root, AnalyzeOptions(git=False, seed=3), cache_dir=cache).graph is not None
+    orders = root / "shop" / "orders" / "services.py"
+    orders.write_text(orders.read_text() + "\n\ndef audit_trail():\n    return []\n")
+    changed = analyze(root, AnalyzeOptions(git=False, seed=3), cache_dir=cache)
+    assert changed.graph is not None
+    assert "shop.orders.services:audit_trail" in changed.document["symbols"]
+
+
+def test_reused_and_fresh_outputs_are_byte_identical(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    outputs = []
+    for name, extra in (("fresh", ["--no-cache"]), ("first", []), ("reused", [])):
+        run = run_seams("analyze", root, "-o", tmp_path / name, "--no-git", *extra)
+        assert run.code == 0, run.stderr
+        outputs.append(
+            [(tmp_path / name / f).read_bytes() for f in ("decomposition.json", "summary.md")]
+        )
+    assert outputs[0] == outputs[1] == outputs[2]

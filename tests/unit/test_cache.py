@@ -169,3 +169,27 @@ def test_a_cache_directory_that_is_a_link_is_not_followed(tmp_path: Path) -> Non
     assert not cache.usable
     assert cache.notes == [f"cache disabled: {link} is a symbolic link (use --cache-dir)"]
     assert list(elsewhere.iterdir()) == []
+
+
+def test_blobs_keep_the_latest_value_per_slot_under_its_key(tmp_path: Path) -> None:
+    cache = FactCache.open(tmp_path)
+    try:
+        cache.put_blob("result:/a", b"k1", b"first")
+        cache.put_blob("result:/b", b"k1", b"other tree")
+        assert cache.get_blob("result:/a", b"k1") == b"first"
+        cache.put_blob("result:/a", b"k2", b"second")
+        assert cache.get_blob("result:/a", b"k1") is None  # replaced, not accumulated
+        assert cache.get_blob("result:/a", b"k2") == b"second"
+        assert cache.get_blob("result:/b", b"k1") == b"other tree"
+        db = sqlite3.connect(tmp_path / DB_NAME)
+        db.execute("UPDATE blobs SET data = ? WHERE slot = 'result:/b'", (b"not zlib",))
+        db.commit()
+        db.close()
+        assert cache.get_blob("result:/b", b"k1") is None
+    finally:
+        cache.close()
+    reopened = FactCache.open(tmp_path)
+    try:
+        assert reopened.get_blob("result:/a", b"k2") == b"second"
+    finally:
+        reopened.close()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
+import zlib
 from pathlib import Path
 
 import pytest
 
 from analyzer.design.cochange import cochange_couplings
+from analyzer.extract import git as git_module
+from analyzer.extract.cache import FactCache
 from analyzer.extract.git import read_history
 from analyzer.model.history import Commit, History
 
@@ -115,3 +119,43 @@ def test_no_repository_and_a_damaged_one_mean_no_history(tmp_path: Path, repo: P
     damaged = read_history(repo)
     assert not damaged.available
     assert damaged.note
+
+
+def test_history_is_cached_by_head_commit(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    logs: list[str] = []
+    real = git_module._git
+
+    def counting(root: Path, *args: str) -> str:
+        if args[0] == "log":
+            logs.append(str(root))
+        return real(root, *args)
+
+    monkeypatch.setattr(git_module, "_git", counting)
+    cache = FactCache.open(tmp_path / "cache")
+    try:
+        first = read_history(repo, cache=cache)
+        again = read_history(repo, cache=cache)
+        assert again == first and first.commits
+        assert len(logs) == 1  # the second read came from the cache
+        commit(repo, "shop/orders.py")
+        moved = read_history(repo, cache=cache)
+        assert len(logs) == 2 and moved.head != first.head
+        assert moved.commits[1:] == first.commits
+        assert read_history(repo, max_commits=1, cache=cache).commits == moved.commits[:1]
+    finally:
+        cache.close()
+
+
+def test_a_damaged_cached_history_is_read_again(repo: Path, tmp_path: Path) -> None:
+    cache = FactCache.open(tmp_path / "cache")
+    try:
+        first = read_history(repo, cache=cache)
+        db = sqlite3.connect(tmp_path / "cache" / "facts.sqlite3")
+        db.execute("UPDATE blobs SET data = ?", (zlib.compress(b'{"commits": 5}'),))
+        db.commit()
+        db.close()
+        assert read_history(repo, cache=cache) == first
+    finally:
+        cache.close()
