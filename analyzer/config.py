@@ -36,7 +36,10 @@ CHECK_KEYS = frozenset({"baseline", "rules", "tolerance", "dependency_kinds"})
 SHARED_KEYS = frozenset({"modules"})
 METRICS = frozenset(name for name, _ in DEFAULT_TOLERANCE)
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_GLOB_PART = r"[A-Za-z0-9_*?\[\]!]+"
+# A part is anything but whitespace, "." (between parts), ":" (before a symbol) and "/": module
+# names come from directory and file names, which may hold "-" (a checkout of several
+# projects side by side) or non-ASCII letters.
+_GLOB_PART = r"[^\s.:/]+"
 _PATTERN = re.compile(rf"{_GLOB_PART}(?:\.{_GLOB_PART})*(?::{_GLOB_PART}(?:\.{_GLOB_PART})*)?")
 Bad = Callable[[str, str], None]
 

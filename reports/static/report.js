@@ -489,7 +489,9 @@
       row[3].forEach(function (reason) {
         list.appendChild(el("li", {}, [
           el("span", { "class": "kind kind-" + reason[0], text: reason[0] }), " ", D.why.texts[reason[1]] || "",
-          reason[2] >= 0 ? el("span", { "class": "muted", text: " (" + S[reason[2]].name + ", " + fmt(reason[3]) + ")" }) : null]));
+          // the other end's service and the edge's weight; reasons that are not an edge
+          // (no coupling, shared library) have no weight and say all in their text
+          reason[2] >= 0 && reason[3] > 0 ? el("span", { "class": "muted", text: " (" + S[reason[2]].name + ", weight " + fmt(reason[3]) + ")" }) : null]));
       });
       return el("div", { "class": "why" }, [el("p", {}, parts), row[3].length ? list : null]);
     }

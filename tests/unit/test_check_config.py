@@ -128,3 +128,31 @@ def test_the_schema_knows_every_key_and_rule() -> None:
     assert isinstance(properties, dict)
     assert set(properties) == set(KNOWN_KEYS)
     assert set(properties["check"]["properties"]["rules"]["properties"]) == set(RULES)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "valid"),
+    [
+        ("shop.orders", True),
+        ("shop.*.views", True),
+        ("shop.orders.services:place_*", True),
+        ("django-oscar.oscar.apps.basket", True),  # a directory name with a dash
+        ("menü.karte", True),  # module names may hold any letters
+        ("shop orders", False),
+        ("shop..orders", False),
+        ("shop.orders:", False),
+        ("shop/orders", False),
+    ],
+)
+def test_module_patterns_accept_every_module_name_discovery_gives(
+    pattern: str, valid: bool
+) -> None:
+    data = {"service": [{"name": "orders", "modules": [pattern]}]}
+    schema_errors = list(jsonschema.Draft202012Validator(config_schema()).iter_errors(data))
+    if valid:
+        assert parse_config(data, "seams.toml").boundaries is not None
+        assert not schema_errors
+    else:
+        with pytest.raises(ConfigError, match="is not a module pattern"):
+            parse_config(data, "seams.toml")
+        assert schema_errors
