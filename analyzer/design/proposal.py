@@ -12,7 +12,7 @@ from analyzer.design.data import DataCatalog
 from analyzer.design.graph import CodeGraph, GraphNode
 from analyzer.design.naming import name_services
 from analyzer.design.ownership import Ownership, assign_ownership
-from analyzer.design.shared import SharedCode, find_shared
+from analyzer.design.shared import SHELL_REASON, SharedCode, find_shared
 from analyzer.design.stability import stability
 from analyzer.design.steering import contract, expand, make_plan, pinned_names
 from analyzer.model.steering import Steering
@@ -90,18 +90,34 @@ def propose(
     first = expand(cluster(contract(whole, plan), None, seed, unit_hint, plan.apart), plan)
     shared = find_shared(graph, first)
     shared = SharedCode({n: why for n, why in shared.reasons.items() if n not in plan.members})
+    # The project shell stays in the clustering and is set aside afterwards: taking it out
+    # first would reshuffle how everything else clusters.
+    shell = frozenset(n for n, why in shared.reasons.items() if why == SHELL_REASON)
     rest = whole.copy()
-    rest.remove_nodes_from(shared.nodes)
+    rest.remove_nodes_from(shared.nodes - shell)
     work = contract(rest, plan)
     indexed = index_graph(work)  # read once, clustered once per seed
 
+    target = services
+
     def run(with_seed: int) -> list[frozenset[str]]:
-        return cluster(indexed, services, with_seed, unit_hint, plan.apart)
+        return cluster(indexed, target, with_seed, unit_hint, plan.apart)
 
     contracted = run(seed)
+    lost = sum(1 for c in expand(contracted, plan) if c <= shell)
+    if target is not None and lost:
+        # A community of nothing but the shell empties when the shell is set aside: ask for
+        # as many more, so that `--services N` still gives N services.
+        target += lost
+        contracted = run(seed)
     steadiness: list[float | None] = [*stability(work, contracted, run, seed)]
     pinned = pinned_names(contracted, plan)
     clusters = expand(contracted, plan)
+    if shell:
+        keep = [i for i, c in enumerate(clusters) if c - shell]
+        clusters = [clusters[i] - shell for i in keep]
+        steadiness = [steadiness[i] for i in keep]
+        pinned = {keep.index(i): name for i, name in pinned.items() if i in keep}
     kinds: list[ServiceKind] = ["service"] * len(clusters)
     if shared.nodes:
         clusters, kinds, steadiness = (

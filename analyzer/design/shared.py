@@ -6,6 +6,9 @@ Found on a first clustering of the whole graph:
   at least ``MIN_USERS``) and has no data of its own (it defines or writes no table);
 - **wiring code** (a CLI dispatcher, an app factory, a root URL conf) is used by nothing and
   reaches into many communities;
+- the **project shell** (a Django project's ``manage.py``, and beside its ``settings``: the root
+  URL conf, the WSGI/ASGI entry points, the Celery app) configures and starts the monolith as a
+  whole; each extracted service gets its own, so none of them owns it;
 - code used only by shared code is shared too (a utility's private helpers).
 
 Clustering then runs again without these nodes, so a ``utils.money`` used everywhere does not
@@ -23,6 +26,9 @@ from dataclasses import dataclass
 from analyzer.design.graph import CodeGraph
 from analyzer.model.coupling import is_table, module_of
 
+# Modules of a project package (one holding ``settings``) that make up its shell.
+SHELL_MODULES = frozenset({"settings", "urls", "wsgi", "asgi", "celery"})
+SHELL_REASON = "project shell (settings, root URLs, entry points): each service needs its own"
 USERS_SHARE = 0.4
 MIN_USERS = 3
 LEAF_SHARE = 0.25
@@ -69,6 +75,7 @@ def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> Shar
     data = _owns_data(graph)
     reasons: dict[str, str] = {}
     module_users = _module_users(graph, index, users, data)
+    shell = _project_shell({n.module for n in graph.nodes if n.kind != "table"})
     for node in sorted(index):
         if is_table(node) or node in data:
             continue
@@ -82,7 +89,29 @@ def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> Shar
         elif not callers[node] and len(reaches[node]) >= need:
             reasons[node] = f"entry point wiring {len(reaches[node])} of {k} communities"
     _close_over_helpers(index, callers, data, reasons)
+    # The shell comes last, after the closure: what the root URL conf reaches is not shared.
+    for node in sorted(index):
+        if module_of(node) in shell and node not in reasons and node not in data:
+            reasons[node] = SHELL_REASON
     return SharedCode(dict(sorted(reasons.items())))
+
+
+def _project_shell(modules: set[str]) -> set[str]:
+    """The shell modules of every project package (a package with a ``settings`` module or
+    package), and a top-level ``manage`` beside one."""
+    projects = {m.rpartition(".")[0] for m in modules if m.endswith(".settings")}
+    projects.discard("")
+    shell = {
+        m
+        for m in modules
+        if any(
+            m == p or m.startswith(f"{p}.settings.") or m in {f"{p}.{n}" for n in SHELL_MODULES}
+            for p in projects
+        )
+    }
+    if projects and "manage" in modules:
+        shell.add("manage")
+    return shell
 
 
 def _module_users(

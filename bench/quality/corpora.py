@@ -26,7 +26,7 @@ from pathlib import Path
 import networkx as nx
 
 from analyzer.design.asis import as_is_units
-from analyzer.design.cluster import _attach_isolated, _Merger
+from analyzer.design.cluster import _attach_isolated, _Merger, index_graph
 from analyzer.design.graph import CodeGraph
 from analyzer.design.metrics import evaluate
 from analyzer.model.coupling import module_of
@@ -64,16 +64,17 @@ def import_louvain(
                 weight = modules[a][b]["weight"] + 1 if modules.has_edge(a, b) else 1.0
                 modules.add_edge(a, b, weight=weight)
     connected = modules.subgraph([m for m in modules if modules.degree(m)]).copy()
+    indexed = index_graph(modules)
     resolution = 1.0
     while True:  # raise the resolution until there are enough communities, as Seams does
         found = nx.community.louvain_communities(
             connected, weight="weight", seed=seed, resolution=resolution
         )
-        communities = _attach_isolated(modules, sorted((set(c) for c in found), key=min), units)
+        communities = _attach_isolated(indexed, sorted((set(c) for c in found), key=min), units)
         if len(communities) >= count or resolution >= 64:
             break
         resolution *= 2
-    merger = _Merger(modules, communities)
+    merger = _Merger(indexed, communities)
     merger.merge_down_to(count)
     return {m: f"import-{i}" for i, part in enumerate(merger.result()) for m in sorted(part)}
 

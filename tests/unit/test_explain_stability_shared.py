@@ -71,3 +71,21 @@ def test_utility_used_from_many_communities_is_shared_with_its_private_helpers()
     shared = find_shared(graph, communities)
     assert shared.nodes == {"util.money:Money", "util.rounding:round_half"}
     assert shared.reasons["util.rounding:round_half"] == "used only by shared code"
+
+
+def test_the_project_shell_is_shared_but_what_its_urls_reach_is_not() -> None:
+    services = ("orders", "billing", "shipping", "catalog", "users")
+    pairs = [(f"{s}.views:a", f"{s}.views:b", 2) for s in services]
+    pairs += [(f"{s}.urls", f"{s}.views:a", 1) for s in services]
+    pairs += [("shop.urls", f"{s}.urls", 1) for s in services[:2]]  # too few to be wiring
+    pairs += [("shop.celery", "orders.views:b", 1), ("shop.settings", "shop.celery", 1)]
+    graph = coupled([*pairs, ("manage", "shop.settings", 1)])
+    communities = [frozenset({f"{s}.views:a", f"{s}.views:b", f"{s}.urls"}) for s in services]
+    communities[0] |= {"shop.urls", "shop.celery", "shop.settings", "manage"}
+    shared = find_shared(graph, communities)
+    assert shared.nodes == {"shop.urls", "shop.celery", "shop.settings", "manage"}
+    assert shared.reasons["shop.urls"].startswith("project shell")
+    # Without a settings module there is no project package: nothing is shell.
+    plain = coupled([p for p in pairs if "settings" not in p[0] + p[1]])
+    communities[0] -= {"shop.settings", "manage"}
+    assert find_shared(plain, communities).nodes == frozenset()
