@@ -114,7 +114,12 @@ def propose(
     pinned = pinned_names(contracted, plan)
     clusters = expand(contracted, plan)
     if shell:
-        keep = [i for i, c in enumerate(clusters) if c - shell]
+        # Without the shell, largest first again (as clustering orders them).
+        loc = {n.id: n.loc for n in graph.nodes}
+        keep = sorted(
+            (i for i, c in enumerate(clusters) if c - shell),
+            key=lambda i: (-sum(loc.get(n, 0) for n in clusters[i] - shell), min(clusters[i])),
+        )
         clusters = [clusters[i] - shell for i in keep]
         steadiness = [steadiness[i] for i in keep]
         pinned = {keep.index(i): name for i, name in pinned.items() if i in keep}
