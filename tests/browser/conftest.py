@@ -66,6 +66,10 @@ class Visit:
     def details(self) -> str:
         return str(self.page.locator("#details").inner_text())
 
+    def foreign_requests(self) -> list[str]:
+        """Requests for anything but the report itself (a safe report makes none)."""
+        return [r for r in self.requests if r != self.url]
+
 
 @pytest.fixture
 def visit(browser: Any) -> Iterator[Callable[..., Visit]]:
@@ -87,7 +91,7 @@ def visit(browser: Any) -> Iterator[Callable[..., Visit]]:
             ),
         )
         page.on("pageerror", lambda e: seen.errors.append(str(e)))
-        page.on("request", lambda r: seen.requests.append(r.url))
+        context.on("request", lambda r: seen.requests.append(r.url))  # workers' too
         page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
         page.goto(seen.url)  # waits for the load event; the report's script runs before it
         if javascript:

@@ -5,30 +5,16 @@ or focuses."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.browser.conftest import Visit
 from tests.conftest import FIXTURES, run_seams
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOSTILE_NAMES = [
     'hostile.names." onmouseover="alert(1)',
     "hostile.names.javascript:alert(1)",
@@ -44,30 +30,6 @@ HOSTILE_NAMES = [
 ]
 
 
-def chromium_or_skip() -> None:
-    if Path(CHROMIUM).exists() or shutil.which("chromium"):
-        return
-    message = f"Chromium is not installed at {CHROMIUM} (Debian package 'chromium')"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@dataclass
-class Page:
-    """A loaded page and everything it did that a safe report never does."""
-
-    page: Any
-    url: str
-    dialogs: list[str] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
-
-    def foreign_requests(self) -> list[str]:
-        return [r for r in self.requests if r != self.url]
-
-
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("hostile-report")
@@ -76,44 +38,9 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-            args=ARGS,
-        )
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
-def opened(browser: Any, report: Path) -> Iterator[Page]:
-    context = browser.new_context()
-    page = context.new_page()
-    url = (report / "report.html").resolve().as_uri()
-    seen = Page(page, url)
-
-    def on_dialog(dialog: Any) -> None:
-        seen.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.on(
-        "console",
-        lambda m: (
-            seen.console.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
-        ),
-    )
-    page.on("pageerror", lambda e: seen.errors.append(str(e)))
-    context.on("request", lambda r: seen.requests.append(r.url))
-    page.goto(url)
-    page.wait_for_load_state("load")
-    yield seen
-    context.close()
+def opened(visit: Callable[..., Visit], report: Path) -> Visit:
+    return visit(report / "report.html")
 
 
 # Runs every inline handler an injection could have planted: mouse, focus, keyboard, clicks.
@@ -160,7 +87,7 @@ DANGEROUS_MARKUP = """() => {
 }"""
 
 
-def test_nothing_runs_pops_up_logs_or_fetches(opened: Page) -> None:
+def test_nothing_runs_pops_up_logs_or_fetches(opened: Visit) -> None:
     provoked = opened.page.evaluate(PROVOKE)
     assert provoked > 100
     opened.page.wait_for_timeout(200)  # let any planted timer or handler fire
@@ -170,19 +97,19 @@ def test_nothing_runs_pops_up_logs_or_fetches(opened: Page) -> None:
     assert opened.foreign_requests() == []
 
 
-def test_no_markup_was_injected(opened: Page) -> None:
+def test_no_markup_was_injected(opened: Visit) -> None:
     assert opened.page.evaluate(DANGEROUS_MARKUP) == []
     csp = opened.page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
     assert csp is not None and "default-src 'none'" in csp
 
 
-def test_hostile_names_are_shown_literally(opened: Page) -> None:
+def test_hostile_names_are_shown_literally(opened: Visit) -> None:
     shown = opened.page.evaluate(VISIBLE_TEXT)
     missing = [name for name in HOSTILE_NAMES if name not in shown]
     assert missing == []
 
 
-def test_embedded_data_round_trips_exactly(opened: Page, report: Path) -> None:
+def test_embedded_data_round_trips_exactly(opened: Visit, report: Path) -> None:
     embedded = opened.page.evaluate(
         """() => [...document.querySelectorAll('script[type="application/json"]')]
                  .map(s => JSON.parse(s.textContent))"""
