@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from analyzer.design.resolve import import_bindings
 from analyzer.model.facts import FileFacts
 
 _MAX_DEPTH = 12
@@ -33,17 +34,7 @@ class Bindings:
         self._values: dict[str, dict[str, tuple[str, bool]]] = {}
         self._names: dict[str, frozenset[str]] = {}
         for f in files:
-            aliases: dict[str, str] = {}
-            stars: list[str] = []
-            for fact in f.imports:
-                if fact.dynamic:
-                    continue
-                if fact.name == "*":
-                    stars.append(fact.module)
-                elif fact.binding is not None:
-                    aliases.setdefault(fact.binding, fact.bound)
-            self._aliases[f.module] = aliases
-            self._stars[f.module] = tuple(stars)
+            self._aliases[f.module], self._stars[f.module] = import_bindings(f)
             self._values[f.module] = {b.name: (b.value, b.call) for b in f.bindings}
             defined = {s.name for s in f.symbols} | set(f.globals)
             self._names[f.module] = frozenset(defined)

@@ -30,27 +30,34 @@ class _Module:
     attributes: dict[str, dict[str, str]]  # class -> attribute -> callee chain
 
 
+def import_bindings(facts: FileFacts) -> tuple[dict[str, str], tuple[str, ...]]:
+    """What a module's static imports bind: local name -> absolute dotted name (the first
+    binding of a name wins), and the modules it star-imports."""
+    aliases: dict[str, str] = {}
+    stars: list[str] = []
+    for fact in facts.imports:
+        if fact.dynamic:
+            continue
+        if fact.name == "*":
+            stars.append(fact.module)
+        elif fact.binding is not None:
+            aliases.setdefault(fact.binding, fact.bound)
+    return aliases, tuple(stars)
+
+
 class SymbolTable:
     """Alias tables of every analyzed module, and memoised resolution through them."""
 
     def __init__(self, files: Iterable[FileFacts]) -> None:
         self._modules: dict[str, _Module] = {}
         for f in files:
-            aliases: dict[str, str] = {}
-            stars: list[str] = []
-            for fact in f.imports:
-                if fact.dynamic:
-                    continue
-                if fact.name == "*":
-                    stars.append(fact.module)
-                elif fact.binding is not None:
-                    aliases.setdefault(fact.binding, fact.bound)
+            aliases, stars = import_bindings(f)
             symbols = frozenset(s.name for s in f.symbols)
             self._modules[f.module] = _Module(
                 symbols=symbols,
                 aliases=aliases,
                 bindings={b.name: (b.value, b.call) for b in f.bindings},
-                stars=tuple(stars),
+                stars=stars,
                 exports=frozenset(f.exports) if f.exports is not None else None,
                 names=frozenset(f.globals) | symbols | frozenset(aliases),
                 attributes={
