@@ -5,7 +5,6 @@ Each stage is a plain function; this module only wires them together and times t
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import sys
@@ -16,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from analyzer import __version__
 from analyzer.design.asis import as_is_units
 from analyzer.design.cochange import cochange_couplings
 from analyzer.design.couplings import import_couplings, reference_couplings, string_couplings
@@ -27,7 +25,7 @@ from analyzer.design.graph import CodeGraph, build_graph, code_nodes, whole_modu
 from analyzer.design.metrics import evaluate
 from analyzer.design.proposal import Proposal, propose
 from analyzer.design.resolve import SymbolTable
-from analyzer.extract.cache import FactCache
+from analyzer.extract.cache import FactCache, code_digest
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.git import read_history
 from analyzer.extract.scan import ScanResult, scan
@@ -200,22 +198,12 @@ def _open_cache(cache_dir: Path | None) -> Iterator[FactCache | None]:
             cache.close()
 
 
-@functools.cache
-def _code_digest() -> bytes:
-    """Seams' version and the source of the analyzer: a change to either changes every result."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=20)
-    package = Path(__file__).resolve().parent
-    for source in sorted(package.rglob("*.py")):
-        digest.update(source.relative_to(package).as_posix().encode() + source.read_bytes())
-    return digest.digest()
-
-
 def _result_key(collected: Collected, options: AnalyzeOptions, history: History) -> bytes:
     """A digest of everything an analysis depends on; empty (never reused) without one for
     the files."""
     if not collected.scan.digest:
         return b""
-    digest = hashlib.blake2b(_code_digest(), digest_size=20)
+    digest = hashlib.blake2b(code_digest(), digest_size=20)
     for part in (
         collected.scan.digest,
         repr(replace(options, jobs=0)).encode(),

@@ -55,16 +55,22 @@ class CacheDamaged(Exception):
 
 
 @functools.cache
-def _schema() -> bytes:
-    """Seams version, fact-schema version and a digest of the fact-extracting code."""
+def code_digest(*folders: str) -> bytes:
+    """Seams' version, ``FACTS_VERSION`` and the source of ``folders`` of the analyzer package
+    (all of it without any): what a cached result was computed by."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{__version__}\0{FACTS_VERSION}\0".encode())
     package = Path(__file__).resolve().parent.parent
-    for folder in ("extract", "model"):
+    for folder in folders or ("",):
         for path in sorted((package / folder).rglob("*.py")):
             with contextlib.suppress(OSError):
                 digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
     return digest.digest()
+
+
+def _schema() -> bytes:
+    """What extracts facts: the extractor and the fact model."""
+    return code_digest("extract", "model")
 
 
 def fact_key(source: SourceFile, data: bytes) -> bytes:

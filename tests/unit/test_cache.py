@@ -66,12 +66,12 @@ def test_key_changes_with_content_path_module_and_fact_version(
     assert base != fact_key(_source(), b"x = 2\n")
     assert base != fact_key(_source("pkg/other.py"), b"x = 1\n")
     assert base != fact_key(_source(module="other.mod"), b"x = 1\n")
-    cache_module._schema.cache_clear()
+    cache_module.code_digest.cache_clear()
     monkeypatch.setattr(cache_module, "FACTS_VERSION", cache_module.FACTS_VERSION + 1)
     try:
         assert base != fact_key(_source(), b"x = 1\n")
     finally:
-        cache_module._schema.cache_clear()
+        cache_module.code_digest.cache_clear()
 
 
 def _fill(directory: Path, root: str = "/tree") -> tuple[list[bytes], list[ParseResult]]:
