@@ -12,7 +12,7 @@ from analyzer.design.data import DataCatalog
 from analyzer.design.graph import CodeGraph, GraphNode
 from analyzer.design.naming import name_services
 from analyzer.design.ownership import Ownership, assign_ownership
-from analyzer.design.shared import SHELL_REASON, SharedCode, find_shared
+from analyzer.design.shared import SharedCode, find_shared
 from analyzer.design.stability import stability
 from analyzer.design.steering import contract, expand, make_plan, pinned_names
 from analyzer.model.steering import Steering
@@ -89,10 +89,13 @@ def propose(
     whole = graph.clustering_graph()
     first = expand(cluster(contract(whole, plan), None, seed, unit_hint, plan.apart), plan)
     shared = find_shared(graph, first)
-    shared = SharedCode({n: why for n, why in shared.reasons.items() if n not in plan.members})
+    shared = SharedCode(
+        {n: why for n, why in shared.reasons.items() if n not in plan.members},
+        shared.shell - plan.members,
+    )
     # The project shell stays in the clustering and is set aside afterwards: taking it out
     # first would reshuffle how everything else clusters.
-    shell = frozenset(n for n, why in shared.reasons.items() if why == SHELL_REASON)
+    shell = shared.shell
     rest = whole.copy()
     rest.remove_nodes_from(shared.nodes - shell)
     work = contract(rest, plan)
@@ -104,7 +107,7 @@ def propose(
         return cluster(indexed, target, with_seed, unit_hint, plan.apart)
 
     contracted = run(seed)
-    lost = sum(1 for c in expand(contracted, plan) if c <= shell)
+    lost = sum(1 for c in contracted if c <= shell)  # shell nodes are never steered units
     if target is not None and lost:
         # A community of nothing but the shell empties when the shell is set aside: ask for
         # as many more, so that `--services N` still gives N services.

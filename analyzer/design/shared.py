@@ -36,9 +36,11 @@ LEAF_SHARE = 0.25
 
 @dataclass(frozen=True, slots=True)
 class SharedCode:
-    """Nodes set aside as shared library, each with why."""
+    """Nodes set aside as shared library, each with why; ``shell``: those of the project shell,
+    which are set aside only after clustering."""
 
     reasons: Mapping[str, str]
+    shell: frozenset[str] = frozenset()
 
     @property
     def nodes(self) -> frozenset[str]:
@@ -90,10 +92,11 @@ def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> Shar
             reasons[node] = f"entry point wiring {len(reaches[node])} of {k} communities"
     _close_over_helpers(index, callers, data, reasons)
     # The shell comes last, after the closure: what the root URL conf reaches is not shared.
-    for node in sorted(index):
-        if module_of(node) in shell and node not in reasons and node not in data:
-            reasons[node] = SHELL_REASON
-    return SharedCode(dict(sorted(reasons.items())))
+    shell_nodes = [
+        n for n in sorted(index) if module_of(n) in shell and n not in reasons and n not in data
+    ]
+    reasons.update(dict.fromkeys(shell_nodes, SHELL_REASON))
+    return SharedCode(dict(sorted(reasons.items())), frozenset(shell_nodes))
 
 
 def _project_shell(modules: set[str]) -> set[str]:
