@@ -226,6 +226,24 @@ def write_outputs(outputs: Mapping[Path, str]) -> None:
             ) from None
 
 
+def _cache(path: Path, flags: dict[str, Any]) -> Path | None:
+    """The fact cache directory of a run (``None`` with --no-cache)."""
+    if flags.get("no_cache"):
+        return None
+    return Path(flags["cache_dir"]) if flags.get("cache_dir") else path / CACHE_DIRNAME
+
+
+def cache_options(command: Any) -> Any:
+    command = click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path),
+        help="Where to keep parsed facts between runs (default: PATH/.seams-cache).",
+    )(command)
+    return click.option(
+        "--no-cache", is_flag=True, help="Parse every file; neither read nor write the cache."
+    )(command)
+
+
 @cli.command("analyze")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option(
@@ -260,14 +278,7 @@ def write_outputs(outputs: Mapping[Path, str]) -> None:
 @click.option(
     "--timings", is_flag=True, help="Print wall time and peak memory per stage on stderr."
 )
-@click.option(
-    "--no-cache", is_flag=True, help="Parse every file; neither read nor write the cache."
-)
-@click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path),
-    help="Where to keep parsed facts between runs (default: PATH/.seams-cache).",
-)
+@cache_options
 @common_options
 @click.pass_context
 def analyze_command(
@@ -278,8 +289,6 @@ def analyze_command(
     config_file: Path | None,
     open_report: bool,
     timings: bool,
-    no_cache: bool,
-    cache_dir: Path | None,
     **flags: Any,
 ) -> int:
     """Analyze the code under PATH and propose services."""
@@ -289,7 +298,7 @@ def analyze_command(
     options = _options(config, flags)
     _prepare_output_dir(out_dir)
     reporter = _Reporter(enabled=not ctx.obj["quiet"])
-    cache = None if no_cache else cache_dir or path / CACHE_DIRNAME
+    cache = _cache(path, flags)
     try:
         result = analyze(path, options, reporter, cache)
     finally:
@@ -428,24 +437,6 @@ def _collect(
     options = _options(config, {**blank, **flags})
     reporter = TerminalReporter(enabled=not ctx.obj["quiet"])
     return collect(path, options, reporter, timings or Timings(), _cache(path, flags))
-
-
-def _cache(path: Path, flags: dict[str, Any]) -> Path | None:
-    """The fact cache directory of a run (``None`` with --no-cache)."""
-    if flags.get("no_cache"):
-        return None
-    return Path(flags["cache_dir"]) if flags.get("cache_dir") else path / CACHE_DIRNAME
-
-
-def cache_options(command: Any) -> Any:
-    command = click.option(
-        "--cache-dir",
-        type=click.Path(path_type=Path),
-        help="Fact cache (default: PATH/.seams-cache).",
-    )(command)
-    return click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")(
-        command
-    )
 
 
 def _color(output: Path | None) -> bool:
