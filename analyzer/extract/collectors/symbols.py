@@ -149,7 +149,7 @@ class SymbolCollector(BatchableCSTVisitor):
     def _finish(self, node: cst.CSTNode) -> None:
         current = self._current
         if current is not None and current.node is node:
-            self._symbols.append((current, self.scope.positions.last_line))
+            self._symbols.append((current, self.scope.positions.end()))
             self._current = None
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
@@ -291,11 +291,11 @@ class SymbolCollector(BatchableCSTVisitor):
 
     # -- results --------------------------------------------------------------------------------
     def symbols(self) -> tuple[SymbolFact, ...]:
-        line = self.scope.positions.line
+        line, end_line = self.scope.positions.line, self.scope.positions.end_line
         dropped_builtins = _BUILTINS - self._module_names
         out = []
-        for symbol, end in self._symbols:
-            start = line(symbol.node)
+        for symbol, mark in self._symbols:
+            start, end = line(symbol.node), end_line(mark)
             out.append(
                 SymbolFact(
                     name=symbol.name,
