@@ -8,8 +8,9 @@ calling ``before_codegen``/``after_codegen`` for every node and ``add_token`` fo
 text. This module drives the collectors' ``visit_<Node>``/``leave_<Node>`` hooks from those
 calls and keeps the tokens, so a collector can ask for the line of any node it saw; lines are
 counted once, after the walk (counting them token by token as they went by cost ~10% of the
-extraction on netbox, and libcst's position-recording contexts another ~5%). Collectors are ordinary ``libcst.BatchableCSTVisitor`` subclasses: the same collectors
-also run under ``libcst.visit_batched`` (the tests check both give the same facts).
+extraction on netbox, and libcst's position-recording contexts another ~5%).
+Collectors are ordinary ``libcst.BatchableCSTVisitor`` subclasses: the same collectors also run
+under ``libcst.visit_batched`` (the tests check both give the same facts).
 """
 
 from __future__ import annotations
