@@ -9,7 +9,7 @@ import hashlib
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,7 +28,7 @@ from analyzer.design.resolve import SymbolTable
 from analyzer.extract.cache import FactCache, code_digest
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.git import read_history
-from analyzer.extract.scan import ScanResult, scan
+from analyzer.extract.scan import ScanResult, default_jobs, scan
 from analyzer.model.coupling import Coupling
 from analyzer.model.facts import FileFacts, Skipped
 from analyzer.model.history import History
@@ -162,9 +162,11 @@ def analyze(
     options: AnalyzeOptions,
     reporter: Reporter | None = None,
     cache_dir: Path | None = None,
+    on_document: Callable[[Document], object] | None = None,
 ) -> Analysis:
     """The whole analysis of ``path``. With a cache, a run whose inputs (every file, the
-    options, the git history, Seams' own code) are those of the last run reuses its document."""
+    options, the git history, Seams' own code) are those of the last run reuses its document.
+    ``on_document`` is called with the document as soon as it exists, before it is cached."""
     reporter = reporter or SilentReporter()
     timings = Timings()
     collected = collect(path, options, reporter, timings, cache_dir)
@@ -178,10 +180,14 @@ def analyze(
         slot, key = f"result:{path.resolve()}", _result_key(collected, options, history)
         reused = _load_document(cache, slot, key)
         if reused is not None:
+            if on_document is not None:
+                on_document(reused)
             return Analysis(
                 reused, collected.discovery, collected.scan, None, None, timings, collected
             )
         analysis = _design(collected, options, history, reporter, timings)
+        if on_document is not None:
+            on_document(analysis.document)
         if cache is not None and key:
             with timings.stage("document"):
                 cache.put_blob(slot, key, json.dumps(analysis.document).encode())
@@ -253,9 +259,17 @@ def _design(
         reporter.start("Clustering")
         units = as_is_units(collected.discovery.files, django=uses_django(files))
         hint = {n.id: units.get(n.module, n.module) for n in graph.nodes}
-        proposal = propose(
-            graph, options.services, options.seed, hint, options.steering, collected.data
+        unsettled = propose(
+            graph,
+            options.services,
+            options.seed,
+            hint,
+            options.steering,
+            collected.data,
+            # On a second core, the stability reruns overlap the metrics and explanations.
+            background=(options.jobs or default_jobs()) > 1,
         )
+        proposal = unsettled.proposal
         reporter.done()
     with timings.stage("evaluate"):
         as_is = {n.id: units.get(n.module, n.module) for n in graph.nodes if n.kind != "table"}
@@ -264,6 +278,11 @@ def _design(
             "as_is": evaluate(graph, as_is, proposal.shared),
         }
     with timings.stage("document"):
+        explanations = explain(graph, proposal)
+        section = graph_section(
+            graph, proposal.assignment, proposal.ownership, [s.name for s in proposal.services]
+        )
+        proposal = unsettled.settle()
         document = build_document(
             parameters={
                 **parameters(options),
@@ -276,15 +295,7 @@ def _design(
             proposal=proposal,
             metrics=metrics,
             ownership=proposal.ownership,
-            extra={
-                "explanations": explain(graph, proposal),
-                "graph": graph_section(
-                    graph,
-                    proposal.assignment,
-                    proposal.ownership,
-                    [s.name for s in proposal.services],
-                ),
-            },
+            extra={"explanations": explanations, "graph": section},
         )
     return Analysis(
         document, collected.discovery, collected.scan, graph, proposal, timings, collected

@@ -7,14 +7,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+import networkx as nx
+
 from analyzer.design.cluster import cluster, index_graph
 from analyzer.design.data import DataCatalog
 from analyzer.design.graph import CodeGraph, GraphNode
 from analyzer.design.naming import name_services
 from analyzer.design.ownership import Ownership, assign_ownership
 from analyzer.design.shared import SharedCode, find_shared
-from analyzer.design.stability import stability
+from analyzer.design.stability import held, reruns
 from analyzer.design.steering import contract, expand, make_plan, pinned_names
+from analyzer.forked import Forked
 from analyzer.model.steering import Steering
 
 ServiceKind = Literal["service", "shared-library"]
@@ -71,6 +74,23 @@ def make_proposal(
 SHARED_NAME = "shared"
 
 
+@dataclass(frozen=True)
+class Unsettled:
+    """A proposal whose stability figures may still be computing in a forked process:
+    ``proposal`` is complete but for them, ``settle()`` adds them."""
+
+    proposal: Proposal
+    partitions: Forked[list[list[frozenset[str]]]]
+    clustered: nx.Graph
+    clusters: tuple[frozenset[str], ...]  # as clustered (steered units not expanded)
+    origin: Mapping[str, int]  # service name -> its cluster in ``clusters``
+
+    def settle(self) -> Proposal:
+        figures = held(self.clustered, self.clusters, self.partitions.result())
+        stable = {name: figures[i] for name, i in self.origin.items()}
+        return replace(self.proposal, stability=stable)
+
+
 def propose(
     graph: CodeGraph,
     services: int | None,
@@ -78,9 +98,11 @@ def propose(
     hint: Mapping[str, str],
     steering: Steering | None = None,
     catalog: DataCatalog | None = None,
-) -> Proposal:
+    background: bool = False,
+) -> Unsettled:
     """Cluster, set the shared library aside, cluster the rest, give each table an owner, and
-    name everything, honouring the user's steering (pinned, together, apart, renamed)."""
+    name everything, honouring the user's steering (pinned, together, apart, renamed). The
+    stability reruns go to a forked process when ``background`` (see ``Unsettled``)."""
     plan = make_plan([n.id for n in graph.nodes], steering or Steering())
     unit_hint = {
         **hint,
@@ -96,9 +118,7 @@ def propose(
     # The project shell stays in the clustering and is set aside afterwards: taking it out
     # first would reshuffle how everything else clusters.
     shell = shared.shell
-    rest = whole.copy()
-    rest.remove_nodes_from(shared.nodes - shell)
-    work = contract(rest, plan)
+    work = contract(whole, plan, drop=shared.nodes - shell)
     indexed = index_graph(work)  # read once, clustered once per seed
 
     target = services
@@ -113,7 +133,9 @@ def propose(
         # as many more, so that `--services N` still gives N services.
         target += lost
         contracted = run(seed)
-    steadiness: list[float | None] = [*stability(work, contracted, run, seed)]
+    # Nothing clustered, nothing to rerun: an empty list of partitions.
+    partitions = Forked(reruns, run, seed, enabled=background) if contracted else Forked(list)
+    origin: list[int | None] = list(range(len(contracted)))
     pinned = pinned_names(contracted, plan)
     clusters = expand(contracted, plan)
     if shell:
@@ -124,28 +146,33 @@ def propose(
             key=lambda i: (-sum(loc.get(n, 0) for n in clusters[i] - shell), min(clusters[i])),
         )
         clusters = [clusters[i] - shell for i in keep]
-        steadiness = [steadiness[i] for i in keep]
+        origin = [origin[i] for i in keep]
         pinned = {keep.index(i): name for i, name in pinned.items() if i in keep}
     kinds: list[ServiceKind] = ["service"] * len(clusters)
     if shared.nodes:
-        clusters, kinds, steadiness = (
+        clusters, kinds, origin = (
             [*clusters, shared.nodes],
             [*kinds, "shared-library"],
-            [*steadiness, None],
+            [*origin, None],
         )
     ownership = assign_ownership(catalog, graph.node_of, clusters) if catalog is not None else None
     owned: list[list[str]] = [[] for _ in clusters]
     if ownership is not None:
         kept = list(ownership.kept)
         clusters, owned = list(ownership.clusters), ownership.owned()
-        kinds, steadiness = [kinds[i] for i in kept], [steadiness[i] for i in kept]
+        kinds, origin = [kinds[i] for i in kept], [origin[i] for i in kept]
         pinned = {kept.index(i): name for i, name in pinned.items() if i in kept}
     names = _names(graph, clusters, kinds, pinned, owned)
     notes = list(plan.notes)
     names = _rename(names, dict(steering.rename) if steering else {}, notes)
-    stable = {n: v for n, v in zip(names, steadiness, strict=True) if v is not None}
     proposal = make_proposal(graph, clusters, names, kinds, shared)
-    return replace(proposal, stability=stable, notes=tuple(notes), ownership=ownership)
+    return Unsettled(
+        replace(proposal, notes=tuple(notes), ownership=ownership),
+        partitions,
+        work,
+        tuple(contracted),
+        {n: i for n, i in zip(names, origin, strict=True) if i is not None},
+    )
 
 
 def _names(

@@ -31,10 +31,23 @@ def stability(
     runs: int = RUNS,
 ) -> list[float]:
     """One figure per service, in the same order; ``rerun(seed)`` clusters again with that seed."""
-    if not services:
-        return []
+    return held(graph, services, reruns(rerun, seed, runs)) if services else []
+
+
+def reruns(rerun: Clusterer, seed: int, runs: int = RUNS) -> list[list[frozenset[str]]]:
+    """The clusterings ``stability`` compares with: one per seed after ``seed``."""
+    return [rerun(seed + i + 1) for i in range(runs)]
+
+
+def held(
+    graph: nx.Graph,
+    services: Sequence[frozenset[str]],
+    partitions: Sequence[Sequence[frozenset[str]]],
+) -> list[float]:
+    """Each service's average share held together by one part of each of ``partitions``."""
     loc = {n: int(graph.nodes[n].get("loc", 0)) for n in graph}
-    reruns = [rerun(seed + i + 1) for i in range(runs)]
+    runs = len(partitions)
     return [
-        round(sum(_held(service, other, loc) for other in reruns) / runs, 3) for service in services
+        round(sum(_held(service, other, loc) for other in partitions) / runs, 3) if runs else 1.0
+        for service in services
     ]

@@ -9,6 +9,7 @@ must end in different services. Pinned units name the service they land in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
@@ -86,12 +87,15 @@ def make_plan(nodes: Iterable[str], steering: Steering) -> Plan:
     return Plan(units, pins, tuple(apart), tuple(notes))
 
 
-def contract(graph: nx.Graph, plan: Plan) -> nx.Graph:
-    """``graph`` with every unit's nodes replaced by the unit (weights summed, nodes sorted)."""
+def contract(graph: nx.Graph, plan: Plan, drop: AbstractSet[str] = frozenset()) -> nx.Graph:
+    """``graph`` without the nodes in ``drop`` and with every unit's nodes replaced by the unit
+    (weights summed, nodes sorted)."""
     owner = {n: unit for unit, members in plan.units.items() for n in members if n in graph}
     result = nx.Graph()
     loc: dict[str, int] = {}
     for node, data in graph.nodes(data=True):
+        if node in drop:
+            continue
         key = owner.get(node, node)
         loc[key] = loc.get(key, 0) + int(data.get("loc", 0))
     for node in sorted(loc):
@@ -100,6 +104,8 @@ def contract(graph: nx.Graph, plan: Plan) -> nx.Graph:
     # then added at once: per-edge add_edge calls cost more than the clustering itself.
     weights: dict[tuple[str, str], float] = {}
     for u, v, w in graph.edges(data="weight", default=1.0):
+        if drop and (u in drop or v in drop):
+            continue
         a, b = owner.get(u, u), owner.get(v, v)
         if a == b:
             continue

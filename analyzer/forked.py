@@ -1,0 +1,84 @@
+"""forked: a function computed by a forked copy of this process while this one goes on.
+
+The stages after parsing run in one process; on a machine with a second core, two of them can
+overlap: clustering's stability reruns with the metrics and explanations, the HTML report with
+the JSON and Markdown ones. ``Forked(fn, *args)`` forks (the child sees this process's memory as
+it is, so nothing is pickled on the way in), the child computes ``fn(*args)`` and pickles the
+result back through a pipe, and ``result()`` returns it. Whenever the child cannot deliver
+(no ``fork`` on this system, ``enabled`` false, the child failed or was killed), ``result()``
+computes ``fn(*args)`` here instead: the result is the same either way, only the time differs.
+
+The child writes nothing to the terminal, touches no file and leaves with ``os._exit`` (no exit
+handlers, no buffers flushed twice); a child whose parent is gone dies on its next write to the
+pipe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import warnings
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+_OK, _FAILED = 0, 3
+
+
+class Forked(Generic[T]):
+    """``fn(*args)``, computed in a forked child when ``enabled`` and the system can fork."""
+
+    def __init__(self, fn: Callable[..., T], *args: object, enabled: bool = True) -> None:
+        self._fn, self._args = fn, args
+        self._pid: int | None = None
+        self._read: int | None = None
+        if enabled and hasattr(os, "fork"):
+            self._start()
+
+    def _start(self) -> None:
+        read, write = os.pipe()
+        with warnings.catch_warnings():
+            # Python 3.12 warns when a process with threads forks: the child here only computes
+            # and pickles, it takes none of the locks another thread may hold (terminal output).
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid == 0:  # the child
+            code = _FAILED
+            try:
+                os.close(read)
+                data = memoryview(
+                    pickle.dumps(self._fn(*self._args), protocol=pickle.HIGHEST_PROTOCOL)
+                )
+                while data:  # a pipe, not a file: written straight to its descriptor
+                    data = data[os.write(write, data) :]
+                code = _OK
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def result(self) -> T:
+        if self._pid is None or self._read is None:
+            return self._fn(*self._args)
+        pid, read = self._pid, self._read
+        self._pid = self._read = None
+        data, status = b"", -1
+        try:
+            with os.fdopen(read, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            pid = 0
+        finally:
+            if pid:  # interrupted while waiting: the child's work is no longer wanted
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) == _OK:
+            try:
+                return pickle.loads(data)  # type: ignore[no-any-return]
+            except (pickle.UnpicklingError, EOFError, ValueError):
+                pass
+        return self._fn(*self._args)
