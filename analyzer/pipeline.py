@@ -29,6 +29,7 @@ from analyzer.extract.cache import FactCache, code_digest
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.git import read_history
 from analyzer.extract.scan import ScanResult, default_jobs, scan
+from analyzer.forked import Forked
 from analyzer.model.coupling import Coupling
 from analyzer.model.facts import FileFacts, Skipped
 from analyzer.model.history import History
@@ -132,6 +133,11 @@ def uses_django(files: Iterable[FileFacts]) -> bool:
     )
 
 
+def _background(options: AnalyzeOptions) -> bool:
+    """Whether work may overlap in a forked process: not when one process was asked for."""
+    return (options.jobs or default_jobs()) > 1
+
+
 def collect(
     path: Path,
     options: AnalyzeOptions,
@@ -149,10 +155,12 @@ def collect(
     with timings.stage("couplings"):
         files = scanned.facts
         table = SymbolTable(files)
+        # On a second core, the data catalog is built while the couplings are resolved.
+        catalog_job = Forked(build_catalog, files, table, enabled=_background(options))
         imports, external = import_couplings(files, table)
         couplings = [*imports, *reference_couplings(files, table), *string_couplings(files, table)]
     with timings.stage("data"):
-        catalog = build_catalog(files, table)
+        catalog = catalog_job.result()
         couplings.extend(data_couplings(catalog))
     return Collected(discovery, scanned, tuple(couplings), external, catalog)
 
@@ -267,7 +275,7 @@ def _design(
             options.steering,
             collected.data,
             # On a second core, the stability reruns overlap the metrics and explanations.
-            background=(options.jobs or default_jobs()) > 1,
+            background=_background(options),
         )
         proposal = unsettled.proposal
         reporter.done()

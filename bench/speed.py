@@ -26,6 +26,7 @@ and naming, metrics of the proposal and of the as-is layout), in this process.
 from __future__ import annotations
 
 import argparse
+import ast
 import compileall
 import gc
 import json
@@ -61,8 +62,8 @@ for _package in ("analyzer", "reports"):
 
 BARE1, BARE2 = "bare libcst, 1 process", "bare libcst, 2 processes"
 COLD1, COLD2 = "seams analyze cold --jobs 1", "seams analyze cold --jobs 2"
-WARM, CHANGED = "seams analyze warm (no change)", "seams analyze after changing one file"
-CHECK = "seams check after changing one file"
+WARM, CHANGED = "seams analyze warm (no change)", "seams analyze after a code change to one file"
+CHECK = "seams check after a code change to one file"
 RATIO_COLD = "cold --jobs 2 / bare libcst 2 processes"
 RATIO_JOBS = "cold --jobs 1 / cold --jobs 2 (speed-up)"
 GRAPH = "clustering + metrics"
@@ -189,11 +190,30 @@ def prepare(name: str, workdir: Path) -> Path:
     return target
 
 
-def change_one_file(path: Path, round_: int) -> None:
-    """Append a comment: a new content (the cache is keyed by content), hard link broken first."""
+def change_one_file(path: Path, round_: int, packages: Sequence[str]) -> None:
+    """A code change, not just new bytes: append a function that uses a name the module imports
+    from its own project (or, failing that, its first top-level name), so the file's facts, the
+    graph and the proposal's input all change. The hard link is broken first."""
     data = path.read_bytes()
+    name = _used_name(data, packages)
     path.unlink()
-    path.write_bytes(data + f"\n# changed by the speed benchmark, round {round_}\n".encode())
+    body = f"return {name}" if name else "return None"
+    path.write_bytes(data + f"\n\ndef _speed_benchmark_{round_}():\n    {body}\n".encode())
+
+
+def _used_name(data: bytes, packages: Sequence[str]) -> str | None:
+    tree = ast.parse(data)
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and (
+            node.level or (node.module or "").split(".")[0] in packages
+        ):
+            for alias in node.names:
+                if alias.name != "*":
+                    return alias.asname or alias.name
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef):
+            return node.name
+    return None
 
 
 def _packages(tree: Path) -> list[str]:
@@ -257,7 +277,7 @@ def bench_tree(name: str, workdir: Path, runs: int, full: bool) -> TreeResult:
     victim = Path(paths[len(paths) // 2])
     for round_ in range(runs):
         result.add(WARM, measure(_analyze(tree, out, 2)))
-        change_one_file(victim, round_)
+        change_one_file(victim, round_, _packages(tree))
         result.add(CHANGED, measure(_analyze(tree, out, 2)))
     _bench_check(tree, victim, runs, result)
     if name != "1m":
@@ -281,7 +301,7 @@ def _bench_check(tree: Path, victim: Path, runs: int, result: TreeResult) -> Non
         return
     measure(_seams("check", tree, "-q"))
     for round_ in range(runs):
-        change_one_file(victim, 100 + round_)
+        change_one_file(victim, 100 + round_, _packages(tree))
         result.add(CHECK, measure(_seams("check", tree, "-q")))
 
 
