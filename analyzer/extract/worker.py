@@ -12,6 +12,7 @@ are) until it reads ``None`` or its pipe closes.
 from __future__ import annotations
 
 import gc
+import os
 import queue
 import signal
 import sys
@@ -95,6 +96,9 @@ def main(argv: Sequence[str]) -> None:
     gc.freeze()  # everything imported so far is permanent: collections skip it
     gc.disable()
     serve(jobs, results)
+    # Every result has been sent; tearing the parser's heap down object by object would only
+    # keep the parent waiting (~0.1 s per worker after a large tree).
+    os._exit(0)
 
 
 if __name__ == "__main__":
