@@ -12,10 +12,12 @@ themselves are never modified; a file about to be changed is copied first):
            netbox's extras/data/ included
 For each tree, medians of several runs of: bare ``libcst.parse_module`` of the files Seams
 analyzes (1 and 2 processes), ``seams analyze`` cold (empty cache) with --jobs 1 and 2, warm
-(nothing changed), after changing one file, ``seams check`` after changing one file (when the
-command exists), ``grimp.build_graph`` cold and warm and ``tach check`` (import-only anchors).
-Each figure is wall time of the whole command and the peak memory of its process tree (RSS of
-all its processes, sampled every 50 ms, or the largest single process's ru_maxrss if higher).
+(nothing changed), after a code change to one file (a function using a name the file imports
+from its own project is appended), ``seams check`` after such a change (when the command
+exists), ``grimp.build_graph`` cold and warm and ``tach check`` (import-only anchors).
+Each figure is wall time of the whole command and the peak memory of its process tree
+(proportional set size of all its processes, sampled every 50 ms, or the largest single
+process's ru_maxrss if higher).
 Cold runs and bare parses alternate so that load from other work on the machine falls on both;
 ratios are taken within a round, then their median is reported.
 
@@ -105,22 +107,39 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _memory(pid: int) -> int:
+    """A process's proportional set size: pages shared with another process of the tree (a
+    forked child's, before either writes them) count once in the tree's sum, not twice."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return -1
+
+
 def _tree_rss(pid: int) -> int:
-    total, stack, page = 0, [pid], os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [pid]
     while stack:
         current = stack.pop()
-        try:
-            with open(f"/proc/{current}/statm") as handle:
-                total += int(handle.read().split()[1]) * page
-        except OSError:
+        used = _memory(current)
+        if used < 0:
             continue
+        total += used
         stack += _children(current)
     return total
 
 
 def measure(cmd: Sequence[str], cwd: Path | None = None) -> Sample:
-    """Wall time and peak memory of the process tree of ``cmd``: the sampled sum of the RSS of
-    all its processes, or the largest one's ru_maxrss (from wait4) when that is higher."""
+    """Wall time and peak memory of the process tree of ``cmd``: the sampled sum of the memory
+    of all its processes (proportional set size, so pages a forked child shares with its parent
+    count once), or the largest one's ru_maxrss (from wait4) when that is higher."""
     with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full pipe would block
         start = time.perf_counter()
         proc = subprocess.Popen(
@@ -511,7 +530,8 @@ def render(
     out += [
         f"Medians of {runs} runs unless noted (the runs column says). Wall time is end to end"
         " (interpreter start-up included); CPU is user + system time of the command and all its"
-        " processes; memory is the peak of the process tree.",
+        " processes; memory is the peak of the process tree (proportional set size summed over"
+        " its processes, so pages a forked child shares with its parent count once).",
         "",
     ]
     out += _targets(trees, graph)
