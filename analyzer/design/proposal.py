@@ -134,7 +134,9 @@ def propose(
         target += lost
         contracted = run(seed)
     # Nothing clustered, nothing to rerun: an empty list of partitions.
-    partitions = Forked(reruns, run, seed, enabled=background) if contracted else Forked(list)
+    partitions = (
+        Forked(reruns, run, seed, enabled=background) if contracted else Forked(list, enabled=False)
+    )
     origin: list[int | None] = list(range(len(contracted)))
     pinned = pinned_names(contracted, plan)
     clusters = expand(contracted, plan)
