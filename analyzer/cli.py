@@ -568,7 +568,7 @@ def init_command(
     for existing in ([] if pyproject else [target]) + [baseline_path]:
         if existing.exists() and not force:
             raise SeamsError(f"{existing} already exists: pass --force to overwrite it")
-    collected: Collected | None
+    collected: Collected
     if source is not None:
         document, collected = load_document(source), _collect(ctx, path, config, flags)
     else:
@@ -576,9 +576,9 @@ def init_command(
         options = _options(config, {"granularity": None, "weights": None, **flags})
         reporter = TerminalReporter(enabled=not ctx.obj["quiet"])
         result = analyze(path, options, reporter, _cache(path, flags))
-        document, collected = result.document, result.collected
-    if collected is None:
-        raise SeamsError("the analysis kept no facts to record a baseline from")
+        # A reused analysis comes without its couplings: collect them (the facts are cached).
+        document = result.document
+        collected = result.collected or _collect(ctx, path, config, flags)
     carried = {k: config.raw[k] for k in sorted(ANALYSIS_KEYS) if k in config.raw}
     text = render_boundaries(document, carried, pyproject=pyproject)
     table = tomllib.loads(text)

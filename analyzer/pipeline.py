@@ -146,12 +146,29 @@ def collect(
     cache_dir: Path | None = None,
 ) -> Collected:
     """discover -> parse (facts of unchanged files from the cache in ``cache_dir``) -> couplings."""
+    discovery, scanned = _gather(path, options, reporter, timings, cache_dir)
+    return _derive(discovery, scanned, options, timings)
+
+
+def _gather(
+    path: Path,
+    options: AnalyzeOptions,
+    reporter: Reporter,
+    timings: Timings,
+    cache_dir: Path | None,
+) -> tuple[Discovery, ScanResult]:
     with timings.stage("discover"):
         reporter.start("Discovering files")
         discovery = discover_files(path, DiscoverOptions(options.excludes, options.include_tests))
         reporter.done()
     with timings.stage("parse"):
         scanned = scan(discovery, options.jobs, reporter, cache_dir)
+    return discovery, scanned
+
+
+def _derive(
+    discovery: Discovery, scanned: ScanResult, options: AnalyzeOptions, timings: Timings
+) -> Collected:
     with timings.stage("couplings"):
         files = scanned.facts
         table = SymbolTable(files)
@@ -177,7 +194,7 @@ def analyze(
     ``on_document`` is called with the document as soon as it exists, before it is cached."""
     reporter = reporter or SilentReporter()
     timings = Timings()
-    collected = collect(path, options, reporter, timings, cache_dir)
+    discovery, scanned = _gather(path, options, reporter, timings, cache_dir)
     with _open_cache(cache_dir) as cache:
         with timings.stage("history"):
             history = (
@@ -185,14 +202,15 @@ def analyze(
                 if options.git
                 else History(note="not used (--no-git)")
             )
-        slot, key = f"result:{path.resolve()}", _result_key(collected, options, history)
+        slot = f"result:{path.resolve()}"
+        key = _result_key(discovery, scanned, options, history)
         reused = _load_document(cache, slot, key)
         if reused is not None:
+            # Nothing changed: the couplings and the data catalog are not needed either.
             if on_document is not None:
                 on_document(reused)
-            return Analysis(
-                reused, collected.discovery, collected.scan, None, None, timings, collected
-            )
+            return Analysis(reused, discovery, scanned, None, None, timings)
+        collected = _derive(discovery, scanned, options, timings)
         analysis = _design(collected, options, history, reporter, timings)
         if on_document is not None:
             on_document(analysis.document)
@@ -212,18 +230,20 @@ def _open_cache(cache_dir: Path | None) -> Iterator[FactCache | None]:
             cache.close()
 
 
-def _result_key(collected: Collected, options: AnalyzeOptions, history: History) -> bytes:
+def _result_key(
+    discovery: Discovery, scanned: ScanResult, options: AnalyzeOptions, history: History
+) -> bytes:
     """A digest of everything an analysis depends on; empty (never reused) without one for
     the files."""
-    if not collected.scan.digest:
+    if not scanned.digest:
         return b""
     digest = hashlib.blake2b(code_digest(), digest_size=20)
     for part in (
-        collected.scan.digest,
+        scanned.digest,
         repr(replace(options, jobs=0)).encode(),
         repr(history).encode(),
-        repr(collected.discovery.skipped).encode(),
-        collected.discovery.root.encode(),
+        repr(discovery.skipped).encode(),
+        discovery.root.encode(),
     ):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.digest()

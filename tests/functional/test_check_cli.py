@@ -44,12 +44,16 @@ def test_init_writes_valid_boundaries_and_a_baseline_that_passes(repo: Path) -> 
 
 def test_init_refuses_to_overwrite_without_force(repo: Path) -> None:
     before = (repo / "seams.toml").read_text()
+    baseline = (repo / ".seams-baseline.json").read_text()
     run = init(repo)
     assert run.code == 2 and "--force" in run.stderr and "Traceback" not in run.stderr
     assert (repo / "seams.toml").read_text() == before
+    # Nothing changed since the first init, so its analysis is reused from the cache (which
+    # brings no couplings: init collects them again for the baseline).
     forced = run_seams("init", repo, "--force", "--jobs", "1", "-q")
     assert forced.code == 0, forced.stderr
     assert (repo / "seams.toml").read_text() == before  # same input, same boundaries
+    assert (repo / ".seams-baseline.json").read_text() == baseline
 
 
 def test_init_prints_the_pyproject_form_on_request(repo: Path, tmp_path: Path) -> None:
