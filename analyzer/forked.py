@@ -1,12 +1,13 @@
 """forked: a function computed by a forked copy of this process while this one goes on.
 
-The stages after parsing run in one process; on a machine with a second core, two of them can
-overlap: clustering's stability reruns with the metrics and explanations, the HTML report with
-the JSON and Markdown ones. ``Forked(fn, *args)`` forks (the child sees this process's memory as
-it is, so nothing is pickled on the way in), the child computes ``fn(*args)`` and pickles the
-result back through a pipe, and ``result()`` returns it. Whenever the child cannot deliver
-(no ``fork`` on this system, ``enabled`` false, the child failed or was killed), ``result()``
-computes ``fn(*args)`` here instead: the result is the same either way, only the time differs.
+The stages after parsing run in one process; on a machine with a second core, some of them can
+overlap: the data catalog with the couplings, clustering's stability reruns with the metrics
+and explanations, the HTML report with the JSON and Markdown ones. ``Forked(fn, *args)`` forks
+(the child sees this process's memory as it is, so nothing is pickled on the way in), the child
+computes ``fn(*args)`` and pickles the result back through a pipe, and ``result()`` returns it.
+Whenever the child cannot deliver (no ``fork`` on this system, ``enabled`` false, the child
+failed, was killed or did not answer within ``timeout``), ``result()`` computes ``fn(*args)``
+here instead: the result is the same either way, only the time differs.
 
 The child writes nothing to the terminal, touches no file and leaves with ``os._exit`` (no exit
 handlers, no buffers flushed twice); a child whose parent is gone dies on its next write to the
@@ -18,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
+import time
 import warnings
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -26,13 +29,23 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 _OK, _FAILED = 0, 3
+TIMEOUT = 120.0
+"""Seconds a child may take before the parent gives up on it and computes the result itself.
+The work sent to children takes about a second on a 150k-line tree; a child that does not
+answer in this time is stuck (a lock held by another thread at the fork), not busy."""
 
 
 class Forked(Generic[T]):
     """``fn(*args)``, computed in a forked child when ``enabled`` and the system can fork."""
 
-    def __init__(self, fn: Callable[..., T], *args: object, enabled: bool = True) -> None:
-        self._fn, self._args = fn, args
+    def __init__(
+        self,
+        fn: Callable[..., T],
+        *args: object,
+        enabled: bool = True,
+        timeout: float = TIMEOUT,
+    ) -> None:
+        self._fn, self._args, self._timeout = fn, args, timeout
         self._pid: int | None = None
         self._read: int | None = None
         if enabled and hasattr(os, "fork"):
@@ -65,20 +78,37 @@ class Forked(Generic[T]):
             return self._fn(*self._args)
         pid, read = self._pid, self._read
         self._pid = self._read = None
-        data, status = b"", -1
+        data: bytes | None = None
+        status = -1
         try:
-            with os.fdopen(read, "rb") as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            pid = 0
+            data = _read_all(read, time.monotonic() + self._timeout)
+            if data is not None:
+                _, status = os.waitpid(pid, 0)
+                pid = 0
         finally:
-            if pid:  # interrupted while waiting: the child's work is no longer wanted
+            os.close(read)
+            if pid:  # interrupted or out of time: the child's work is no longer wanted
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
                     os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) == _OK:
+        if data is not None and os.waitstatus_to_exitcode(status) == _OK:
             try:
                 return pickle.loads(data)  # type: ignore[no-any-return]
             except (pickle.UnpicklingError, EOFError, ValueError):
                 pass
         return self._fn(*self._args)
+
+
+def _read_all(fd: int, deadline: float) -> bytes | None:
+    """Everything written to the pipe until the child closes it; ``None`` past ``deadline``."""
+    chunks: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
@@ -54,3 +55,16 @@ def test_a_result_larger_than_a_pipe_buffer_arrives_whole() -> None:
     data = big.result()
     assert len(data) == 3_000_000
     assert len(set(data[:1000])) > 100  # random bytes from the child, not zeros
+
+
+def slow_in_the_child(value: int) -> tuple[int, int]:
+    if os.getpid() != PARENT:
+        time.sleep(30)
+    return value * 3, os.getpid()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_a_child_that_does_not_answer_in_time_is_ended_and_the_parent_computes_it() -> None:
+    started = time.monotonic()
+    assert Forked(slow_in_the_child, 2, timeout=0.5).result() == (6, PARENT)
+    assert time.monotonic() - started < 10
