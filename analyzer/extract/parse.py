@@ -8,7 +8,6 @@ the words for why a file was skipped are in ``diagnose``.
 from __future__ import annotations
 
 import warnings
-from itertools import accumulate
 from pathlib import Path
 
 import libcst as cst
@@ -19,7 +18,13 @@ from analyzer.extract.collectors.pragmas import PragmaCollector
 from analyzer.extract.collectors.strings import StringCollector
 from analyzer.extract.collectors.symbols import SymbolCollector
 from analyzer.extract.diagnose import explain_syntax_error, too_deep
-from analyzer.extract.read import UndecodableSource, Unreadable, decode_source, read_bytes
+from analyzer.extract.read import (
+    UndecodableSource,
+    Unreadable,
+    decode_source,
+    nonblank_lines,
+    read_bytes,
+)
 from analyzer.extract.scope import Scope, ScopeCloser, ScopeOpener
 from analyzer.extract.traverse import Positions, traverse
 from analyzer.model.facts import FileFacts, ParseResult, Skipped
@@ -83,13 +88,11 @@ def parse_source(text: str, source: SourceFile) -> ParseResult:
 
 
 def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
-    lines = text.split("\n")  # not splitlines(): form feeds and U+2028 do not end lines
-    if lines[-1] == "":
-        lines.pop()
-    nonblank = [0, *accumulate(1 if line.strip() else 0 for line in lines)]
+    nonblank = nonblank_lines(text)
+    count = len(nonblank) - 1
 
     def loc(start: int, end: int) -> int:
-        end = min(end, len(lines))
+        end = min(end, count)
         return nonblank[end] - nonblank[max(start - 1, 0)] if end >= start else 0
 
     positions = Positions()
@@ -106,7 +109,7 @@ def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
         module=source.module,
         is_package=source.is_package,
         loc=nonblank[-1],
-        lines=len(lines),
+        lines=count,
         imports=imports.facts(),
         symbols=symbols.symbols(),
         module_refs=symbols.module_refs(),

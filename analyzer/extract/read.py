@@ -18,6 +18,7 @@ import stat
 import tokenize
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import accumulate
 
 _FOLLOW_NOTHING = hasattr(os, "O_NOFOLLOW") and os.open in os.supports_dir_fd
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -118,6 +119,19 @@ def file_kind(mode: int) -> str:
         if test(mode):
             return name
     return "not a regular file"
+
+
+def nonblank_lines(text: str) -> list[int]:
+    """Non-blank lines up to each line: item ``i`` counts those among the first ``i`` lines, so
+    the text has ``len(result) - 1`` lines and a span's lines of code are a difference. Lines
+    end where Python's do: at ``\n``, ``\r\n`` and a lone ``\r`` (not ``str.splitlines()``:
+    form feeds and U+2028 do not end lines)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [0, *accumulate(1 if line.strip() else 0 for line in lines)]
 
 
 def decode_source(data: bytes) -> str:

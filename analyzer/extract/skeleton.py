@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from analyzer.extract.collectors.imports import resolve_relative
 from analyzer.extract.guard import Shape, blank_literals
+from analyzer.extract.read import nonblank_lines
 from analyzer.model.facts import FileFacts, ImportFact, SymbolFact
 from analyzer.model.source import SourceFile
 
@@ -33,18 +34,15 @@ def read_skeleton(data: bytes, text: str, source: SourceFile, found: Shape) -> F
             tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
             raise SkeletonError(str(exc).splitlines()[0] if str(exc) else "cannot parse") from None
-    lines = text.splitlines()
-    blank = [0]
-    for line in lines:
-        blank.append(blank[-1] + (1 if line.strip() else 0))
+    nonblank = nonblank_lines(text)
     return FileFacts(
         path=source.path,
         module=source.module,
         is_package=source.is_package,
-        loc=blank[-1],
-        lines=len(lines),
+        loc=nonblank[-1],
+        lines=len(nonblank) - 1,
         imports=tuple(_imports(tree.body, source)),
-        symbols=tuple(_symbols(tree.body, blank)),
+        symbols=tuple(_symbols(tree.body, nonblank)),
         notes=(_note(found),),
     )
 
@@ -114,7 +112,7 @@ def _imports(body: list[ast.stmt], source: SourceFile) -> Iterator[ImportFact]:
                 yield ImportFact(module, name, asname, node.lineno, **flags)
 
 
-def _symbols(body: list[ast.stmt], blank: list[int]) -> Iterator[SymbolFact]:
+def _symbols(body: list[ast.stmt], nonblank: list[int]) -> Iterator[SymbolFact]:
     for node, local, block, _ in _walk(body, False, False, False):
         if local or not isinstance(node, _DEFS):
             continue
@@ -126,7 +124,7 @@ def _symbols(body: list[ast.stmt], blank: list[int]) -> Iterator[SymbolFact]:
             kind="class" if isinstance(node, ast.ClassDef) else "function",
             line=start,
             end_line=end,
-            loc=blank[min(end, len(blank) - 1)] - blank[start - 1],
+            loc=nonblank[min(end, len(nonblank) - 1)] - nonblank[start - 1],
             bases=tuple(filter(None, map(_callee, bases))),
             decorators=tuple(filter(None, map(_callee, node.decorator_list))),
             conditional=block,
