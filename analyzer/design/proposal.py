@@ -7,8 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-import networkx as nx
-
 from analyzer.design.cluster import cluster, index_graph
 from analyzer.design.data import DataCatalog
 from analyzer.design.graph import CodeGraph, GraphNode
@@ -81,12 +79,12 @@ class Unsettled:
 
     proposal: Proposal
     partitions: Forked[list[list[frozenset[str]]]]
-    clustered: nx.Graph
+    loc: Mapping[str, int]  # of the clustered nodes
     clusters: tuple[frozenset[str], ...]  # as clustered (steered units not expanded)
     origin: Mapping[str, int]  # service name -> its cluster in ``clusters``
 
     def settle(self) -> Proposal:
-        figures = held(self.clustered, self.clusters, self.partitions.result())
+        figures = held(self.loc, self.clusters, self.partitions.result())
         stable = {name: figures[i] for name, i in self.origin.items()}
         return replace(self.proposal, stability=stable)
 
@@ -171,7 +169,7 @@ def propose(
     return Unsettled(
         replace(proposal, notes=tuple(notes), ownership=ownership),
         partitions,
-        work,
+        indexed.loc,
         tuple(contracted),
         {n: i for n, i in zip(names, origin, strict=True) if i is not None},
     )

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-import itertools
-
-import networkx as nx
-
 from analyzer.design.explain import explain
 from analyzer.design.graph import GraphNode, build_graph
 from analyzer.design.proposal import make_proposal
 from analyzer.design.shared import find_shared
-from analyzer.design.stability import stability
+from analyzer.design.stability import held, reruns
 from analyzer.model.coupling import Coupling
 from analyzer.model.options import Weights
 
@@ -39,17 +35,21 @@ def test_explanation_compares_own_service_with_the_runner_up() -> None:
     assert explain(graph, proposal)["p:charge"]["reasons"][0]["text"] == "is used by o:place"
 
 
-def test_a_clear_partition_is_fully_stable() -> None:
-    graph = nx.Graph()
-    for group in ("a", "b"):
-        members = [f"{group}{i}" for i in range(6)]
-        graph.add_nodes_from(members, loc=10)
-        graph.add_edges_from(itertools.combinations(members, 2), weight=1.0)
-    graph.add_edge("a0", "b0", weight=0.1)
+def test_stability_is_the_share_each_rerun_keeps_together() -> None:
+    loc = {f"{group}{i}": 10 for group in ("a", "b") for i in range(6)}
     services = [frozenset(f"a{i}" for i in range(6)), frozenset(f"b{i}" for i in range(6))]
-    assert stability(graph, services, lambda seed: services, 0) == [1.0, 1.0]
     halves = [frozenset({"a0", "a1", "a2"}), frozenset({"a3", "a4", "a5"}), services[1]]
-    assert stability(graph, services, lambda seed: halves, 0) == [0.5, 1.0]
+    seeds: list[int] = []
+
+    def rerun(seed: int) -> list[frozenset[str]]:
+        seeds.append(seed)
+        return services
+
+    partitions = reruns(rerun, 7)
+    assert seeds == [8, 9, 10, 11]
+    assert held(loc, services, partitions) == [1.0, 1.0]
+    assert held(loc, services, [halves] * 4) == [0.5, 1.0]
+    assert held(loc, services, [services, halves, services, halves]) == [0.75, 1.0]
 
 
 def test_utility_used_from_many_communities_is_shared_with_its_private_helpers() -> None:
