@@ -32,13 +32,12 @@ from analyzer.config import ANALYSIS_KEYS, load_config, parse_config
 from analyzer.design.agreement import agreement
 from analyzer.extract.cache import CACHE_DIRNAME
 from analyzer.extract.discover import DiscoverOptions, discover_files
-from analyzer.extract.scan import default_jobs
 from analyzer.forked import Forked
 from analyzer.model.boundaries import DEFAULT_BASELINE, Boundaries
 from analyzer.model.config import SeamsConfig
 from analyzer.model.errors import SeamsError
 from analyzer.model.options import AnalyzeOptions, Weights
-from analyzer.pipeline import Collected, Timings, analyze, collect
+from analyzer.pipeline import Collected, Timings, analyze, background, collect, derive
 from analyzer.terminal import (
     TerminalReporter,
     print_notes,
@@ -306,7 +305,7 @@ def analyze_command(
     def draw(document: dict[str, Any]) -> None:
         # On a second core, the HTML report (the slowest output) is drawn while this process
         # caches the document and writes the other outputs.
-        html.append(Forked(render_html, document, enabled=(options.jobs or default_jobs()) > 1))
+        html.append(Forked(render_html, document, enabled=background(options)))
 
     try:
         result = analyze(path, options, reporter, cache, on_document=draw)
@@ -576,9 +575,9 @@ def init_command(
         options = _options(config, {"granularity": None, "weights": None, **flags})
         reporter = TerminalReporter(enabled=not ctx.obj["quiet"])
         result = analyze(path, options, reporter, _cache(path, flags))
-        # A reused analysis comes without its couplings: collect them (the facts are cached).
+        # A reused analysis comes without its couplings: derive them from its scanned facts.
         document = result.document
-        collected = result.collected or _collect(ctx, path, config, flags)
+        collected = result.collected or derive(result.discovery, result.scan, options, Timings())
     carried = {k: config.raw[k] for k in sorted(ANALYSIS_KEYS) if k in config.raw}
     text = render_boundaries(document, carried, pyproject=pyproject)
     table = tomllib.loads(text)

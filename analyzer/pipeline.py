@@ -25,7 +25,7 @@ from analyzer.design.graph import CodeGraph, build_graph, code_nodes, whole_modu
 from analyzer.design.metrics import evaluate
 from analyzer.design.proposal import Proposal, propose
 from analyzer.design.resolve import SymbolTable
-from analyzer.extract.cache import FactCache, code_digest
+from analyzer.extract.cache import FactCache, code_digest, open_cache
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.git import read_history
 from analyzer.extract.scan import ScanResult, default_jobs, scan
@@ -133,7 +133,7 @@ def uses_django(files: Iterable[FileFacts]) -> bool:
     )
 
 
-def _background(options: AnalyzeOptions) -> bool:
+def background(options: AnalyzeOptions) -> bool:
     """Whether work may overlap in a forked process: not when one process was asked for."""
     return (options.jobs or default_jobs()) > 1
 
@@ -146,34 +146,43 @@ def collect(
     cache_dir: Path | None = None,
 ) -> Collected:
     """discover -> parse (facts of unchanged files from the cache in ``cache_dir``) -> couplings."""
-    discovery, scanned = _gather(path, options, reporter, timings, cache_dir)
-    return _derive(discovery, scanned, options, timings)
+    discovery = _discover(path, options, reporter, timings)
+    with open_cache(cache_dir) as cache:
+        scanned = _scan(discovery, options, reporter, timings, cache)
+    return derive(discovery, scanned, options, timings)
 
 
-def _gather(
-    path: Path,
-    options: AnalyzeOptions,
-    reporter: Reporter,
-    timings: Timings,
-    cache_dir: Path | None,
-) -> tuple[Discovery, ScanResult]:
+def _discover(
+    path: Path, options: AnalyzeOptions, reporter: Reporter, timings: Timings
+) -> Discovery:
+    # Before the cache is opened: a tree with nothing to analyze gets no cache directory.
     with timings.stage("discover"):
         reporter.start("Discovering files")
         discovery = discover_files(path, DiscoverOptions(options.excludes, options.include_tests))
         reporter.done()
+    return discovery
+
+
+def _scan(
+    discovery: Discovery,
+    options: AnalyzeOptions,
+    reporter: Reporter,
+    timings: Timings,
+    cache: FactCache | None,
+) -> ScanResult:
     with timings.stage("parse"):
-        scanned = scan(discovery, options.jobs, reporter, cache_dir)
-    return discovery, scanned
+        return scan(discovery, options.jobs, reporter, cache)
 
 
-def _derive(
+def derive(
     discovery: Discovery, scanned: ScanResult, options: AnalyzeOptions, timings: Timings
 ) -> Collected:
+    """The couplings and the data catalog of scanned facts."""
     with timings.stage("couplings"):
         files = scanned.facts
         table = SymbolTable(files)
         # On a second core, the data catalog is built while the couplings are resolved.
-        catalog_job = Forked(build_catalog, files, table, enabled=_background(options))
+        catalog_job = Forked(build_catalog, files, table, enabled=background(options))
         imports, external = import_couplings(files, table)
         couplings = [*imports, *reference_couplings(files, table), *string_couplings(files, table)]
     with timings.stage("data"):
@@ -194,40 +203,45 @@ def analyze(
     ``on_document`` is called with the document as soon as it exists, before it is cached."""
     reporter = reporter or SilentReporter()
     timings = Timings()
-    discovery, scanned = _gather(path, options, reporter, timings, cache_dir)
-    with _open_cache(cache_dir) as cache:
-        with timings.stage("history"):
-            history = (
-                read_history(path, cache=cache)
-                if options.git
-                else History(note="not used (--no-git)")
-            )
-        slot = f"result:{path.resolve()}"
-        key = _result_key(discovery, scanned, options, history)
-        reused = _load_document(cache, slot, key)
-        if reused is not None:
-            # Nothing changed: the couplings and the data catalog are not needed either.
-            if on_document is not None:
-                on_document(reused)
-            return Analysis(reused, discovery, scanned, None, None, timings)
-        collected = _derive(discovery, scanned, options, timings)
-        analysis = _design(collected, options, history, reporter, timings)
-        if on_document is not None:
-            on_document(analysis.document)
-        if cache is not None and key:
-            with timings.stage("document"):
-                cache.put_blob(slot, key, json.dumps(analysis.document).encode())
+    discovery = _discover(path, options, reporter, timings)
+    with open_cache(cache_dir) as cache:
+        analysis = _analyze(path, discovery, options, reporter, timings, cache, on_document)
+        if cache is not None:  # what the cache met after the scan (busy, damaged) is said too
+            notes = tuple(dict.fromkeys([*analysis.scan.notes, *cache.notes]))
+            analysis = replace(analysis, scan=replace(analysis.scan, notes=notes))
     return analysis
 
 
-@contextmanager
-def _open_cache(cache_dir: Path | None) -> Iterator[FactCache | None]:
-    cache = FactCache.open(cache_dir) if cache_dir is not None else None
-    try:
-        yield cache if cache is not None and cache.usable else None
-    finally:
-        if cache is not None:
-            cache.close()
+def _analyze(
+    path: Path,
+    discovery: Discovery,
+    options: AnalyzeOptions,
+    reporter: Reporter,
+    timings: Timings,
+    cache: FactCache | None,
+    on_document: Callable[[Document], object] | None,
+) -> Analysis:
+    scanned = _scan(discovery, options, reporter, timings, cache)
+    with timings.stage("history"):
+        history = (
+            read_history(path, cache=cache) if options.git else History(note="not used (--no-git)")
+        )
+    slot = f"result:{path.resolve()}"
+    key = _result_key(discovery, scanned, options, history)
+    reused = _load_document(cache, slot, key)
+    if reused is not None:
+        # Nothing changed: the couplings and the data catalog are not needed either.
+        if on_document is not None:
+            on_document(reused)
+        return Analysis(reused, discovery, scanned, None, None, timings)
+    collected = derive(discovery, scanned, options, timings)
+    analysis = _design(collected, options, history, reporter, timings)
+    if on_document is not None:
+        on_document(analysis.document)
+    if cache is not None and key:
+        with timings.stage("document"):
+            cache.put_blob(slot, key, json.dumps(analysis.document).encode())
+    return analysis
 
 
 def _result_key(
@@ -295,7 +309,7 @@ def _design(
             options.steering,
             collected.data,
             # On a second core, the stability reruns overlap the metrics and explanations.
-            background=_background(options),
+            background=background(options),
         )
         proposal = unsettled.proposal
         reporter.done()

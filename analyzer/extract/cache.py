@@ -20,7 +20,8 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from analyzer import __version__
@@ -99,6 +100,18 @@ def _check_header(path: Path) -> None:
     valid = header[24:28] == header[92:96]
     if page_size < 512 or size % page_size or (valid and size < pages * page_size):
         raise CacheDamaged("truncated")
+
+
+@contextmanager
+def open_cache(directory: Path | None) -> Iterator[FactCache | None]:
+    """The cache in ``directory`` for the length of a run (``None``: no cache), closed after;
+    one that cannot be used still carries the notes saying why."""
+    cache = FactCache.open(directory) if directory is not None else None
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 class FactCache:

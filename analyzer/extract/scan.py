@@ -13,7 +13,6 @@ import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from analyzer.extract.cache import FactCache, fact_key
 from analyzer.extract.codec import decode, encode
@@ -81,22 +80,12 @@ def scan(
     discovery: Discovery,
     jobs: int = 0,
     reporter: Reporter | None = None,
-    cache_dir: Path | None = None,
+    cache: FactCache | None = None,
 ) -> ScanResult:
-    """Facts of every file of ``discovery``; ``jobs`` 0 means one process per CPU; the fact
-    cache lives in ``cache_dir`` (``None``: no cache)."""
+    """Facts of every file of ``discovery``; ``jobs`` 0 means one process per CPU; facts of
+    unchanged files come from ``cache`` (see ``cache.open_cache``), and new ones go to it."""
     reporter = reporter or SilentReporter()
-    cache = FactCache.open(cache_dir) if cache_dir is not None else None
-    try:
-        return _scan(discovery, jobs or default_jobs(), reporter, cache)
-    finally:
-        if cache is not None:
-            cache.close()
-
-
-def _scan(
-    discovery: Discovery, jobs: int, reporter: Reporter, cache: FactCache | None
-) -> ScanResult:
+    jobs = jobs or default_jobs()
     sources = discovery.files
     reporter.start("Reading files")
     contents = [_read(discovery.root, f) for f in sources]

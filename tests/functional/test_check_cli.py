@@ -49,7 +49,7 @@ def test_init_refuses_to_overwrite_without_force(repo: Path) -> None:
     assert run.code == 2 and "--force" in run.stderr and "Traceback" not in run.stderr
     assert (repo / "seams.toml").read_text() == before
     # Nothing changed since the first init, so its analysis is reused from the cache (which
-    # brings no couplings: init collects them again for the baseline).
+    # brings no couplings: init derives them from the scanned facts for the baseline).
     forced = run_seams("init", repo, "--force", "--jobs", "1", "-q")
     assert forced.code == 0, forced.stderr
     assert (repo / "seams.toml").read_text() == before  # same input, same boundaries

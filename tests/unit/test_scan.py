@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.extract import scan as scan_module
+from analyzer.extract.cache import open_cache
 from analyzer.extract.discover import discover_files
 from analyzer.extract.scan import ScanResult, scan
 from tests.conftest import FIXTURES
@@ -61,8 +62,10 @@ def test_results_are_the_same_in_one_process_in_workers_and_from_the_cache(
 ) -> None:
     discovery = discover_files(_tree(tmp_path, crasher=True))
     alone = scan(discovery, 1)
-    cold = scan(discovery, 2, cache_dir=tmp_path / "cache")
-    warm = scan(discovery, 2, cache_dir=tmp_path / "cache")
+    with open_cache(tmp_path / "cache") as cache:
+        cold = scan(discovery, 2, cache=cache)
+    with open_cache(tmp_path / "cache") as cache:
+        warm = scan(discovery, 2, cache=cache)
     assert _summary(alone) == _summary(cold) == _summary(warm)
     assert (cold.parsed, cold.cached) == (len(discovery.files), 0)
     assert (warm.parsed, warm.cached) == (0, len(discovery.files))
@@ -70,16 +73,19 @@ def test_results_are_the_same_in_one_process_in_workers_and_from_the_cache(
 
 def test_only_changed_files_are_parsed_again(tmp_path: Path) -> None:
     root = _tree(tmp_path)
-    cache = tmp_path / "cache"
-    first = scan(discover_files(root), 1, cache_dir=cache)
+    directory = tmp_path / "cache"
+    with open_cache(directory) as cache:
+        first = scan(discover_files(root), 1, cache=cache)
     target = root / "shop" / "orders" / "services.py"
     target.write_text(target.read_text() + "\n\ndef added_later():\n    return None\n")
     discovery = discover_files(root)
-    second = scan(discovery, 1, cache_dir=cache)
+    with open_cache(directory) as cache:
+        second = scan(discovery, 1, cache=cache)
     assert (second.parsed, second.cached) == (1, len(discovery.files) - 1)
     [services] = [f for f in second.facts if f.path == "shop/orders/services.py"]
     assert "added_later" in {s.name for s in services.symbols}
     assert len(second.facts) == len(first.facts)
     target.unlink()
-    third = scan(discover_files(root), 1, cache_dir=cache)
+    with open_cache(directory) as cache:
+        third = scan(discover_files(root), 1, cache=cache)
     assert (third.parsed, third.cached) == (0, len(discovery.files) - 1)
