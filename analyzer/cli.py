@@ -501,6 +501,7 @@ def check_command(
     boundaries = _boundaries(config)
     timings = Timings()
     collected = _collect(ctx, path, config, flags, timings)
+    print_notes(collected.scan.notes)
     root = Path(collected.discovery.root)
     baseline_path = baseline or root / boundaries.baseline
     name = _display(baseline_path, root)
@@ -575,6 +576,7 @@ def init_command(
         options = _options(config, {"granularity": None, "weights": None, **flags})
         reporter = TerminalReporter(enabled=not ctx.obj["quiet"])
         result = analyze(path, options, reporter, _cache(path, flags))
+        print_notes(result.scan.notes)
         # A reused analysis comes without its couplings: derive them from its scanned facts.
         document = result.document
         collected = result.collected or derive(result.discovery, result.scan, options, Timings())

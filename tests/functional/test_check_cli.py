@@ -42,6 +42,15 @@ def test_init_writes_valid_boundaries_and_a_baseline_that_passes(repo: Path) -> 
     assert "0 new violations" in run.stdout and "passed" in run.stdout
 
 
+def test_a_corrupt_cache_is_said_in_one_line_and_the_check_still_runs(repo: Path) -> None:
+    (repo / ".seams-cache" / "facts.sqlite3").write_bytes(b"\x00garbage" * 1000)
+    run = check(repo)
+    assert run.code == 0, run.stdout + run.stderr
+    assert "passed" in run.stdout
+    [line] = [x for x in run.stderr.splitlines() if x.startswith("seams: note:")]
+    assert line.startswith("seams: note: cache ") and line.endswith("rebuilt it")
+
+
 def test_init_refuses_to_overwrite_without_force(repo: Path) -> None:
     before = (repo / "seams.toml").read_text()
     baseline = (repo / ".seams-baseline.json").read_text()
