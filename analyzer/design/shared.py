@@ -9,7 +9,14 @@ Found on a first clustering of the whole graph:
 - the **project shell** (a Django project's ``manage.py``, and beside its ``settings``: the root
   URL conf, the WSGI/ASGI entry points, the Celery app) configures and starts the monolith as a
   whole; each extracted service gets its own, so none of them owns it;
-- code used only by shared code is shared too (a utility's private helpers).
+- a **composition root** (an app factory, a CLI's ``main``) is called from nowhere else, and
+  what it dispatches to in its own module (a parser's sub-commands) wires many communities;
+- a **stateless helper module** has no class of its own among the nodes (classes are the types
+  of a capability, its schemas and errors; a module small enough to stay one node is judged as
+  one), touches no table, depends on nothing but shared code, and is used from at least
+  ``MIN_USERS`` communities: each service would copy it (``utils.ids``);
+- code used only by shared code, and using nothing but shared code, is shared too (a utility's
+  private helpers; a CLI's ``init-db`` command, but not its command calling one service).
 
 Clustering then runs again without these nodes, so a ``utils.money`` used everywhere does not
 glue unrelated capabilities together, and the shared library becomes a pseudo-service of kind
@@ -90,7 +97,14 @@ def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> Shar
             )
         elif not callers[node] and len(reaches[node]) >= need:
             reasons[node] = f"entry point wiring {len(reaches[node])} of {k} communities"
-    _close_over_helpers(index, callers, data, reasons)
+    targets: dict[str, set[str]] = defaultdict(set)
+    for target, sources in callers.items():
+        for source in sources:
+            targets[source].add(target)
+    _composition_roots(index, callers, targets, data, reasons)
+    helpers = _Helpers(graph, index, callers, targets, data)
+    while helpers.close(reasons):
+        pass
     # The shell comes last, after the closure: what the root URL conf reaches is not shared.
     shell_nodes = [
         n for n in sorted(index) if module_of(n) in shell and n not in reasons and n not in data
@@ -141,19 +155,120 @@ def _module_users(
     return by_module
 
 
-def _close_over_helpers(
+def _composition_roots(
     index: Mapping[str, int],
     callers: Mapping[str, set[str]],
+    targets: Mapping[str, set[str]],
     data: set[str],
     reasons: dict[str, str],
 ) -> None:
-    changed = True
-    while changed:
-        changed = False
+    """Modules that nothing else calls into (an app factory module, a CLI run as a script)
+    whose own code, followed through the module's functions it calls (``main`` ->
+    ``build_parser`` -> the commands), reaches at least ``MIN_USERS`` communities. A target that
+    is a module's own code (a router object, a small module kept whole) stands for every community
+    holding part of that module. The module's code is shared, and so are the functions of that
+    dispatch that reach no community (the parser) or only shared code (``init-db``); a command
+    calling into one capability stays to be clustered with it."""
+    by_module: dict[str, set[int]] = defaultdict(set)
+    for node, community in index.items():
+        by_module[module_of(node)].add(community)
+    for module in sorted(n for n in index if n == module_of(n)):
+        if module in reasons or module in data or callers.get(module, set()) - {module}:
+            continue  # imported from elsewhere, or its own functions use it (a router's module)
+        dispatch, pending = {module}, [module]
+        while pending:
+            for target in sorted(targets.get(pending.pop(), ())):
+                if module_of(target) == module and target not in dispatch:
+                    dispatch.add(target)
+                    pending.append(target)
+        outside = {
+            member: {
+                t
+                for t in targets.get(member, ())
+                if module_of(t) != module and t not in reasons and not is_table(t)
+            }
+            for member in dispatch
+        }
+        reach: set[int] = set()
+        for found in outside.values():
+            for t in found:
+                reach |= by_module[t] if t == module_of(t) else {index[t]}
+        if len(reach) < MIN_USERS:
+            continue
+        why = f"composition root wiring {len(reach)} communities"
+        reasons[module] = why
+        for member in sorted(dispatch - {module}):
+            if not outside[member] and member not in data:
+                reasons[member] = f"part of the composition root {module}"
+
+
+class _Helpers:
+    """Shared library growing by closure: helpers used only by shared code, and helper modules
+    that touch no table, depend only on shared code and serve at least ``MIN_USERS``
+    communities. Each pass adds what the last one made possible."""
+
+    def __init__(
+        self,
+        graph: CodeGraph,
+        index: Mapping[str, int],
+        callers: Mapping[str, set[str]],
+        targets: Mapping[str, set[str]],
+        data: set[str],
+    ) -> None:
+        self.index = index
+        self.callers = callers
+        self.targets = targets
+        self.data = data
+        self.touching = {
+            module_of(n)
+            for c in graph.couplings
+            if c.kind == "data" and is_table(c.target)
+            for n in (graph.node_of.get(c.source),)
+            if n is not None
+        } | {module_of(n) for n in data}
+        self.kinds = {n.id: n.kind for n in graph.nodes}
+        self.modules: dict[str, list[str]] = defaultdict(list)
         for node in sorted(index):
-            if node in reasons or is_table(node) or node in data:
+            if not is_table(node):
+                self.modules[module_of(node)].append(node)
+
+    def close(self, reasons: dict[str, str]) -> bool:
+        """One pass of both rules; whether the shared library grew."""
+        helpers = self._used_only_by_shared(reasons)
+        modules = self._helper_modules(reasons)
+        return helpers or modules
+
+    def _used_only_by_shared(self, reasons: dict[str, str]) -> bool:
+        grew = False
+        for node in sorted(self.index):
+            if node in reasons or is_table(node) or node in self.data:
                 continue
-            users = callers.get(node, set())
-            if users and users <= reasons.keys():
+            users = self.callers.get(node, set())
+            uses = self.targets.get(node, set())
+            if users and users <= reasons.keys() and uses <= reasons.keys():
                 reasons[node] = "used only by shared code"
-                changed = True
+                grew = True
+        return grew
+
+    def _helper_modules(self, reasons: dict[str, str]) -> bool:
+        grew = False
+        for module, members in sorted(self.modules.items()):
+            if module in self.touching or all(m in reasons for m in members):
+                continue
+            if any(self.kinds.get(m) == "class" for m in members):
+                continue  # classes are types of a capability's own (its schemas, its errors)
+            inside = set(members)
+            uses = {t for m in members for t in self.targets.get(m, ())}
+            if any(t not in inside and t not in reasons for t in uses):
+                continue
+            served = {
+                self.index[c]
+                for m in members
+                for c in self.callers.get(m, ())
+                if c not in inside and c not in reasons
+            }
+            if len(served) >= MIN_USERS:
+                why = f"stateless helper module used from {len(served)} communities"
+                reasons.update({m: why for m in members if m not in reasons})
+                grew = True
+        return grew

@@ -23,7 +23,7 @@ from analyzer.pipeline import analyze
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NAMES = ["layered", "shop", "orm_django", "orm_sqlalchemy", "orm_sqlmodel", "orm_peewee"]
-SHARED = {"shared", "core", "project"}
+SHARED = {"shared", "core", "project", "common"}
 
 
 def exact_tables(document: dict[str, Any], truth: dict[str, Any]) -> int:

@@ -9,9 +9,13 @@ from analyzer.model.coupling import Coupling
 from analyzer.model.options import Weights
 
 
-def coupled(pairs: list[tuple[str, str, int]], loc: int = 20):  # type: ignore[no-untyped-def]
+def coupled(  # type: ignore[no-untyped-def]
+    pairs: list[tuple[str, str, int]], loc: int = 20, classes: frozenset[str] = frozenset()
+):
     names = sorted({n for a, b, _ in pairs for n in (a, b)})
-    nodes = [GraphNode(n, "function", n.split(":")[0], loc) for n in names]
+    nodes = [
+        GraphNode(n, "class" if n in classes else "function", n.split(":")[0], loc) for n in names
+    ]
     couplings = [
         Coupling(a, b, "call", f"{a.split(':')[0]}.py", 1, b, count=c) for a, b, c in pairs
     ]
@@ -89,3 +93,75 @@ def test_the_project_shell_is_shared_but_what_its_urls_reach_is_not() -> None:
     plain = coupled([p for p in pairs if "settings" not in p[0] + p[1]])
     communities[0] -= {"shop.settings", "manage"}
     assert find_shared(plain, communities).nodes == frozenset()
+
+
+SERVICES = ("orders", "billing", "shipping", "catalog", "users")
+
+
+def _services_using(target: str) -> list[tuple[str, str, int]]:
+    pairs = []
+    for service in SERVICES:
+        pairs += [(f"{service}.svc:a", f"{service}.svc:b", 2), (f"{service}.svc:a", target, 1)]
+    return pairs
+
+
+def _communities(extra: set[str]) -> list[frozenset[str]]:
+    communities = [frozenset({f"{s}.svc:a", f"{s}.svc:b"}) for s in SERVICES]
+    communities[-1] |= extra
+    return communities
+
+
+def test_a_cli_dispatcher_is_shared_but_its_commands_into_one_service_are_not() -> None:
+    cli = [
+        ("app.cli", "app.cli:main", 1),
+        ("app.cli:main", "app.cli:build_parser", 1),
+        *[("app.cli:build_parser", f"app.cli:_cmd_{s}", 1) for s in SERVICES[:3]],
+        *[(f"app.cli:_cmd_{s}", f"{s}.svc:b", 1) for s in SERVICES[:3]],
+        ("app.cli:build_parser", "app.cli:_cmd_init_db", 1),
+        ("app.cli:_cmd_init_db", "app.db:init", 1),
+    ]
+    graph = coupled([*_services_using("app.db:init"), *cli])
+    nodes = {n for a, b, _ in cli for n in (a, b) if n.startswith("app.")}
+    shared = find_shared(graph, _communities(nodes))
+    assert shared.nodes == {
+        "app.db:init",
+        "app.cli",
+        "app.cli:main",
+        "app.cli:build_parser",
+        "app.cli:_cmd_init_db",
+    }
+    assert shared.reasons["app.cli"] == "composition root wiring 3 communities"
+    # Two services reached are not a composition root; and a module someone imports is not one.
+    two = [p for p in cli if "shipping" not in p[0] + p[1]]
+    assert (
+        "app.cli"
+        not in find_shared(
+            coupled([*_services_using("app.db:init"), *two]), _communities(nodes)
+        ).nodes
+    )
+    called = [*cli, ("orders.svc:b", "app.cli", 1)]
+    graph = coupled([*_services_using("app.db:init"), *called])
+    assert "app.cli" not in find_shared(graph, _communities(nodes)).nodes
+
+
+def test_a_stateless_helper_module_serving_three_services_is_shared() -> None:
+    helpers = [
+        ("orders.svc:b", "util.ids:slug", 1),
+        ("billing.svc:b", "util.ids:code", 1),
+        ("shipping.svc:b", "util.ids:code", 1),
+        ("util.ids:code", "util.dates:now", 3),  # mostly using: not a leaf to the module rule
+    ]
+    graph = coupled([*_services_using("util.dates:now"), *helpers])
+    communities = _communities({"util.ids:slug", "util.ids:code", "util.dates:now"})
+    shared = find_shared(graph, communities)
+    assert {"util.ids:slug", "util.ids:code", "util.dates:now"} <= shared.nodes
+    assert shared.reasons["util.ids:slug"] == "stateless helper module used from 3 communities"
+    # A helper depending on a service's code is not a library; nor is a module of classes.
+    impure = coupled(
+        [*_services_using("util.dates:now"), *helpers, ("util.ids:slug", "orders.svc:a", 1)]
+    )
+    assert "util.ids:code" not in find_shared(impure, communities).nodes
+    typed = coupled(
+        [*_services_using("util.dates:now"), *helpers], classes=frozenset({"util.ids:code"})
+    )
+    assert "util.ids:slug" not in find_shared(typed, communities).nodes
