@@ -235,12 +235,32 @@ def _attach_isolated(
     leftovers: dict[str, set[str]] = defaultdict(set)
     for group in sorted(loose, key=min):
         home = _dominant(graph, group, hint)
-        candidates = share.get(home)
+        candidates = _nearest_share(share, home)
         if candidates:
             kept[max(sorted(candidates), key=lambda i: candidates[i])] |= group
         else:
             leftovers[home] |= group
     return kept + [leftovers[k] for k in sorted(leftovers)]
+
+
+def _nearest_share(share: Mapping[str, Mapping[int, int]], home: str) -> dict[int, int]:
+    """The communities holding code of ``home``, else of its nearest enclosing package that
+    has clustered code (a package whose own modules all went elsewhere, such as to the shared
+    library, leaves its loose ``__init__`` to the package above)."""
+    found = share.get(home)
+    if found:
+        return dict(found)
+    package = home
+    while "." in package:
+        package = package.rpartition(".")[0]
+        total: dict[int, int] = defaultdict(int)
+        for group, counts in share.items():
+            if group.startswith(f"{package}."):
+                for i, size in counts.items():
+                    total[i] += size
+        if total:
+            return dict(total)
+    return {}
 
 
 def _separate(

@@ -16,7 +16,8 @@ Found on a first clustering of the whole graph:
   one), touches no table, depends on nothing but shared code, and is used from at least
   ``MIN_USERS`` communities: each service would copy it (``utils.ids``);
 - code used only by shared code, and using nothing but shared code, is shared too (a utility's
-  private helpers; a CLI's ``init-db`` command, but not its command calling one service).
+  private helpers; a CLI's ``init-db`` command, but not its command calling one service); code
+  coupled to nothing is shared when the rest of its package is.
 
 Clustering then runs again without these nodes, so a ``utils.money`` used everywhere does not
 glue unrelated capabilities together, and the shared library becomes a pseudo-service of kind
@@ -105,6 +106,7 @@ def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> Shar
     helpers = _Helpers(graph, index, callers, targets, data)
     while helpers.close(reasons):
         pass
+    helpers.loose_in_shared_packages(reasons)
     # The shell comes last, after the closure: what the root URL conf reaches is not shared.
     shell_nodes = [
         n for n in sorted(index) if module_of(n) in shell and n not in reasons and n not in data
@@ -272,3 +274,23 @@ class _Helpers:
                 reasons.update({m: why for m in members if m not in reasons})
                 grew = True
         return grew
+
+    def loose_in_shared_packages(self, reasons: dict[str, str]) -> None:
+        """Code coupled to nothing (a package ``__init__`` holding a docstring) goes with its
+        package, as clustering would place it: shared when all the package's other code is."""
+        under: dict[str, list[str]] = defaultdict(list)  # package -> the nodes in or below it
+        for module, members in self.modules.items():
+            parts = module.split(".")
+            for depth in range(1, len(parts) + 1):
+                under[".".join(parts[:depth])].extend(members)
+        for node in sorted(self.index):
+            if node in reasons or is_table(node) or node in self.data:
+                continue
+            if self.callers.get(node) or self.targets.get(node):
+                continue
+            module = module_of(node)
+            is_package = len(under[module]) > len(self.modules[module])
+            package = module if is_package else module.rpartition(".")[0]
+            others = [n for n in under.get(package, ()) if n != node]
+            if others and all(n in reasons for n in others):
+                reasons[node] = f"in {package}, all of whose other code is shared"

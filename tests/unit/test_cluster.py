@@ -73,3 +73,16 @@ def test_small_communities_fold_into_their_neighbour() -> None:
     parts = cluster(graph)
     assert len(parts) == 2
     assert {"orders.tiny_a", "orders.tiny_b"} <= next(p for p in parts if ORDERS[0] in p)
+
+
+def test_a_loose_node_whose_package_went_elsewhere_joins_the_enclosing_package() -> None:
+    # shop.utils' own modules were all set aside (shared library): its __init__ has no
+    # community of its own package, and must not become a service of one node.
+    orders = [f"shop.orders.m{i}" for i in range(5)]
+    graph = cliques(orders, PAYMENTS)
+    graph.add_node("shop.utils", loc=1)
+    hint = {n: n.rpartition(".")[0] if n.startswith("shop.orders") else n for n in graph}
+    hint.update(dict.fromkeys(PAYMENTS, "payments"))
+    parts = cluster(graph, services=2, hint=hint)
+    assert "shop.utils" in next(p for p in parts if orders[0] in p)
+    assert frozenset(PAYMENTS) in parts
