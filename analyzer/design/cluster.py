@@ -2,8 +2,9 @@
 
 Leiden (igraph; Louvain's successor, whose communities are always connected) finds communities:
 on a 5,000-node symbol graph it ran 5x faster than networkx's Louvain and reached a higher
-modularity (0.674 against 0.653 on netbox). Then either small communities are folded into the
-neighbour they are most coupled to (``services`` automatic), or coupled communities are merged
+modularity (0.674 against 0.653 on netbox). Then either small communities, and communities
+without a table that mostly serve one with tables, are folded into the neighbour they are most
+coupled to (``services`` automatic), or coupled communities are merged
 by greatest modularity gain until exactly ``services`` remain (after raising Leiden's
 resolution if it found too few). Loose code (nodes without edges, small communities coupled to
 nothing else) joins the community holding most of its ``hint`` group (its as-is package), so
@@ -22,9 +23,16 @@ from typing import cast
 
 import networkx as nx
 
+from analyzer.model.coupling import is_table
+
 # A community smaller than this share of the code is not a service of its own in automatic mode.
 MIN_SHARE = 0.02
 MAX_RESOLUTION = 64.0
+# In automatic mode a community without tables joins the table-holding community taking at least
+# this share of its outside coupling. Symbol ARI, fixtures mean of seeds 0-2: layered 0.67 ->
+# 0.71, shop 0.87 -> 0.90 (0.35: layered 0.69 with 6 of its 14 tables exact instead of 9;
+# 0.65: layered 0.70).
+DATALESS_SHARE = 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,6 +208,31 @@ class _Merger:
             target = max(others, key=lambda j: (neighbours.get(j, 0.0), self.size[j]))
             self.merge(target, victim)
 
+    def fold_dataless(self, share: float) -> None:
+        """Fold each community holding no table into the one it is most coupled to, when that
+        one holds tables and takes at least ``share`` of its outside coupling: code without
+        data of its own that mostly serves one data-owning community is part of it (a
+        payment provider's client and billing). Nothing moves in code without tables."""
+        while True:
+            holds = {i for i, m in self.members.items() if any(is_table(n) for n in m)}
+            if not holds:
+                return
+            candidates = []
+            for i in self.ordered():
+                if i in holds:
+                    continue
+                outside = {j: w for j, w in self.between.get(i, {}).items() if w > 0}
+                total = sum(outside.values())
+                if not total:
+                    continue
+                best = max(sorted(outside, key=self.key.__getitem__), key=outside.__getitem__)
+                if best in holds and outside[best] >= share * total and not self.blocked(i, best):
+                    candidates.append((self.size[i], self.key[i], i, best))
+            if not candidates:
+                return
+            _, _, victim, target = min(candidates)
+            self.merge(target, victim)
+
     def result(self) -> list[set[str]]:
         return list(self.members.values())
 
@@ -317,6 +350,7 @@ def cluster(
     merger = _Merger(indexed, communities, apart)
     if services is None:
         merger.fold_small(int(MIN_SHARE * indexed.total_loc))
+        merger.fold_dataless(DATALESS_SHARE)
     else:
         merger.merge_down_to(services)
     parts = [frozenset(c) for c in merger.result() if c]

@@ -86,3 +86,17 @@ def test_a_loose_node_whose_package_went_elsewhere_joins_the_enclosing_package()
     parts = cluster(graph, services=2, hint=hint)
     assert "shop.utils" in next(p for p in parts if orders[0] in p)
     assert frozenset(PAYMENTS) in parts
+
+
+def test_in_automatic_mode_code_without_data_joins_the_data_owner_it_serves() -> None:
+    billing = [*PAYMENTS, "table::invoices"]
+    client = [f"gateway.m{i}" for i in range(5)]  # a provider's client: no table of its own
+    graph = cliques([*ORDERS, "table::orders"], billing, client, bridge=0.05)
+    graph.add_edge(client[1], PAYMENTS[2], weight=0.6)
+    parts = cluster(graph)
+    assert frozenset(billing + client) in parts
+    assert frozenset([*ORDERS, "table::orders"]) in parts
+    # Without any table nothing is folded for lack of data.
+    plain = cliques(ORDERS, PAYMENTS, client, bridge=0.05)
+    plain.add_edge(client[1], PAYMENTS[2], weight=0.6)
+    assert frozenset(client) in cluster(plain)
