@@ -46,13 +46,36 @@ class Indexed:
     edges: tuple[tuple[str, str, float], ...]
     linked: frozenset[str]  # nodes with at least one edge
     total_loc: int
+    # The edges without their ``read`` share (reading data through a table or a model one does
+    # not write), and the (writer, table) pairs: where data belongs, for refining and merging.
+    owning: tuple[tuple[str, str, float], ...] = ()
+    owners: tuple[tuple[str, str], ...] = ()
 
 
 def index_graph(graph: nx.Graph) -> Indexed:
     loc = {n: int(data.get("loc", 0)) for n, data in graph.nodes(data=True)}
-    edges = tuple((u, v, float(w)) for u, v, w in graph.edges(data="weight", default=1.0))
+    edges: list[tuple[str, str, float]] = []
+    owning: list[tuple[str, str, float]] = []
+    owners: list[tuple[str, str]] = []
+    for u, v, data in graph.edges(data=True):
+        weight = float(data.get("weight", 1.0))
+        edges.append((u, v, weight))
+        kept = weight - float(data.get("read", 0.0))
+        if kept > 1e-9:
+            owning.append((u, v, kept))
+        if data.get("owns"):
+            owners.append((u, v) if is_table(v) else (v, u))
     linked = frozenset(n for u, v, _ in edges for n in (u, v))
-    return Indexed(graph, tuple(graph.nodes), loc, edges, linked, sum(loc.values()))
+    return Indexed(
+        graph,
+        tuple(graph.nodes),
+        loc,
+        tuple(edges),
+        linked,
+        sum(loc.values()),
+        tuple(owning),
+        tuple(sorted(owners)),
+    )
 
 
 def _loc(graph: Indexed, members: set[str] | frozenset[str]) -> int:
@@ -116,7 +139,11 @@ class _Merger:
     community's own edges. Never merges two communities holding nodes of one ``apart`` group."""
 
     def __init__(
-        self, graph: Indexed, communities: list[set[str]], apart: Sequence[frozenset[str]] = ()
+        self,
+        graph: Indexed,
+        communities: list[set[str]],
+        apart: Sequence[frozenset[str]] = (),
+        edges: Sequence[tuple[str, str, float]] | None = None,
     ) -> None:
         self.apart = [g for g in apart if len(g) > 1]
         self.members: dict[int, set[str]] = dict(enumerate(communities))
@@ -126,7 +153,7 @@ class _Merger:
         self.between: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         self.degree: dict[int, float] = defaultdict(float)
         self.total = 0.0
-        for u, v, w in graph.edges:
+        for u, v, w in graph.edges if edges is None else edges:
             self.total += w
             cu, cv = index[u], index[v]
             self.degree[cu] += w
@@ -346,8 +373,11 @@ def cluster(
         communities = _attach_isolated(indexed, _communities(indexed, resolution, seed), hint)
     if services is not None and len(communities) < services:
         communities = _split_to(communities, services)
+    communities = _settle_owners(indexed, communities, resolution)
     communities = _separate(indexed.graph, communities, apart)
-    merger = _Merger(indexed, communities, apart)
+    # Merges weigh couplings without reads too: two communities reading the same data are
+    # not thereby one service.
+    merger = _Merger(indexed, communities, apart, indexed.owning)
     if services is None:
         merger.fold_small(int(MIN_SHARE * indexed.total_loc))
         merger.fold_dataless(DATALESS_SHARE)
@@ -355,6 +385,94 @@ def cluster(
         merger.merge_down_to(services)
     parts = [frozenset(c) for c in merger.result() if c]
     return sorted(parts, key=lambda c: (-_loc(indexed, c), min(c)))
+
+
+def _owner_groups(graph: Indexed, where: Mapping[str, int]) -> list[frozenset[str]]:
+    """Tables with the nodes that write them (or define them), joined while they share a
+    community: each group is data and its keepers, which belong together."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for writer, table in graph.owners:
+        if writer in where and table in where and where[writer] == where[table]:
+            parent[root(writer)] = root(table)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for node in sorted(parent):
+        groups[root(node)].add(node)
+    return sorted((frozenset(g) for g in groups.values() if len(g) > 1), key=min)
+
+
+def _settle_owners(
+    graph: Indexed, communities: list[set[str]], resolution: float = 1.0
+) -> list[set[str]]:
+    """Move each group of tables and their writers, as one block, to the community it is most
+    coupled to once reads are left out (modularity gain on ``owning``). Leiden weighs the
+    readers of a table too, and many light reads (reports, exports) can pull the data and its
+    writers away from the code that calls those writers to change it. One pass, groups in a
+    fixed order; linear in the graph's edges."""
+    if not graph.owners:
+        return communities
+    parts = [set(c) for c in communities]
+    where = {n: i for i, c in enumerate(parts) for n in c}
+    groups = _owner_groups(graph, where)
+    grouped = {n for group in groups for n in group}
+    adjacent: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    volume: dict[int, float] = defaultdict(float)
+    degree: dict[str, float] = defaultdict(float)
+    for u, v, w in graph.owning:
+        volume[where[u]] += w
+        volume[where[v]] += w
+        for a, b in ((u, v), (v, u)):
+            if a in grouped:
+                adjacent[a].append((b, w))
+                degree[a] += w
+    total = sum(volume.values()) / 2 * resolution
+    lines = {i: _loc(graph, c) for i, c in enumerate(parts)}
+    for group in groups:
+        home, size = where[min(group)], _loc(graph, group)
+        if size * 2 >= lines[home] or total <= 0:
+            continue  # the group is its community's core: others joined it, not it them
+        target = _best_home(group, home, adjacent, degree, volume, where, total)
+        moved = sum(degree[n] for n in group)
+        for node in sorted(group) if target != home else ():
+            parts[home].discard(node)
+            parts[target].add(node)
+            where[node] = target
+        volume[home] -= moved
+        volume[target] += moved
+        lines[home] -= size
+        lines[target] += size
+    return [c for c in parts if c]
+
+
+def _best_home(
+    group: frozenset[str],
+    home: int,
+    adjacent: Mapping[str, list[tuple[str, float]]],
+    degree: Mapping[str, float],
+    volume: Mapping[int, float],
+    where: Mapping[str, int],
+    total: float,
+) -> int:
+    """The community where ``group`` adds most modularity (``home`` unless another gains);
+    ``total`` is the graph's weight over the resolution."""
+    link: dict[int, float] = defaultdict(float)
+    for node in group:
+        for other, w in adjacent.get(node, ()):
+            if other not in group:
+                link[where[other]] += w
+    own = sum(degree.get(n, 0.0) for n in group)
+    rest = volume.get(home, 0.0) - own
+
+    def gain(i: int) -> float:
+        return link[i] - link[home] - own * (volume.get(i, 0.0) - rest) / (2 * total)
+
+    best = max(sorted(link), key=gain, default=home)
+    return best if best != home and gain(best) > 0 else home
 
 
 def _split_to(communities: list[set[str]], count: int) -> list[set[str]]:

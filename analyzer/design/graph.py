@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import networkx as nx
 
@@ -90,7 +91,9 @@ class CodeGraph:
 
     def clustering_graph(self, *, exclude: Iterable[str] = ()) -> nx.Graph:
         """The graph clustering works on: fused weights, each edge into a node divided by the
-        square root of how many edges come into it (hubs damped), plus ``COHESION``."""
+        square root of how many edges come into it (hubs damped), plus ``COHESION``. Edges
+        also carry their ``read`` share (see ``read_through``) and whether they ``own`` a table
+        (the source writes it or defines it)."""
         return self._undirected(True, set(exclude), damped=True)
 
     def _undirected(self, tables: bool, excluded: set[str], damped: bool) -> nx.Graph:
@@ -102,14 +105,60 @@ class CodeGraph:
         callers: dict[str, int] = defaultdict(int)
         for edge in self.edges:
             callers[edge.target] += 1
+        roles = data_roles(self) if damped else None
         for edge in self.edges:
             if edge.source not in graph or edge.target not in graph:
                 continue
             weight = edge.weight / math.sqrt(callers[edge.target]) if damped else edge.weight
             _add(graph, edge.source, edge.target, weight)
+            if roles is not None:
+                _mark(graph[edge.source][edge.target], edge, weight, roles)
         if damped:
             _cohesion(graph, self.nodes)
         return graph
+
+
+@dataclass(frozen=True, slots=True)
+class DataRoles:
+    """Who owns which table: ``writes`` holds (node, table) for every node writing a table or
+    defining it as its model; ``defines`` maps each model node to its tables."""
+
+    writes: frozenset[tuple[str, str]]
+    defines: Mapping[str, frozenset[str]]
+
+
+def data_roles(graph: CodeGraph) -> DataRoles:
+    writes: set[tuple[str, str]] = set()
+    defines: dict[str, set[str]] = defaultdict(set)
+    for c in graph.couplings:
+        if c.kind != "data" or c.mode not in _WRITES:
+            continue
+        source, target = graph.node_of.get(c.source), graph.node_of.get(c.target)
+        if source is None or target is None or not is_table(target):
+            continue
+        writes.add((source, target))
+        if c.mode == "model":
+            defines[source].add(target)
+    return DataRoles(frozenset(writes), {n: frozenset(t) for n, t in defines.items()})
+
+
+def read_through(source: str, target: str, roles: DataRoles) -> bool:
+    """Whether ``source`` only reads data through ``target``: a table it does not write, or a
+    model whose tables it does not write (models among themselves excepted: foreign keys).
+    Such a reader can live on an API or a copy; it says nothing of where the data belongs."""
+    if source in roles.defines:
+        return False
+    if is_table(target):
+        return (source, target) not in roles.writes
+    tables = roles.defines.get(target)
+    return tables is not None and not any((source, t) in roles.writes for t in sorted(tables))
+
+
+def _mark(data: dict[str, object], edge: GraphEdge, weight: float, roles: DataRoles) -> None:
+    if read_through(edge.source, edge.target, roles):
+        data["read"] = float(cast(float, data.get("read", 0.0))) + weight
+    if is_table(edge.target) and (edge.source, edge.target) in roles.writes:
+        data["owns"] = True
 
 
 def _add(graph: nx.Graph, a: str, b: str, weight: float) -> None:

@@ -89,7 +89,8 @@ def make_plan(nodes: Iterable[str], steering: Steering) -> Plan:
 
 def contract(graph: nx.Graph, plan: Plan, drop: AbstractSet[str] = frozenset()) -> nx.Graph:
     """``graph`` without the nodes in ``drop`` and with every unit's nodes replaced by the unit
-    (weights summed, nodes sorted)."""
+    (weights and their ``read`` shares summed, ``owns`` kept if any edge had it, nodes
+    sorted)."""
     owner = {n: unit for unit, members in plan.units.items() for n in members if n in graph}
     result = nx.Graph()
     loc: dict[str, int] = {}
@@ -103,15 +104,24 @@ def contract(graph: nx.Graph, plan: Plan, drop: AbstractSet[str] = frozenset()) 
     # Summed in a dict first (in the order edges first appear, as networkx would keep them),
     # then added at once: per-edge add_edge calls cost more than the clustering itself.
     weights: dict[tuple[str, str], float] = {}
-    for u, v, w in graph.edges(data="weight", default=1.0):
+    reads: dict[tuple[str, str], float] = {}
+    owns: set[tuple[str, str]] = set()
+    for u, v, data in graph.edges(data=True):
         if drop and (u in drop or v in drop):
             continue
         a, b = owner.get(u, u), owner.get(v, v)
         if a == b:
             continue
         key = (b, a) if (b, a) in weights else (a, b)
-        weights[key] = weights.get(key, 0.0) + float(w)
-    result.add_weighted_edges_from((a, b, w) for (a, b), w in weights.items())
+        weights[key] = weights.get(key, 0.0) + float(data.get("weight", 1.0))
+        if data.get("read"):
+            reads[key] = reads.get(key, 0.0) + float(data["read"])
+        if data.get("owns"):
+            owns.add(key)
+    result.add_edges_from(
+        (a, b, {"weight": w, "read": reads.get((a, b), 0.0), "owns": (a, b) in owns})
+        for (a, b), w in weights.items()
+    )
     return result
 
 
