@@ -5,7 +5,8 @@ import itertools
 import networkx as nx
 import pytest
 
-from analyzer.design.cluster import cluster
+from analyzer.design.cluster import cluster, index_graph
+from analyzer.design.steering import Plan, contract
 
 
 def cliques(*groups: list[str], bridge: float = 0.2, loc: int = 100) -> nx.Graph:
@@ -100,3 +101,48 @@ def test_in_automatic_mode_code_without_data_joins_the_data_owner_it_serves() ->
     plain = cliques(ORDERS, PAYMENTS, client, bridge=0.05)
     plain.add_edge(client[1], PAYMENTS[2], weight=0.6)
     assert frozenset(client) in cluster(plain)
+
+
+def _data_graph(reads: float) -> nx.Graph:
+    """Orders' data (table, model, repository) between the cart that writes it through the
+    repository and a report reading it ``reads`` times as hard."""
+    graph = nx.Graph()
+    cart = [f"cart.f{i}" for i in range(4)]
+    report = [f"report.f{i}" for i in range(4)]
+    core = ["repo.Orders", "model.Order", "table::orders"]
+    for node in cart + report + core:
+        graph.add_node(node, loc=50)
+    for group in (cart, report):
+        for a, b in itertools.combinations(group, 2):
+            graph.add_edge(a, b, weight=1.0)
+    graph.add_edge("repo.Orders", "table::orders", weight=3.0, owns=True)
+    graph.add_edge("model.Order", "table::orders", weight=3.0, owns=True)
+    graph.add_edge("repo.Orders", "model.Order", weight=2.0)
+    for f in cart:
+        graph.add_edge(f, "repo.Orders", weight=0.5)
+    for f in report:
+        graph.add_edge(f, "model.Order", weight=reads, read=reads)
+        graph.add_edge(f, "table::orders", weight=reads, read=reads)
+    return graph
+
+
+def test_data_and_its_writers_stay_with_the_code_that_changes_it_not_with_readers() -> None:
+    graph = _data_graph(reads=0.9)
+    indexed = index_graph(graph)
+    assert ("repo.Orders", "table::orders") in indexed.owners
+    # reads are left out of the weights merging uses; the reports' own calls stay
+    kept = {frozenset((u, v)) for u, v, _ in indexed.owning}
+    assert frozenset(("report.f0", "model.Order")) not in kept
+    assert frozenset(("report.f0", "report.f1")) in kept
+    parts = cluster(graph, services=2)
+    cart = next(p for p in parts if "cart.f0" in p)
+    assert {"repo.Orders", "model.Order", "table::orders"} <= cart
+    assert not any(n.startswith("report") for n in cart)
+
+
+def test_contract_keeps_read_shares_and_table_ownership() -> None:
+    graph = _data_graph(reads=0.9)
+    plan = Plan(units={"unit:report": frozenset({"report.f0", "report.f1"})})
+    contracted = contract(graph, plan)
+    assert contracted["unit:report"]["model.Order"]["read"] == pytest.approx(1.8)
+    assert contracted["repo.Orders"]["table::orders"]["owns"] is True
