@@ -33,6 +33,12 @@ MAX_RESOLUTION = 64.0
 # 0.71, shop 0.87 -> 0.90 (0.35: layered 0.69 with 6 of its 14 tables exact instead of 9;
 # 0.65: layered 0.70).
 DATALESS_SHARE = 0.5
+# Merging down to N prefers firm pairs: coupled by at least this share of the smaller one's
+# degree. Newman's gain alone merges a loosely knit community (a read-only report, whose reads
+# do not count towards merging) with whatever it touches, since its tiny degree costs nothing.
+# Symbol ARI, fixtures/layered at 7 (mean of seeds 0-2): 0.74 -> 0.77, 11 of 14 tables exact
+# instead of 7.7 (0.02: 0.73; 0.1: 0.74); other fixtures unchanged.
+FIRM_SHARE = 0.05
 
 
 @dataclass(frozen=True, eq=False)
@@ -186,24 +192,26 @@ class _Merger:
 
     def best_pair(self) -> tuple[int, int] | None:
         """The pair to merge next: the coupled pair whose merge loses the least modularity
-        (Newman's gain, which keeps one community from swallowing the rest). Only coupled
-        pairs count while there are any: two unrelated communities never merge before a small
-        one joins the large one it depends on. Without coupling left, the two smallest merge."""
-        best: tuple[float, str, str, int, int] | None = None
+        (Newman's gain, which keeps one community from swallowing the rest), firm pairs (see
+        ``FIRM_SHARE``) before faint ones. Only coupled pairs count while there are any: two
+        unrelated communities never merge before a small one joins the large one it depends
+        on. Without coupling left, the two smallest merge."""
+        best: tuple[bool, float, str, str, int, int] | None = None
         for a in self.ordered():
             for b, w in self.between[a].items():
                 if self.key[b] <= self.key[a] or w <= 0 or self.blocked(a, b):
                     continue
-                candidate = (self.gain(a, b), self.key[a], self.key[b], a, b)
+                firm = w >= FIRM_SHARE * min(self.degree[a], self.degree[b])
+                candidate = (firm, self.gain(a, b), self.key[a], self.key[b], a, b)
                 # ties go to the pair with the smallest keys: a fixed order, whatever the dicts'
                 if (
                     best is None
-                    or candidate[0] > best[0]
-                    or (candidate[0] == best[0] and candidate[1:3] < best[1:3])
+                    or candidate[:2] > best[:2]
+                    or (candidate[:2] == best[:2] and candidate[2:4] < best[2:4])
                 ):
                     best = candidate
         if best is not None:
-            return best[3], best[4]
+            return best[4], best[5]
         by_size = sorted(self.members, key=lambda i: (self.size[i], self.key[i]))
         free = (
             (a, b)

@@ -146,3 +146,19 @@ def test_contract_keeps_read_shares_and_table_ownership() -> None:
     contracted = contract(graph, plan)
     assert contracted["unit:report"]["model.Order"]["read"] == pytest.approx(1.8)
     assert contracted["repo.Orders"]["table::orders"]["owns"] is True
+
+
+def test_merging_prefers_a_firm_coupling_to_a_faint_one_from_a_loosely_knit_community() -> None:
+    # The report reads everything and calls almost nothing: Newman's gain would merge it
+    # first (its degree is tiny), though it is barely coupled to anything.
+    report = ["report.a", "report.b", "report.c"]
+    graph = cliques(ORDERS, PAYMENTS, bridge=1.5)
+    for a, b in itertools.combinations(report, 2):
+        graph.add_edge(a, b, weight=0.3)
+    for node in report:
+        graph.nodes[node]["loc"] = 100
+    graph.add_edge("report.a", ORDERS[3], weight=0.02)
+    assert len(cluster(graph)) == 3
+    parts = cluster(graph, services=2)
+    assert frozenset(ORDERS + PAYMENTS) in parts
+    assert frozenset(report) in parts
