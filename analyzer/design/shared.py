@@ -6,6 +6,8 @@ Found on a first clustering of the whole graph:
   at least ``MIN_USERS``) and has no data of its own (it defines or writes no table);
 - **wiring code** (a CLI dispatcher, an app factory, a root URL conf) is used by nothing and
   reaches into many communities;
+- a **base class** without data of its own (a mixin, an abstract model, a schema base) is
+  extended in at least ``MIN_USERS`` communities;
 - the **project shell** (a Django project's ``manage.py``, and beside its ``settings``: the root
   URL conf, the WSGI/ASGI entry points, the Celery app) configures and starts the monolith as a
   whole; each extracted service gets its own, so none of them owns it;
@@ -75,10 +77,13 @@ def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> Shar
     users: dict[str, set[int]] = defaultdict(set)
     reaches: dict[str, set[int]] = defaultdict(set)
     callers: dict[str, set[str]] = defaultdict(set)
+    heirs: dict[str, set[int]] = defaultdict(set)  # communities of the subclasses
     for edge in graph.edges:
         if edge.source not in index or edge.target not in index:
             continue
         callers[edge.target].add(edge.source)
+        if edge.count("inheritance"):
+            heirs[edge.target].add(index[edge.source])
         if index[edge.source] != index[edge.target]:
             users[edge.target].add(index[edge.source])
             reaches[edge.source].add(index[edge.target])
@@ -98,6 +103,8 @@ def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> Shar
             )
         elif not callers[node] and len(reaches[node]) >= need:
             reasons[node] = f"entry point wiring {len(reaches[node])} of {k} communities"
+        elif len(heirs[node]) >= MIN_USERS:
+            reasons[node] = f"base class extended in {len(heirs[node])} communities"
     targets: dict[str, set[str]] = defaultdict(set)
     for target, sources in callers.items():
         for source in sources:

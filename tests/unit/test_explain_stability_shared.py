@@ -171,3 +171,26 @@ def test_a_stateless_helper_module_serving_three_services_is_shared() -> None:
         [*_services_using("util.dates:now"), *helpers], classes=frozenset({"util.ids:code"})
     )
     assert "util.ids:slug" not in find_shared(typed, communities).nodes
+
+
+def test_a_base_class_extended_in_three_services_is_shared() -> None:
+    pairs = [(f"{s}.svc:a", f"{s}.svc:b", 2) for s in SERVICES]
+    nodes = sorted({n for a, b, _ in pairs for n in (a, b)} | {"api.schemas:ORMModel"})
+    couplings = [Coupling(a, b, "call", "x.py", 1, b, count=c) for a, b, c in pairs]
+    couplings += [
+        Coupling(f"{s}.svc:b", "api.schemas:ORMModel", "inheritance", "x.py", 1, "ORMModel")
+        for s in SERVICES[:3]
+    ]
+    graph = build_graph(
+        [GraphNode(n, "class", n.split(":")[0], 20) for n in nodes], couplings, "symbol", Weights()
+    )
+    communities = _communities(set())
+    communities[0] |= {"api.schemas:ORMModel"}
+    shared = find_shared(graph, communities)
+    assert shared.nodes == {"api.schemas:ORMModel"}
+    assert shared.reasons["api.schemas:ORMModel"] == "base class extended in 3 communities"
+    two = [c for c in couplings if not (c.kind == "inheritance" and c.source.startswith("ship"))]
+    graph = build_graph(
+        [GraphNode(n, "class", n.split(":")[0], 20) for n in nodes], two, "symbol", Weights()
+    )
+    assert find_shared(graph, communities).nodes == frozenset()
