@@ -8,9 +8,12 @@ import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
+from analyzer.check.mapping import ServiceMap
+from analyzer.config import parse_config
 from tests.conftest import FIXTURES, Run, run_seams
 
 
@@ -47,6 +50,23 @@ def module_file(repo: Path, module: str) -> Path | None:
     return None
 
 
+def _modules_by_service(repo: Path, config: dict[str, Any]) -> dict[str, list[str]]:
+    """Every module of the copy under the service its boundaries map it to, leaving out the
+    modules split between services by symbol patterns."""
+    boundaries = parse_config(config, "seams.toml").boundaries
+    assert boundaries is not None
+    services = ServiceMap(boundaries)
+    split = {p.split(":", 1)[0] for s in config["service"] for p in s["modules"] if ":" in p}
+    found: dict[str, list[str]] = {s["name"]: [] for s in config["service"]}
+    for path in sorted(repo.rglob("*.py")):
+        parts = path.relative_to(repo).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        owner = services.module(module)
+        if owner in found and module not in split and "tests" not in parts:
+            found[owner].append(module)
+    return found
+
+
 def new_dependency(repo: Path) -> Edit:
     """Append to a module of one service an import of another service it does not use yet.
 
@@ -55,29 +75,29 @@ def new_dependency(repo: Path) -> Edit:
     """
     config = tomllib.loads((repo / "seams.toml").read_text())
     baseline = json.loads((repo / ".seams-baseline.json").read_text())
-    split = {p.split(":", 1)[0] for s in config["service"] for p in s["modules"] if ":" in p}
-    literal = {
-        s["name"]: [p for p in s["modules"] if ":" not in p and "*" not in p and p not in split]
-        for s in config["service"]
-    }
+    modules = _modules_by_service(repo, config)
     # The services' dependency graph as recorded: an edit that closed a new cycle would add a
     # cycle violation and make the recorded one stale, so only edits that keep cycles as they
     # are qualify (the target does not reach the source yet, or both are in one cycle already).
-    recorded = nx.DiGraph(tuple(k.split(" -> ")) for k in baseline["violations"] if " -> " in k)
-    recorded.add_nodes_from(literal)
-    for source, modules in sorted(literal.items()):
-        for target, others in sorted(literal.items()):
+    # Only dependencies make cycles: a pair's foreign-key or table-write entries do not.
+    recorded = nx.DiGraph(
+        tuple(k.split(" -> "))
+        for k, found in baseline["violations"].items()
+        if " -> " in k and any(f.startswith("new_dependency ") for f in found)
+    )
+    recorded.add_nodes_from(modules)
+    for source, own in sorted(modules.items()):
+        for target, others in sorted(modules.items()):
             if source == target or f"{source} -> {target}" in baseline["violations"]:
                 continue
             if nx.has_path(recorded, target, source) and not nx.has_path(recorded, source, target):
                 continue
-            files = [(m, module_file(repo, m)) for m in modules]
+            files = [(m, module_file(repo, m)) for m in own]
             files = [(m, f) for m, f in files if f is not None and f.name != "__init__.py"]
-            imported = [m for m in others if module_file(repo, m) is not None]
-            if files and imported:
+            if files and others:
                 path = files[0][1]
                 text = path.read_text()
-                path.write_text(text + f"\nimport {imported[0]}  # new\n")
+                path.write_text(text + f"\nimport {others[0]}  # new\n")
                 line = len((text + "\n").splitlines()) + 1
                 return Edit(path.relative_to(repo).as_posix(), line, source, target)
     raise AssertionError("every service already depends on every other")
