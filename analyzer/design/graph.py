@@ -39,12 +39,13 @@ _WRITES = frozenset({"write", "model"})
 # Data edges: a table write (or a model defining its table) counts as WRITE_FACTOR reads, and an
 # edge with reads only weighs READ_SHARE of its value. The writer keeps the table's invariants,
 # so moving it away from the table costs a remote call on every change; a reader can live on an
-# API or an event-fed copy. One write weighs (1 + ln 4) / 0.75 = 3.2 reads. Measured with
-# bench/quality/corpora.py and bench/quality/fixtures.py: at 0.5 readers scatter (pretix data
-# purity 0.760, below its app layout's 0.764); at 1.0 read-only god modules are torn apart
-# (shop: 21 of 37 tables exact, against 33 at 0.75).
+# API or an event-fed copy. One write weighs (1 + ln 4) / 0.6 = 4 reads. Measured with
+# bench/quality/corpora.py and bench/quality/fixtures.py: at 1.0 read-only god modules are torn
+# apart (shop: 21 of 37 tables exact); at 0.75 shop has 29 of 37 tables exact, at 0.6 34 (and
+# pretix data purity 0.859 against 0.866), at 0.5 34 too but readers start to scatter
+# (orm_sqlalchemy: 4.7 of 6 tables exact instead of 6).
 WRITE_FACTOR = 4
-READ_SHARE = 0.75
+READ_SHARE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
