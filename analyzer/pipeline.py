@@ -288,7 +288,8 @@ def _design(
     with timings.stage("history"):
         cochange = cochange_couplings(history, {f.path: f.module for f in files})
     with timings.stage("graph"):
-        nodes = code_nodes(files, options.granularity, whole_modules(files))
+        definers = [t.definer for t in collected.data.tables if t.definer]
+        nodes = code_nodes(files, options.granularity, whole_modules(files, definers))
         couplings = [*collected.couplings, *cochange]
         graph = build_graph(
             nodes,

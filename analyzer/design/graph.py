@@ -196,8 +196,19 @@ def _cohesion(graph: nx.Graph, nodes: Iterable[GraphNode]) -> None:
 WHOLE_BELOW_LOC = 40
 
 
-def whole_modules(files: Iterable[FileFacts]) -> frozenset[str]:
-    return frozenset(f.module for f in files if len(f.symbols) <= 1 or f.loc < WHOLE_BELOW_LOC)
+def whole_modules(files: Iterable[FileFacts], definers: Iterable[str] = ()) -> frozenset[str]:
+    """Modules that stay one node: one symbol, or small, unless two or more of their symbols
+    define tables (``definers``, the nodes declaring each table): a small ``models.py`` holds
+    the tables where the seams are."""
+    defining: dict[str, int] = defaultdict(int)
+    for node in set(definers):
+        if ":" in node:
+            defining[module_of(node)] += 1
+    return frozenset(
+        f.module
+        for f in files
+        if len(f.symbols) <= 1 or (f.loc < WHOLE_BELOW_LOC and defining[f.module] < 2)
+    )
 
 
 def code_nodes(

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from analyzer.design.graph import GraphNode, build_graph, data_roles, read_through
+from analyzer.design.graph import GraphNode, build_graph, data_roles, read_through, whole_modules
 from analyzer.model.coupling import Coupling
+from analyzer.model.facts import FileFacts, SymbolFact
 from analyzer.model.options import Weights
 
 NODES = [
@@ -41,3 +42,21 @@ def test_the_clustering_graph_marks_read_shares_and_owning_edges() -> None:
     assert not graph["shop.repo:Orders"]["shop.models:Order"].get("read")
     # the undamped graph metrics use carries plain weights only
     assert "read" not in _graph().undirected()["shop.report:sales"]["shop.models:Order"]
+
+
+def _file(module: str, loc: int, *names: str) -> FileFacts:
+    symbols = tuple(SymbolFact(n, "class", i * 5 + 1, i * 5 + 4, 4) for i, n in enumerate(names))
+    return FileFacts(f"{module.replace('.', '/')}.py", module, False, loc, loc, symbols=symbols)
+
+
+def test_a_small_module_stays_whole_unless_it_defines_two_tables() -> None:
+    files = [
+        _file("chirp.helpers", 12, "slug", "stamp"),
+        _file("chirp.models", 30, "Account", "Chirp", "Like"),
+        _file("chirp.single", 80, "Only"),
+        _file("chirp.big", 90, "a", "b"),
+    ]
+    definers = ["chirp.models:Account", "chirp.models:Chirp", "chirp.big:a"]
+    assert whole_modules(files, definers) == {"chirp.helpers", "chirp.single"}
+    # one table is not enough to split a small module
+    assert "chirp.models" in whole_modules(files, ["chirp.models:Chirp"])
