@@ -162,3 +162,30 @@ def test_merging_prefers_a_firm_coupling_to_a_faint_one_from_a_loosely_knit_comm
     parts = cluster(graph, services=2)
     assert frozenset(ORDERS + PAYMENTS) in parts
     assert frozenset(report) in parts
+
+
+def test_merging_down_keeps_a_reader_of_many_apart_and_joins_a_fragment_to_its_owner() -> None:
+    # The report reads both apps' tables and calls little: by Newman's gain on owning edges
+    # alone it would join payments before the export fragment joins orders.
+    orders, payments = [*ORDERS, "table::orders"], [*PAYMENTS, "table::payments"]
+    export = ["orders.export.a", "orders.export.b", "orders.export.c"]
+    report = ["report.a", "report.b", "report.c"]
+    graph = nx.Graph()
+    for group, weight in ((orders, 1.0), (payments, 1.0), (export, 1.0), (report, 0.3)):
+        for node in group:
+            graph.add_node(node, loc=100)
+        for a, b in itertools.combinations(group, 2):
+            graph.add_edge(a, b, weight=weight)
+    graph.add_edge(ORDERS[0], "table::orders", weight=1.0, owns=True)
+    graph.add_edge(PAYMENTS[0], "table::payments", weight=1.0, owns=True)
+    graph.add_edge(export[0], ORDERS[1], weight=0.6)
+    graph.add_edge(export[1], ORDERS[2], weight=0.6)
+    graph.add_edge(ORDERS[4], PAYMENTS[4], weight=0.4)
+    for node in report:
+        graph.add_edge(node, "table::orders", weight=1.0, read=0.8)
+        graph.add_edge(node, "table::payments", weight=1.0, read=0.8)
+    indexed = index_graph(graph)
+    assert ("report.a", "table::orders", pytest.approx(0.8)) in indexed.reads
+    parts = cluster(indexed, services=3)
+    assert frozenset(report) in parts
+    assert frozenset(orders + export) in parts
