@@ -162,3 +162,51 @@ def test_merging_prefers_a_firm_coupling_to_a_faint_one_from_a_loosely_knit_comm
     parts = cluster(graph, services=2)
     assert frozenset(ORDERS + PAYMENTS) in parts
     assert frozenset(report) in parts
+
+
+def _clique(graph: nx.Graph, nodes: list[str], loc: int = 100) -> None:
+    for node in nodes:
+        graph.add_node(node, loc=0 if node.startswith("table::") else loc)
+    for a, b in itertools.combinations(nodes, 2):
+        graph.add_edge(a, b, weight=1.0)
+
+
+def test_once_shared_code_is_aside_code_without_data_joins_the_data_owner_leaning_on_it() -> None:
+    # A checkout calls into orders, billing and shipping alike (no owner takes half of its
+    # coupling), and it is the strongest neighbour of all three: it joins the one whose merge
+    # costs the least modularity (the smallest, orders). The report is nobody's strongest
+    # neighbour and stays a service of its own.
+    graph = nx.Graph()
+    orders = [*ORDERS[:4], "table::orders"]
+    billing = [*PAYMENTS, "payments.m5", "table::invoices"]
+    shipping = [*SHIPPING, "shipping.m5", "table::shipments"]
+    checkout = [f"checkout.m{i}" for i in range(5)]
+    report = [f"report.m{i}" for i in range(5)]
+    for group in (orders, billing, shipping, checkout, report):
+        _clique(graph, group)
+    for i, group in enumerate((orders, billing, shipping)):
+        graph.add_edge(checkout[i], group[0], weight=0.6)
+        graph.add_edge(report[i], group[1], weight=0.1)
+    plain = cluster(graph)
+    assert frozenset(checkout) in plain
+    final = cluster(graph, final=True)
+    assert frozenset(orders + checkout) in final
+    assert frozenset(report) in final
+    assert frozenset(billing) in final
+    assert frozenset(shipping) in final
+
+
+def test_once_shared_code_is_aside_a_fragment_far_below_the_median_joins_its_neighbour() -> None:
+    graph = nx.Graph()
+    groups = [[f"s{g}.m{i}" for i in range(5)] for g in range(4)]
+    for g, group in enumerate(groups):
+        _clique(graph, [*group, f"table::t{g}"])
+    for left, right in itertools.pairwise(groups):
+        graph.add_edge(left[0], right[0], weight=0.1)
+    fragment = ["addresses.model", "addresses.repo", "table::addresses"]
+    _clique(graph, fragment)
+    graph.add_edge("addresses.model", groups[2][1], weight=0.3)
+    assert frozenset(fragment) in cluster(graph)
+    final = cluster(graph, final=True)
+    assert frozenset([*groups[2], "table::t2", *fragment]) in final
+    assert len(final) == 4
