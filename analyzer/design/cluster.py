@@ -313,6 +313,35 @@ class _Merger:
             _, _, victim, target = min(candidates)
             self.merge(target, victim)
 
+    def strongest(self, i: int) -> int | None:
+        """The neighbour ``i`` is most coupled to (the smallest key among equals), if any."""
+        outside = {j: w for j, w in self.between.get(i, {}).items() if w > 0}
+        if not outside:
+            return None
+        return max(sorted(outside, key=self.key.__getitem__), key=outside.__getitem__)
+
+    def fold_leaned_on(self) -> None:
+        """Fold each community holding no table into a table-holding one that leans on it: of
+        the communities whose strongest neighbour it is, the one whose merge loses the least
+        modularity (Newman's gain). Code without data that data owners depend on most (an
+        order's checkout, which drives orders, billing and shipping) belongs with one of them;
+        a community no data owner leans on most (read-only reports) stays. Communities in a
+        fixed order, ties to the first: deterministic."""
+        while True:
+            holds = [i for i in self.ordered() if any(is_table(n) for n in self.members[i])]
+            strongest = {t: self.strongest(t) for t in holds}
+            for free in self.ordered():
+                if free in strongest:
+                    continue
+                leaning = [
+                    t for t, s in strongest.items() if s == free and not self.blocked(t, free)
+                ]
+                if leaning:
+                    self.merge(max(leaning, key=lambda t: self.gain(t, free)), free)
+                    break
+            else:
+                return
+
     def result(self) -> list[set[str]]:
         return list(self.members.values())
 
@@ -409,10 +438,16 @@ def cluster(
     seed: int = 0,
     hint: Mapping[str, str] | None = None,
     apart: Sequence[frozenset[str]] = (),
+    final: bool = False,
 ) -> list[frozenset[str]]:
     """Partition every node of ``graph`` into ``services`` communities, or an automatic count;
     nodes of one ``apart`` group always end in different communities. Pass an ``Indexed``
-    graph to cluster one graph several times."""
+    graph to cluster one graph several times. ``final`` marks the clustering made once the
+    shared library is set aside: only then does the automatic count also fold data-less code
+    into the data owners leaning on it (see ``_Merger.fold_leaned_on``). On the clustering
+    that finds the shared library, that infrastructure is often the strongest neighbour of a
+    small data community, and folding it there hides it (orm_sqlalchemy auto: ARI 1.00 ->
+    0.76)."""
     hint = hint or {}
     indexed = graph if isinstance(graph, Indexed) else index_graph(graph)
     if not indexed.nodes:
@@ -434,6 +469,8 @@ def cluster(
     if services is None:
         merger.fold_small(int(MIN_SHARE * indexed.total_loc))
         merger.fold_dataless(DATALESS_SHARE)
+        if final:
+            merger.fold_leaned_on()
     else:
         merger.merge_down_to(services)
     parts = [frozenset(c) for c in merger.result() if c]

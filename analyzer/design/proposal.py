@@ -122,7 +122,7 @@ def propose(
     target = services
 
     def run(with_seed: int) -> list[frozenset[str]]:
-        return cluster(indexed, target, with_seed, unit_hint, plan.apart)
+        return cluster(indexed, target, with_seed, unit_hint, plan.apart, final=True)
 
     contracted = run(seed)
     lost = sum(1 for c in contracted if c <= shell)  # shell nodes are never steered units

@@ -189,3 +189,35 @@ def test_merging_down_keeps_a_reader_of_many_apart_and_joins_a_fragment_to_its_o
     parts = cluster(indexed, services=3)
     assert frozenset(report) in parts
     assert frozenset(orders + export) in parts
+
+
+def _clique(graph: nx.Graph, nodes: list[str], loc: int = 100) -> None:
+    for node in nodes:
+        graph.add_node(node, loc=0 if node.startswith("table::") else loc)
+    for a, b in itertools.combinations(nodes, 2):
+        graph.add_edge(a, b, weight=1.0)
+
+
+def test_once_shared_code_is_aside_code_without_data_joins_the_data_owner_leaning_on_it() -> None:
+    # A checkout calls into orders, billing and shipping alike (no owner takes half of its
+    # coupling), and it is the strongest neighbour of all three: it joins the one whose merge
+    # costs the least modularity (the smallest, orders). The report is nobody's strongest
+    # neighbour and stays a service of its own.
+    graph = nx.Graph()
+    orders = [*ORDERS[:4], "table::orders"]
+    billing = [*PAYMENTS, "payments.m5", "table::invoices"]
+    shipping = [*SHIPPING, "shipping.m5", "table::shipments"]
+    checkout = [f"checkout.m{i}" for i in range(5)]
+    report = [f"report.m{i}" for i in range(5)]
+    for group in (orders, billing, shipping, checkout, report):
+        _clique(graph, group)
+    for i, group in enumerate((orders, billing, shipping)):
+        graph.add_edge(checkout[i], group[0], weight=0.6)
+        graph.add_edge(report[i], group[1], weight=0.1)
+    plain = cluster(graph)
+    assert frozenset(checkout) in plain
+    final = cluster(graph, final=True)
+    assert frozenset(orders + checkout) in final
+    assert frozenset(report) in final
+    assert frozenset(billing) in final
+    assert frozenset(shipping) in final
