@@ -88,33 +88,41 @@ class CodeGraph:
 
     def undirected(self, *, tables: bool = True, exclude: Iterable[str] = ()) -> nx.Graph:
         """Symmetric weighted graph for modularity: fused weights, the two directions summed."""
-        return self._undirected(tables, set(exclude), damped=False)
+        return self._undirected(tables, set(exclude))
 
-    def clustering_graph(self, *, exclude: Iterable[str] = ()) -> nx.Graph:
+    def clustering_graph(
+        self, *, exclude: Iterable[str] = (), roles: DataRoles | None = None
+    ) -> nx.Graph:
         """The graph clustering works on: fused weights, each edge into a node divided by the
         square root of how many edges come into it (hubs damped), plus ``COHESION``. Edges
         also carry their ``read`` share (see ``read_through``) and whether they ``own`` a table
-        (the source writes it or defines it)."""
-        return self._undirected(True, set(exclude), damped=True)
+        (the source writes it or defines it); pass ``roles`` when they are at hand."""
+        return self._undirected(
+            True, set(exclude), roles if roles is not None else data_roles(self)
+        )
 
-    def _undirected(self, tables: bool, excluded: set[str], damped: bool) -> nx.Graph:
+    def _undirected(
+        self, tables: bool, excluded: set[str], roles: DataRoles | None = None
+    ) -> nx.Graph:
+        """Damped (hubs, cohesion, read shares) when ``roles`` are given, plain otherwise."""
         graph = nx.Graph()
         for node in self.nodes:
             if node.id in excluded or (not tables and node.kind == "table"):
                 continue
             graph.add_node(node.id, loc=node.loc)
-        callers: dict[str, int] = defaultdict(int)
-        for edge in self.edges:
+        callers: dict[str, int] = defaultdict(int)  # edges into each node, for damping
+        for edge in self.edges if roles is not None else ():
             callers[edge.target] += 1
-        roles = data_roles(self) if damped else None
         for edge in self.edges:
             if edge.source not in graph or edge.target not in graph:
                 continue
-            weight = edge.weight / math.sqrt(callers[edge.target]) if damped else edge.weight
+            if roles is None:
+                _add(graph, edge.source, edge.target, edge.weight)
+                continue
+            weight = edge.weight / math.sqrt(callers[edge.target])
             _add(graph, edge.source, edge.target, weight)
-            if roles is not None:
-                _mark(graph[edge.source][edge.target], edge, weight, roles)
-        if damped:
+            _mark(graph[edge.source][edge.target], edge, weight, roles)
+        if roles is not None:
             _cohesion(graph, self.nodes)
         return graph
 
@@ -122,25 +130,37 @@ class CodeGraph:
 @dataclass(frozen=True, slots=True)
 class DataRoles:
     """Who owns which table: ``writes`` holds (node, table) for every node writing a table or
-    defining it as its model; ``defines`` maps each model node to its tables."""
+    defining it as its model; ``defines`` maps each model node to its tables; ``touches`` holds
+    every node reading or writing a table."""
 
     writes: frozenset[tuple[str, str]]
     defines: Mapping[str, frozenset[str]]
+    touches: frozenset[str] = frozenset()
+
+    @property
+    def keepers(self) -> frozenset[str]:
+        """The nodes writing a table or defining one: they hold data of their own."""
+        return frozenset(node for node, _ in self.writes)
 
 
 def data_roles(graph: CodeGraph) -> DataRoles:
     writes: set[tuple[str, str]] = set()
     defines: dict[str, set[str]] = defaultdict(set)
+    touches: set[str] = set()
     for c in graph.couplings:
-        if c.kind != "data" or c.mode not in _WRITES:
+        if c.kind != "data":
             continue
         source, target = graph.node_of.get(c.source), graph.node_of.get(c.target)
         if source is None or target is None or not is_table(target):
             continue
-        writes.add((source, target))
+        touches.add(source)
+        if c.mode in _WRITES:
+            writes.add((source, target))
         if c.mode == "model":
             defines[source].add(target)
-    return DataRoles(frozenset(writes), {n: frozenset(t) for n, t in defines.items()})
+    return DataRoles(
+        frozenset(writes), {n: frozenset(t) for n, t in defines.items()}, frozenset(touches)
+    )
 
 
 def read_through(source: str, target: str, roles: DataRoles) -> bool:
@@ -152,7 +172,7 @@ def read_through(source: str, target: str, roles: DataRoles) -> bool:
     if is_table(target):
         return (source, target) not in roles.writes
     tables = roles.defines.get(target)
-    return tables is not None and not any((source, t) in roles.writes for t in sorted(tables))
+    return tables is not None and not any((source, t) in roles.writes for t in tables)
 
 
 def _mark(data: dict[str, object], edge: GraphEdge, weight: float, roles: DataRoles) -> None:

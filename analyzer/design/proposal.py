@@ -9,7 +9,7 @@ from typing import Literal
 
 from analyzer.design.cluster import cluster, index_graph
 from analyzer.design.data import DataCatalog
-from analyzer.design.graph import CodeGraph, GraphNode
+from analyzer.design.graph import CodeGraph, GraphNode, data_roles
 from analyzer.design.naming import name_services
 from analyzer.design.ownership import Ownership, assign_ownership
 from analyzer.design.shared import SharedCode, find_shared
@@ -106,9 +106,10 @@ def propose(
         **hint,
         **{unit: hint.get(min(members), "") for unit, members in plan.units.items()},
     }
-    whole = graph.clustering_graph()
+    roles = data_roles(graph)
+    whole = graph.clustering_graph(roles=roles)
     first = expand(cluster(contract(whole, plan), None, seed, unit_hint, plan.apart), plan)
-    shared = find_shared(graph, first)
+    shared = find_shared(graph, first, roles)
     shared = SharedCode(
         {n: why for n, why in shared.reasons.items() if n not in plan.members},
         shared.shell - plan.members,

@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from analyzer.design.graph import CodeGraph
+from analyzer.design.graph import CodeGraph, DataRoles, data_roles
 from analyzer.model.coupling import is_table, module_of
 
 # Modules of a project package (one holding ``settings``) that make up its shell.
@@ -57,17 +57,12 @@ class SharedCode:
         return frozenset(self.reasons)
 
 
-def _owns_data(graph: CodeGraph) -> set[str]:
-    owners = set()
-    for c in graph.couplings:
-        if c.kind == "data" and c.mode in ("write", "model") and is_table(c.target):
-            node = graph.node_of.get(c.source)
-            if node is not None:
-                owners.add(node)
-    return owners
-
-
-def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> SharedCode:
+def find_shared(
+    graph: CodeGraph, communities: Iterable[frozenset[str]], roles: DataRoles | None = None
+) -> SharedCode:
+    """The shared library found on ``communities``, a first clustering of ``graph``; pass the
+    graph's data ``roles`` when they are at hand."""
+    roles = roles if roles is not None else data_roles(graph)
     parts = [c for c in communities if c]
     index = {n: i for i, part in enumerate(parts) for n in part}
     k = len(parts)
@@ -87,7 +82,7 @@ def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> Shar
         if index[edge.source] != index[edge.target]:
             users[edge.target].add(index[edge.source])
             reaches[edge.source].add(index[edge.target])
-    data = _owns_data(graph)
+    data = set(roles.keepers)
     reasons: dict[str, str] = {}
     module_users = _module_users(graph, index, users, data)
     shell = _project_shell({n.module for n in graph.nodes if n.kind != "table"})
@@ -110,7 +105,7 @@ def find_shared(graph: CodeGraph, communities: Iterable[frozenset[str]]) -> Shar
         for source in sources:
             targets[source].add(target)
     _composition_roots(index, callers, targets, data, reasons)
-    helpers = _Helpers(graph, index, callers, targets, data)
+    helpers = _Helpers(graph, index, callers, targets, data, roles)
     while helpers.close(reasons):
         pass
     helpers.loose_in_shared_packages(reasons)
@@ -223,18 +218,13 @@ class _Helpers:
         callers: Mapping[str, set[str]],
         targets: Mapping[str, set[str]],
         data: set[str],
+        roles: DataRoles,
     ) -> None:
         self.index = index
         self.callers = callers
         self.targets = targets
         self.data = data
-        self.touching = {
-            module_of(n)
-            for c in graph.couplings
-            if c.kind == "data" and is_table(c.target)
-            for n in (graph.node_of.get(c.source),)
-            if n is not None
-        } | {module_of(n) for n in data}
+        self.touching = {module_of(n) for n in roles.touches}
         self.kinds = {n.id: n.kind for n in graph.nodes}
         self.modules: dict[str, list[str]] = defaultdict(list)
         for node in sorted(index):

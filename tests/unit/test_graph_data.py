@@ -27,6 +27,8 @@ def test_a_reader_reads_through_the_table_and_its_model_a_writer_does_not() -> N
     roles = data_roles(_graph())
     assert ("shop.repo:Orders", "table::orders") in roles.writes
     assert roles.defines["shop.models:Order"] == {"table::orders"}
+    assert roles.keepers == {"shop.models:Order", "shop.repo:Orders"}
+    assert roles.touches == {"shop.models:Order", "shop.repo:Orders", "shop.report:sales"}
     assert read_through("shop.report:sales", "table::orders", roles)
     assert read_through("shop.report:sales", "shop.models:Order", roles)
     assert not read_through("shop.repo:Orders", "table::orders", roles)
