@@ -2,7 +2,8 @@
 
 For every code node: the fused coupling it has with its own service against the runner-up
 service, and the strongest edges behind that (calls, imports, shared tables, co-change
-partners), in words. Shared-library code says why it was set aside.
+partners), in words. Shared-library code says why it was set aside, and a symbol kept with
+the rest of its file though more coupled elsewhere says so.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from analyzer.design.cluster import FILE_SHARE
 from analyzer.design.graph import CodeGraph, GraphEdge
 from analyzer.design.proposal import Proposal
 
@@ -61,14 +63,38 @@ def explain(graph: CodeGraph, proposal: Proposal) -> dict[str, dict[str, Any]]:
     for edge in graph.edges:
         incident[edge.source].append(edge)
         incident[edge.target].append(edge)
+    lines: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for node in graph.nodes:
+        if node.kind != "table" and node.id in assignment:
+            lines[node.module][assignment[node.id]] += node.loc + 1
     result: dict[str, dict[str, Any]] = {}
     for node in graph.nodes:
         if node.kind == "table" or node.id not in assignment:
             continue
-        result[node.id] = _explain_node(
+        result[node.id] = explained = _explain_node(
             node.id, incident[node.id], assignment, proposal.shared_reasons
         )
+        if ":" in node.id and explained["own_weight"] < explained["runner_up_weight"]:
+            rest = dict(lines[node.module])
+            rest[explained["service"]] -= node.loc + 1
+            share = rest[explained["service"]] / max(sum(rest.values()), 1)
+            if share >= FILE_SHARE:
+                explained["reasons"].insert(0, _with_file(node.id, node.module, share, explained))
     return result
+
+
+def _with_file(
+    node: str, module: str, share: float, explained: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Why a symbol more coupled elsewhere stays: most of the rest of its file is here (see
+    ``cluster._keep_with_file``)."""
+    return {
+        "kind": "file",
+        "text": f"kept with the rest of {module} ({share:.0%} of its other lines are here)",
+        "node": node,
+        "service": explained["service"],
+        "weight": 0.0,
+    }
 
 
 def _explain_node(

@@ -95,8 +95,9 @@ class CodeGraph:
     ) -> nx.Graph:
         """The graph clustering works on: fused weights, each edge into a node divided by the
         square root of how many edges come into it (hubs damped), plus ``COHESION``. Edges
-        also carry their ``read`` share (see ``read_through``) and whether they ``own`` a table
-        (the source writes it or defines it); pass ``roles`` when they are at hand."""
+        also carry their ``read`` share (see ``read_through``), whether they ``own`` a table
+        (the source writes it or defines it) and whether they join a model to the table it
+        ``defines``; pass ``roles`` when they are at hand."""
         return self._undirected(
             True, set(exclude), roles if roles is not None else data_roles(self)
         )
@@ -180,6 +181,8 @@ def _mark(data: dict[str, object], edge: GraphEdge, weight: float, roles: DataRo
         data["read"] = float(cast(float, data.get("read", 0.0))) + weight
     if is_table(edge.target) and (edge.source, edge.target) in roles.writes:
         data["owns"] = True
+    if edge.target in roles.defines.get(edge.source, ()):
+        data["defines"] = True
 
 
 def _add(graph: nx.Graph, a: str, b: str, weight: float) -> None:

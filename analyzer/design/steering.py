@@ -89,8 +89,8 @@ def make_plan(nodes: Iterable[str], steering: Steering) -> Plan:
 
 def contract(graph: nx.Graph, plan: Plan, drop: AbstractSet[str] = frozenset()) -> nx.Graph:
     """``graph`` without the nodes in ``drop`` and with every unit's nodes replaced by the unit
-    (weights and their ``read`` shares summed, ``owns`` kept if any edge had it, nodes
-    sorted)."""
+    (weights and their ``read`` shares summed, ``owns`` and ``defines`` kept if any edge had
+    them, nodes sorted; the units marked ``steered``)."""
     owner = {n: unit for unit, members in plan.units.items() for n in members if n in graph}
     result = nx.Graph()
     loc: dict[str, int] = {}
@@ -100,12 +100,16 @@ def contract(graph: nx.Graph, plan: Plan, drop: AbstractSet[str] = frozenset()) 
         key = owner.get(node, node)
         loc[key] = loc.get(key, 0) + int(data.get("loc", 0))
     for node in sorted(loc):
-        result.add_node(node, loc=loc[node])
+        if node in plan.units:
+            result.add_node(node, loc=loc[node], steered=True)
+        else:
+            result.add_node(node, loc=loc[node])
     # Summed in a dict first (in the order edges first appear, as networkx would keep them),
     # then added at once: per-edge add_edge calls cost more than the clustering itself.
     weights: dict[tuple[str, str], float] = {}
     reads: dict[tuple[str, str], float] = {}
     owns: set[tuple[str, str]] = set()
+    defines: set[tuple[str, str]] = set()
     for u, v, data in graph.edges(data=True):
         if drop and (u in drop or v in drop):
             continue
@@ -118,8 +122,19 @@ def contract(graph: nx.Graph, plan: Plan, drop: AbstractSet[str] = frozenset()) 
             reads[key] = reads.get(key, 0.0) + float(data["read"])
         if data.get("owns"):
             owns.add(key)
+        if data.get("defines"):
+            defines.add(key)
     result.add_edges_from(
-        (a, b, {"weight": w, "read": reads.get((a, b), 0.0), "owns": (a, b) in owns})
+        (
+            a,
+            b,
+            {
+                "weight": w,
+                "read": reads.get((a, b), 0.0),
+                "owns": (a, b) in owns,
+                "defines": (a, b) in defines,
+            },
+        )
         for (a, b), w in weights.items()
     )
     return result

@@ -5,7 +5,7 @@ import itertools
 import networkx as nx
 import pytest
 
-from analyzer.design.cluster import cluster, index_graph
+from analyzer.design.cluster import _keep_with_file, cluster, index_graph
 from analyzer.design.steering import Plan, contract
 
 
@@ -116,7 +116,7 @@ def _data_graph(reads: float) -> nx.Graph:
         for a, b in itertools.combinations(group, 2):
             graph.add_edge(a, b, weight=1.0)
     graph.add_edge("repo.Orders", "table::orders", weight=3.0, owns=True)
-    graph.add_edge("model.Order", "table::orders", weight=3.0, owns=True)
+    graph.add_edge("model.Order", "table::orders", weight=3.0, owns=True, defines=True)
     graph.add_edge("repo.Orders", "model.Order", weight=2.0)
     for f in cart:
         graph.add_edge(f, "repo.Orders", weight=0.5)
@@ -140,12 +140,15 @@ def test_data_and_its_writers_stay_with_the_code_that_changes_it_not_with_reader
     assert not any(n.startswith("report") for n in cart)
 
 
-def test_contract_keeps_read_shares_and_table_ownership() -> None:
+def test_contract_keeps_read_shares_table_ownership_and_models() -> None:
     graph = _data_graph(reads=0.9)
     plan = Plan(units={"unit:report": frozenset({"report.f0", "report.f1"})})
     contracted = contract(graph, plan)
     assert contracted["unit:report"]["model.Order"]["read"] == pytest.approx(1.8)
     assert contracted["repo.Orders"]["table::orders"]["owns"] is True
+    assert contracted["model.Order"]["table::orders"]["defines"] is True
+    assert contracted["repo.Orders"]["table::orders"]["defines"] is False
+    assert index_graph(contracted).definers == {"model.Order"}
 
 
 def test_merging_prefers_a_firm_coupling_to_a_faint_one_from_a_loosely_knit_community() -> None:
@@ -221,3 +224,106 @@ def test_once_shared_code_is_aside_code_without_data_joins_the_data_owner_leanin
     assert frozenset(report) in final
     assert frozenset(billing) in final
     assert frozenset(shipping) in final
+
+
+def _file_graph() -> nx.Graph:
+    """Billing's data (model, table, writer), reports reading it, and a catalog lookup only
+    orders calls; every report function and every catalog function lives in one file."""
+    graph = nx.Graph()
+    billing = ["billing.models:Invoice", "billing.services:charge", "table::invoices"]
+    reports = [f"reports.sales:f{i}" for i in range(3)]
+    catalog = ["catalog.services:find", "catalog.services:save", "table::products"]
+    orders = [f"orders.services:f{i}" for i in range(3)]
+    for node in (
+        *billing,
+        *reports,
+        *catalog,
+        *orders,
+        "reports.sales:rate",
+        "catalog.services:get",
+    ):
+        graph.add_node(node, loc=20)
+    for group in (billing, reports, catalog, orders):
+        for a, b in itertools.combinations(group, 2):
+            graph.add_edge(a, b, weight=1.0)
+    graph.add_edge("billing.models:Invoice", "table::invoices", weight=3.0, owns=True, defines=True)
+    graph.add_edge("billing.services:charge", "table::invoices", weight=3.0, owns=True)
+    graph.add_edge("catalog.services:save", "table::products", weight=3.0, owns=True)
+    # the report reads billing's model and table, and is tied to its file by cohesion only
+    graph.add_edge("reports.sales:rate", "billing.models:Invoice", weight=1.2, read=1.2)
+    graph.add_edge("reports.sales:rate", "table::invoices", weight=1.2, read=1.2)
+    graph.add_edge("reports.sales:rate", "reports.sales:f0", weight=0.3)
+    # the lookup reads the catalog's table and is called from orders only
+    graph.add_edge("catalog.services:get", "table::products", weight=0.6, read=0.6)
+    graph.add_edge("catalog.services:get", "catalog.services:find", weight=0.2)
+    graph.add_edge("catalog.services:get", "orders.services:f0", weight=1.5)
+    return graph
+
+
+def _placed(parts: list[set[str]]) -> dict[str, int]:
+    return {n: i for i, part in enumerate(parts) for n in part}
+
+
+def test_a_symbol_touching_data_goes_back_to_its_file_when_its_code_or_data_agree() -> None:
+    graph = _file_graph()
+    indexed = index_graph(graph)
+    assert indexed.definers == {"billing.models:Invoice"}
+    billing = {"billing.models:Invoice", "billing.services:charge", "table::invoices"}
+    reports = {f"reports.sales:f{i}" for i in range(3)}
+    catalog = {"catalog.services:find", "catalog.services:save", "table::products"}
+    orders = {f"orders.services:f{i}" for i in range(3)}
+    # as clustering on all couplings would have it: each symbol with what it is tied to most
+    parts = [billing | {"reports.sales:rate"}, reports, catalog, orders | {"catalog.services:get"}]
+    where = _placed(_keep_with_file(indexed, [set(p) for p in parts]))
+    # its code ties (reads left out) agree with the file: the report goes back to the reports
+    assert where["reports.sales:rate"] == where["reports.sales:f0"]
+    # its data agrees with the file: the lookup stays with the catalog; orders calls it
+    assert where["catalog.services:get"] == where["catalog.services:find"]
+    assert where["billing.services:charge"] == where["table::invoices"]
+
+
+def test_a_model_or_a_symbol_without_data_stays_where_clustering_put_it() -> None:
+    graph = _file_graph()
+    # a model filed with the reports but defining billing's table, and a helper of the
+    # reports' file touching no table, both placed with billing: the rule is not theirs
+    graph.add_node("reports.sales:Snapshot", loc=20)
+    graph.add_edge("reports.sales:Snapshot", "table::invoices", weight=3.0, owns=True, defines=True)
+    graph.add_edge("reports.sales:Snapshot", "reports.sales:f2", weight=1.0)
+    graph.add_node("reports.sales:fmt", loc=20)
+    graph.add_edge("reports.sales:fmt", "billing.services:charge", weight=1.0)
+    graph.add_edge("reports.sales:fmt", "reports.sales:f1", weight=2.0)
+    indexed = index_graph(graph)
+    billing = {"billing.models:Invoice", "billing.services:charge", "table::invoices"}
+    reports = {f"reports.sales:f{i}" for i in range(3)}
+    parts = [
+        billing | {"reports.sales:Snapshot", "reports.sales:fmt"},
+        reports | {"reports.sales:rate"},
+    ]
+    rest = set(graph) - parts[0] - parts[1]
+    where = _placed(_keep_with_file(indexed, [set(p) for p in [*parts, rest]]))
+    assert where["reports.sales:Snapshot"] == where["table::invoices"]
+    assert where["reports.sales:fmt"] == where["billing.services:charge"]
+
+
+def test_a_symbol_alone_in_its_community_stays_so_the_count_holds() -> None:
+    indexed = index_graph(_file_graph())
+    nodes = set(indexed.nodes)
+    parts = [{"reports.sales:rate"}, nodes - {"reports.sales:rate"}]
+    assert _keep_with_file(indexed, [set(p) for p in parts]) == parts
+
+
+def test_clustering_keeps_a_report_reading_another_services_data_with_its_file() -> None:
+    parts = cluster(_file_graph(), services=4, final=True)
+    where = _placed([set(p) for p in parts])
+    assert where["reports.sales:rate"] == where["reports.sales:f0"]
+    assert where["catalog.services:get"] == where["catalog.services:find"]
+
+
+def test_steered_code_is_never_moved_back_to_a_file() -> None:
+    # the report pinned with billing's code by the user stays there
+    plan = Plan(units={"steer:pin:billing": frozenset({"reports.sales:rate"})})
+    indexed = index_graph(contract(_file_graph(), plan))
+    assert indexed.steered == {"steer:pin:billing"}
+    billing = {"billing.models:Invoice", "billing.services:charge", "table::invoices"}
+    parts = [billing | {"steer:pin:billing"}, set(indexed.nodes) - billing - {"steer:pin:billing"}]
+    assert _keep_with_file(indexed, [set(p) for p in parts]) == parts

@@ -194,3 +194,24 @@ def test_a_base_class_extended_in_three_services_is_shared() -> None:
         [GraphNode(n, "class", n.split(":")[0], 20) for n in nodes], two, "symbol", Weights()
     )
     assert find_shared(graph, communities).nodes == frozenset()
+
+
+def test_a_symbol_kept_with_its_file_though_more_coupled_elsewhere_says_so() -> None:
+    graph = coupled(
+        [("rep:rate", "bill:Invoice", 3), ("rep:a", "rep:b", 1), ("rep:a", "rep:rate", 1)]
+    )
+    proposal = make_proposal(
+        graph,
+        [frozenset({"rep:a", "rep:b", "rep:rate"}), frozenset({"bill:Invoice"})],
+        ["reports", "billing"],
+    )
+    why = explain(graph, proposal)
+    assert why["rep:rate"]["own_weight"] < why["rep:rate"]["runner_up_weight"]
+    assert why["rep:rate"]["reasons"][0] == {
+        "kind": "file",
+        "text": "kept with the rest of rep (100% of its other lines are here)",
+        "node": "rep:rate",
+        "service": "reports",
+        "weight": 0.0,
+    }
+    assert all(r["kind"] != "file" for r in why["rep:a"]["reasons"])

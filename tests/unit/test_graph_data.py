@@ -36,11 +36,14 @@ def test_a_reader_reads_through_the_table_and_its_model_a_writer_does_not() -> N
     assert not read_through("shop.models:Order", "table::orders", roles)
 
 
-def test_the_clustering_graph_marks_read_shares_and_owning_edges() -> None:
+def test_the_clustering_graph_marks_read_shares_owning_and_defining_edges() -> None:
     graph = _graph().clustering_graph()
     report = graph["shop.report:sales"]["shop.models:Order"]
     assert report["read"] == report["weight"] > 0
     assert graph["shop.repo:Orders"]["table::orders"]["owns"] is True
+    # the model defines its table; the repository only writes it
+    assert graph["shop.models:Order"]["table::orders"]["defines"] is True
+    assert not graph["shop.repo:Orders"]["table::orders"].get("defines")
     assert not graph["shop.repo:Orders"]["shop.models:Order"].get("read")
     # the undamped graph metrics use carries plain weights only
     assert "read" not in _graph().undirected()["shop.report:sales"]["shop.models:Order"]
