@@ -2,8 +2,9 @@
 
 For every code node: the fused coupling it has with its own service against the runner-up
 service, and the strongest edges behind that (calls, imports, shared tables, co-change
-partners), in words. Shared-library code says why it was set aside, and a symbol kept with
-the rest of its file though more coupled elsewhere says so.
+partners), in words. Shared-library code says why it was set aside, code that would have been
+shared says why it was not, and a symbol kept with the rest of its file though more coupled
+elsewhere says so.
 """
 
 from __future__ import annotations
@@ -74,7 +75,18 @@ def explain(graph: CodeGraph, proposal: Proposal) -> dict[str, dict[str, Any]]:
         result[node.id] = explained = _explain_node(
             node.id, incident[node.id], assignment, proposal.shared_reasons
         )
-        if ":" in node.id and explained["own_weight"] < explained["runner_up_weight"]:
+        if node.id in proposal.released:
+            explained["reasons"].insert(
+                0,
+                {
+                    "kind": "data",
+                    "text": proposal.released[node.id],
+                    "node": node.id,
+                    "service": explained["service"],
+                    "weight": 0.0,
+                },
+            )
+        elif ":" in node.id and explained["own_weight"] < explained["runner_up_weight"]:
             rest = dict(lines[node.module])
             rest[explained["service"]] -= node.loc + 1
             share = rest[explained["service"]] / max(sum(rest.values()), 1)

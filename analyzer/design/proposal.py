@@ -12,7 +12,7 @@ from analyzer.design.data import DataCatalog
 from analyzer.design.graph import CodeGraph, GraphNode, data_roles
 from analyzer.design.naming import name_services
 from analyzer.design.ownership import Ownership, assign_ownership
-from analyzer.design.shared import SharedCode, find_shared
+from analyzer.design.shared import SharedCode, find_shared, release_readers
 from analyzer.design.stability import held, reruns
 from analyzer.design.steering import contract, expand, make_plan, pinned_names
 from analyzer.forked import Forked
@@ -36,6 +36,8 @@ class Proposal:
     services: tuple[Service, ...]
     assignment: Mapping[str, str]
     shared_reasons: Mapping[str, str] = field(default_factory=dict)
+    # Why each node found shared on the first clustering was given to a service after all.
+    released: Mapping[str, str] = field(default_factory=dict)
     stability: Mapping[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     ownership: Ownership | None = None
@@ -149,6 +151,7 @@ def propose(
         clusters = [clusters[i] - shell for i in keep]
         origin = [origin[i] for i in keep]
         pinned = {keep.index(i): name for i, name in pinned.items() if i in keep}
+    clusters, shared, released = release_readers(graph, clusters, shared)
     kinds: list[ServiceKind] = ["service"] * len(clusters)
     if shared.nodes:
         clusters, kinds, origin = (
@@ -168,7 +171,7 @@ def propose(
     names = _rename(names, dict(steering.rename) if steering else {}, notes)
     proposal = make_proposal(graph, clusters, names, kinds, shared)
     return Unsettled(
-        replace(proposal, notes=tuple(notes), ownership=ownership),
+        replace(proposal, notes=tuple(notes), ownership=ownership, released=released),
         partitions,
         indexed.loc,
         tuple(contracted),

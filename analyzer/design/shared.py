@@ -23,14 +23,15 @@ Found on a first clustering of the whole graph:
 
 Clustering then runs again without these nodes, so a ``utils.money`` used everywhere does not
 glue unrelated capabilities together, and the shared library becomes a pseudo-service of kind
-``shared-library``.
+``shared-library``. Once the services are known, shared code reading the tables of one service
+only joins that service (``release_readers``): a library cannot reach into one service's data.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from analyzer.design.graph import CodeGraph, DataRoles, data_roles
@@ -115,6 +116,40 @@ def find_shared(
     ]
     reasons.update(dict.fromkeys(shell_nodes, SHELL_REASON))
     return SharedCode(dict(sorted(reasons.items())), frozenset(shell_nodes))
+
+
+def release_readers(
+    graph: CodeGraph, clusters: Sequence[frozenset[str]], shared: SharedCode
+) -> tuple[list[frozenset[str]], SharedCode, dict[str, str]]:
+    """Shared code reading the tables of one service only joins that service: a library every
+    service links cannot reach into one service's data, and that service can serve the others
+    (an auth dependency loading the user joins accounts). Code reading the tables of several
+    services stays shared and is reported among their readers; the project shell stays (each
+    service gets its own). Returns the services, the shared library left, and why each node
+    moved."""
+    where = {n: i for i, c in enumerate(clusters) for n in c}
+    shell = _project_shell({n.module for n in graph.nodes if n.kind != "table"})
+    read: dict[str, dict[str, int]] = defaultdict(dict)  # node -> table -> its service
+    for edge in graph.edges:
+        source, table = edge.source, edge.target
+        readable = is_table(table) and table in where and module_of(source) not in shell
+        if readable and source in shared.reasons:
+            read[source][table] = where[table]
+    services = [set(c) for c in clusters]
+    released: dict[str, str] = {}
+    for node, tables in sorted(read.items()):
+        homes = set(tables.values())
+        if len(homes) == 1:
+            services[homes.pop()].add(node)
+            names = ", ".join(t.removeprefix("table::") for t in sorted(tables))
+            released[node] = f"reads {names} of this service only: not shareable"
+    if not released:
+        return list(clusters), shared, {}
+    left = SharedCode(
+        {n: why for n, why in shared.reasons.items() if n not in released},
+        shared.shell - set(released),
+    )
+    return [frozenset(c) for c in services], left, released
 
 
 def _project_shell(modules: set[str]) -> set[str]:

@@ -8,6 +8,8 @@ capabilities writing and reading it (``table_access``), as its EXPECTED.md expla
   read exactly as the truth says.
 - With the reference partition as the services, ownership must give every table exactly the
   owner, writers and readers of the truth, and exactly the documented shared-write conflict.
+- Asked for as many services as the truth has capabilities, the proposal must give every table
+  the truth's owner, writers and readers once each service stands for its main capability.
 - Whatever the proposal, its tables, owners, conflicts and the summary must agree with its sites.
 """
 
@@ -111,6 +113,56 @@ def test_ownership_under_the_reference_partition(name: str) -> None:
     (conflict,) = ownership.conflicts()
     assert conflict.table == table
     assert [f"{s.path}:{s.line}" for s in conflict.foreign_writes()] == [site]
+
+
+# Capabilities of a truth.json that are shared code, not a service of their own.
+SHARED_CAPABILITIES = frozenset({"shared", "core", "project", "common"})
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_the_proposal_at_the_capability_count_gives_every_table_its_true_access(
+    tmp_path: Path, name: str
+) -> None:
+    """Asked for as many services as the truth has capabilities, the proposal's tables have the
+    truth's owner, writers and readers once each service stands for the capability holding
+    most of its lines."""
+    truth = truth_of(name)
+    count = len(set(truth["symbols"].values()) - SHARED_CAPABILITIES)
+    run = run_seams(
+        "analyze",
+        FIXTURES / name,
+        "-o",
+        tmp_path,
+        "--no-git",
+        "--jobs",
+        "1",
+        "--services",
+        str(count),
+    )
+    assert run.code == 0, run.stderr
+    document = json.loads((tmp_path / "decomposition.json").read_text())
+    lines: dict[str, Counter[str]] = defaultdict(Counter)
+    for node in document["graph"]["nodes"]:
+        if node["kind"] != "table":
+            lines[node["service"]][capability(truth, node["id"])] += node["loc"] + 1
+    stands_for = {service: c.most_common(1)[0][0] for service, c in lines.items()}
+    found = {
+        table: {
+            "owner": stands_for.get(entry["owner"]),
+            "writers": sorted({stands_for[w] for w in entry["writers"]}),
+            "readers": sorted({stands_for[r] for r in entry["readers"]}),
+        }
+        for table, entry in document["tables"].items()
+    }
+    expected = {
+        table: {
+            "owner": owner,
+            "writers": sorted(truth["table_access"][table]["writers"]),
+            "readers": sorted(truth["table_access"][table]["readers"]),
+        }
+        for table, owner in truth["tables"].items()
+    }
+    assert found == expected
 
 
 def test_the_proposal_reports_its_own_ownership_consistently(

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from analyzer.design.explain import explain
 from analyzer.design.graph import GraphNode, build_graph
 from analyzer.design.proposal import make_proposal
-from analyzer.design.shared import find_shared
+from analyzer.design.shared import SharedCode, find_shared, release_readers
 from analyzer.design.stability import held, reruns
 from analyzer.model.coupling import Coupling
 from analyzer.model.options import Weights
@@ -194,6 +196,56 @@ def test_a_base_class_extended_in_three_services_is_shared() -> None:
         [GraphNode(n, "class", n.split(":")[0], 20) for n in nodes], two, "symbol", Weights()
     )
     assert find_shared(graph, communities).nodes == frozenset()
+
+
+def test_shared_code_reading_one_services_tables_joins_that_service() -> None:
+    nodes = [
+        GraphNode(n, "class" if n[0].isupper() else "function", n.split(":")[0], 20)
+        for n in (
+            "accounts:login",
+            "orders:place",
+            "deps:current_user",
+            "deps:paginate",
+            "stats:overview",
+            "proj.settings:site_name",
+        )
+    ] + [GraphNode(t, "table", t, 0) for t in ("table::users", "table::orders")]
+
+    def data(source: str, table: str, mode: str) -> Coupling:
+        return Coupling(source, table, "data", "x.py", 1, table, mode=mode)
+
+    couplings = [
+        data("accounts:login", "table::users", "write"),
+        data("orders:place", "table::orders", "write"),
+        data("deps:current_user", "table::users", "read"),
+        data("stats:overview", "table::users", "read"),
+        data("stats:overview", "table::orders", "read"),
+        data("proj.settings:site_name", "table::users", "read"),
+        Coupling("orders:place", "deps:current_user", "call", "o.py", 1, "current_user"),
+    ]
+    graph = build_graph(nodes, couplings, "symbol", Weights())
+    accounts = frozenset({"accounts:login", "table::users"})
+    orders = frozenset({"orders:place", "table::orders"})
+    shared = SharedCode(
+        {
+            "deps:current_user": "used from 3 of 4 communities",
+            "deps:paginate": "used from 3 of 4 communities",
+            "stats:overview": "used from 3 of 4 communities",
+            "proj.settings:site_name": "project shell",
+        }
+    )
+    clusters, left, released = release_readers(graph, [accounts, orders], shared)
+    # the auth dependency reads accounts' table only: a library cannot, accounts can serve it
+    assert clusters == [accounts | {"deps:current_user"}, orders]
+    assert released == {"deps:current_user": "reads users of this service only: not shareable"}
+    # what reads no table, reads two services' tables, or is the project shell stays shared
+    assert left.nodes == {"deps:paginate", "stats:overview", "proj.settings:site_name"}
+    proposal = replace(
+        make_proposal(graph, [*clusters, left.nodes], ["accounts", "orders", "shared"], None, left),
+        released=released,
+    )
+    first = explain(graph, proposal)["deps:current_user"]["reasons"][0]
+    assert (first["kind"], first["text"]) == ("data", released["deps:current_user"])
 
 
 def test_a_symbol_kept_with_its_file_though_more_coupled_elsewhere_says_so() -> None:
