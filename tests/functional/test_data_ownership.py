@@ -8,8 +8,9 @@ capabilities writing and reading it (``table_access``), as its EXPECTED.md expla
   read exactly as the truth says.
 - With the reference partition as the services, ownership must give every table exactly the
   owner, writers and readers of the truth, and exactly the documented shared-write conflict.
-- Asked for as many services as the truth has capabilities, the proposal must give every table
-  the truth's owner, writers and readers once each service stands for its main capability.
+- Asked for as many services as the truth has capabilities, and in automatic mode, the proposal
+  must give every table the truth's owner, writers and readers once each service stands for its
+  main capability.
 - Whatever the proposal, its tables, owners, conflicts and the summary must agree with its sites.
 """
 
@@ -119,25 +120,19 @@ def test_ownership_under_the_reference_partition(name: str) -> None:
 SHARED_CAPABILITIES = frozenset({"shared", "core", "project", "common"})
 
 
+@pytest.mark.parametrize("automatic", [False, True], ids=["capability-count", "automatic"])
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
-def test_the_proposal_at_the_capability_count_gives_every_table_its_true_access(
-    tmp_path: Path, name: str
+def test_the_proposal_gives_every_table_its_true_access(
+    tmp_path: Path, name: str, automatic: bool
 ) -> None:
-    """Asked for as many services as the truth has capabilities, the proposal's tables have the
-    truth's owner, writers and readers once each service stands for the capability holding
-    most of its lines."""
+    """Asked for as many services as the truth has capabilities, or left to choose the count,
+    the proposal's tables have the truth's owner, writers and readers once each service stands
+    for the capability holding most of its lines."""
     truth = truth_of(name)
     count = len(set(truth["symbols"].values()) - SHARED_CAPABILITIES)
+    services = () if automatic else ("--services", str(count))
     run = run_seams(
-        "analyze",
-        FIXTURES / name,
-        "-o",
-        tmp_path,
-        "--no-git",
-        "--jobs",
-        "1",
-        "--services",
-        str(count),
+        "analyze", FIXTURES / name, "-o", tmp_path, "--no-git", "--jobs", "1", *services
     )
     assert run.code == 0, run.stderr
     document = json.loads((tmp_path / "decomposition.json").read_text())

@@ -5,7 +5,7 @@ import itertools
 import networkx as nx
 import pytest
 
-from analyzer.design.cluster import _keep_with_file, cluster, index_graph
+from analyzer.design.cluster import _keep_with_file, _read_sides, cluster, index_graph
 from analyzer.design.steering import Plan, contract
 
 
@@ -327,3 +327,51 @@ def test_steered_code_is_never_moved_back_to_a_file() -> None:
     billing = {"billing.models:Invoice", "billing.services:charge", "table::invoices"}
     parts = [billing | {"steer:pin:billing"}, set(indexed.nodes) - billing - {"steer:pin:billing"}]
     assert _keep_with_file(indexed, [set(p) for p in parts]) == parts
+
+
+def _report_graph(report_loc: int = 40) -> nx.Graph:
+    """Orders and payments, each with its model, table and writers, and a reports file reading
+    both services' data and tied to nothing else."""
+    graph = nx.Graph()
+    for app in ("orders", "payments"):
+        code = [f"{app}.services:f{i}" for i in range(4)]
+        for node in (*code, f"{app}.models:Row", f"table::{app}"):
+            graph.add_node(node, loc=0 if node.startswith("table::") else 50)
+        for a, b in itertools.combinations(code, 2):
+            graph.add_edge(a, b, weight=1.0)
+        graph.add_edge(f"{app}.models:Row", f"table::{app}", weight=3.0, owns=True, defines=True)
+        graph.add_edge(code[0], f"table::{app}", weight=3.0, owns=True)
+        graph.add_edge(code[0], f"{app}.models:Row", weight=2.0)
+    graph.add_edge("orders.services:f1", "payments.services:f1", weight=0.3)
+    for report in ("reports.views:daily", "reports.views:top"):
+        graph.add_node(report, loc=report_loc)
+        for app in ("orders", "payments"):
+            graph.add_edge(report, f"table::{app}", weight=1.2, read=1.2)
+            graph.add_edge(report, f"{app}.models:Row", weight=1.0, read=1.0)
+    graph.add_edge("reports.views:daily", "reports.views:top", weight=0.5)
+    return graph
+
+
+def _orders_with_reports(graph: nx.Graph) -> list[set[str]]:
+    payments = {n for n in graph if "payments" in n}
+    return [set(graph) - payments, payments]
+
+
+def test_in_automatic_mode_a_read_only_file_merged_with_its_data_becomes_a_service() -> None:
+    graph = _report_graph()
+    parts = _read_sides(index_graph(graph), _orders_with_reports(graph), {})
+    assert {"reports.views:daily", "reports.views:top"} in parts
+    assert len(parts) == 3
+    # clustering in automatic mode, once the shared library is aside, ends the same way
+    final = cluster(graph, final=True)
+    assert frozenset({"reports.views:daily", "reports.views:top"}) in final
+
+
+def test_a_file_writing_data_or_too_small_to_be_a_service_is_no_read_side() -> None:
+    writing = _report_graph()
+    writing.add_edge("reports.views:top", "table::orders", weight=3.0, owns=True)
+    parts = _read_sides(index_graph(writing), _orders_with_reports(writing), {})
+    assert len(parts) == 2
+    tiny = _report_graph(report_loc=2)
+    parts = _read_sides(index_graph(tiny), _orders_with_reports(tiny), {})
+    assert len(parts) == 2
