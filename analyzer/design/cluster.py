@@ -20,7 +20,7 @@ import random
 import sys
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import cast
 
@@ -81,8 +81,13 @@ class Indexed:
     # (reader, read node, read share) for the edges whose reading side is known: the node
     # that is neither a table nor a keeper of one (a writer or a model), read from one that is.
     reads: tuple[tuple[str, str, float], ...] = ()
-    definers: frozenset[str] = frozenset()  # the models defining a table
+    defines: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # model -> its tables
     steered: frozenset[str] = frozenset()  # the units the user's steering contracted
+
+    @property
+    def definers(self) -> frozenset[str]:
+        """The models defining a table."""
+        return frozenset(self.defines)
 
 
 def index_graph(graph: nx.Graph) -> Indexed:
@@ -91,7 +96,7 @@ def index_graph(graph: nx.Graph) -> Indexed:
     owning: list[tuple[str, str, float]] = []
     owners: list[tuple[str, str]] = []
     read_edges: list[tuple[str, str, float]] = []
-    definers: set[str] = set()
+    defines: dict[str, list[str]] = defaultdict(list)
     for u, v, data in graph.edges(data=True):
         weight = float(data.get("weight", 1.0))
         read = float(data.get("read", 0.0))
@@ -103,7 +108,8 @@ def index_graph(graph: nx.Graph) -> Indexed:
         if data.get("owns"):
             owners.append((u, v) if is_table(v) else (v, u))
         if data.get("defines"):
-            definers.add(v if is_table(u) else u)
+            model, table = (v, u) if is_table(u) else (u, v)
+            defines[model].append(table)
     linked = frozenset(n for u, v, _ in edges for n in (u, v))
     keepers = {n for pair in owners for n in pair}
     reads: list[tuple[str, str, float]] = []
@@ -121,7 +127,7 @@ def index_graph(graph: nx.Graph) -> Indexed:
         tuple(owning),
         tuple(sorted(owners)),
         tuple(reads),
-        frozenset(definers),
+        {model: tuple(sorted(tables)) for model, tables in defines.items()},
         frozenset(n for n, data in graph.nodes(data=True) if data.get("steered")),
     )
 
@@ -616,24 +622,24 @@ def _strongest(weights: Mapping[int, float] | Mapping[int, int]) -> int | None:
 
 
 def _keep_with_file(graph: Indexed, communities: list[set[str]]) -> list[set[str]]:
-    """A symbol that reads or writes a table but is not a model, and that clustering set apart
-    from the rest of its file, goes back to the file's community (the one holding at least
-    ``FILE_SHARE`` of the file's other lines) when that community is also where its code ties
-    are strongest (reads left out) or where the tables it touches are. Touching another
-    service's data is a conflict to report, not a reason to move: a report function reading
-    billing's tables stays with the reports, and code calling into a new home is outvoted by
-    its file and its data together (a catalog lookup that only orders calls stays with the
-    catalog). A symbol alone in its community stays, so the count holds."""
+    """A symbol that reads or writes a table, and that clustering set apart from the rest of
+    its file, goes back to the file's community (the one holding at least ``FILE_SHARE`` of the
+    file's other lines) when that community is also where its code ties are strongest (reads
+    left out) or where the tables it touches are. Touching another service's data is a
+    conflict to report, not a reason to move: a report function reading billing's tables stays
+    with the reports, and code calling into a new home is outvoted by its file and its data
+    together (a catalog lookup that only orders calls stays with the catalog). A model goes
+    back with the tables it defines, on its code ties alone: those tables are its data. A
+    symbol alone in its community stays, so the count holds."""
     where = {n: i for i, c in enumerate(communities) for n in c}
     # the lines of each file in each community
     files: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for node in graph.nodes:
         if not is_table(node) and node not in graph.steered:
             files[module_of(node)][where[node]] += graph.loc.get(node, 0) + 1
-    fixed = graph.definers | graph.steered
-    moves: list[tuple[str, int]] = []
+    moves: list[tuple[tuple[str, ...], int]] = []
     for node in graph.nodes:
-        if ":" not in node or is_table(node) or node in fixed:
+        if ":" not in node or is_table(node) or node in graph.steered:
             continue
         data: dict[int, float] = defaultdict(float)
         code: dict[int, float] = defaultdict(float)
@@ -649,12 +655,18 @@ def _keep_with_file(graph: Indexed, communities: list[set[str]]) -> list[set[str
         home = _strongest(rest)
         if home is None or home == where[node] or rest[home] < FILE_SHARE * sum(rest.values()):
             continue
-        if home in (_strongest(code), _strongest(data)):
-            moves.append((node, home))
-    for node, home in moves:
-        if len(communities[where[node]]) > 1:
-            communities[where[node]].discard(node)
-            communities[home].add(node)
+        if node in graph.defines:
+            # A model's data is its own table: it goes back, table and all, on its code ties.
+            if home == _strongest(code):
+                tables = [t for t in graph.defines[node] if where[t] == where[node]]
+                moves.append(((node, *tables), home))
+        elif home in (_strongest(code), _strongest(data)):
+            moves.append(((node,), home))
+    for nodes, home in moves:
+        source = communities[where[nodes[0]]]
+        if len(source) > len(nodes) and all(n in source for n in nodes):
+            source.difference_update(nodes)
+            communities[home].update(nodes)
     return communities
 
 

@@ -282,26 +282,32 @@ def test_a_symbol_touching_data_goes_back_to_its_file_when_its_code_or_data_agre
     assert where["billing.services:charge"] == where["table::invoices"]
 
 
-def test_a_model_or_a_symbol_without_data_stays_where_clustering_put_it() -> None:
+def test_a_model_goes_back_with_its_table_on_its_code_ties_alone() -> None:
     graph = _file_graph()
-    # a model filed with the reports but defining billing's table, and a helper of the
-    # reports' file touching no table, both placed with billing: the rule is not theirs
-    graph.add_node("reports.sales:Snapshot", loc=20)
-    graph.add_edge("reports.sales:Snapshot", "table::invoices", weight=3.0, owns=True, defines=True)
-    graph.add_edge("reports.sales:Snapshot", "reports.sales:f2", weight=1.0)
-    graph.add_node("reports.sales:fmt", loc=20)
+    # two models filed with the reports, each defining its own table, both placed with billing:
+    # the snapshot is used by the reports' code, the ledger by billing's
+    for model, table, user in (
+        ("reports.sales:Snapshot", "table::snapshots", "reports.sales:f2"),
+        ("reports.sales:Ledger", "table::ledger", "billing.services:charge"),
+    ):
+        graph.add_node(model, loc=5)
+        graph.add_node(table, loc=0)
+        graph.add_edge(model, table, weight=3.0, owns=True, defines=True)
+        graph.add_edge(model, user, weight=1.0)
+    # a helper of the reports' file touching no table, placed with billing, is not the rule's
+    graph.add_node("reports.sales:fmt", loc=5)
     graph.add_edge("reports.sales:fmt", "billing.services:charge", weight=1.0)
     graph.add_edge("reports.sales:fmt", "reports.sales:f1", weight=2.0)
     indexed = index_graph(graph)
+    assert indexed.defines["reports.sales:Snapshot"] == ("table::snapshots",)
     billing = {"billing.models:Invoice", "billing.services:charge", "table::invoices"}
-    reports = {f"reports.sales:f{i}" for i in range(3)}
-    parts = [
-        billing | {"reports.sales:Snapshot", "reports.sales:fmt"},
-        reports | {"reports.sales:rate"},
-    ]
+    moved = {"reports.sales:Snapshot", "table::snapshots", "reports.sales:Ledger", "table::ledger"}
+    reports = {f"reports.sales:f{i}" for i in range(3)} | {"reports.sales:rate"}
+    parts = [billing | moved | {"reports.sales:fmt"}, reports]
     rest = set(graph) - parts[0] - parts[1]
     where = _placed(_keep_with_file(indexed, [set(p) for p in [*parts, rest]]))
-    assert where["reports.sales:Snapshot"] == where["table::invoices"]
+    assert where["reports.sales:Snapshot"] == where["table::snapshots"] == where["reports.sales:f0"]
+    assert where["reports.sales:Ledger"] == where["table::ledger"] == where["table::invoices"]
     assert where["reports.sales:fmt"] == where["billing.services:charge"]
 
 
