@@ -75,38 +75,27 @@ def explain(graph: CodeGraph, proposal: Proposal) -> dict[str, dict[str, Any]]:
         result[node.id] = explained = _explain_node(
             node.id, incident[node.id], assignment, proposal.shared_reasons
         )
+        service = explained["service"]
         if node.id in proposal.released:
             explained["reasons"].insert(
-                0,
-                {
-                    "kind": "data",
-                    "text": proposal.released[node.id],
-                    "node": node.id,
-                    "service": explained["service"],
-                    "weight": 0.0,
-                },
+                0, _note("data", proposal.released[node.id], node.id, service)
             )
         elif ":" in node.id and explained["own_weight"] < explained["runner_up_weight"]:
             rest = dict(lines[node.module])
-            rest[explained["service"]] -= node.loc + 1
-            share = rest[explained["service"]] / max(sum(rest.values()), 1)
+            rest[service] -= node.loc + 1
+            share = rest[service] / max(sum(rest.values()), 1)
             if share >= FILE_SHARE:
-                explained["reasons"].insert(0, _with_file(node.id, node.module, share, explained))
+                # more coupled elsewhere, kept with its file (see ``cluster._keep_with_file``)
+                why = (
+                    f"kept with the rest of {node.module} ({share:.0%} of its other lines are here)"
+                )
+                explained["reasons"].insert(0, _note("file", why, node.id, service))
     return result
 
 
-def _with_file(
-    node: str, module: str, share: float, explained: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Why a symbol more coupled elsewhere stays: most of the rest of its file is here (see
-    ``cluster._keep_with_file``)."""
-    return {
-        "kind": "file",
-        "text": f"kept with the rest of {module} ({share:.0%} of its other lines are here)",
-        "node": node,
-        "service": explained["service"],
-        "weight": 0.0,
-    }
+def _note(kind: str, text: str, node: str, service: str) -> dict[str, Any]:
+    """A reason that is no edge: why the node was placed as it was."""
+    return {"kind": kind, "text": text, "node": node, "service": service, "weight": 0.0}
 
 
 def _explain_node(
@@ -129,26 +118,9 @@ def _explain_node(
     ]
     reasons = [_reason(node, e, assignment) for e in [*own[:MAX_REASONS], *rival[:1]]]
     if node in shared:
-        reasons.insert(
-            0,
-            {
-                "kind": "shared",
-                "text": shared[node],
-                "node": node,
-                "service": service,
-                "weight": 0.0,
-            },
-        )
+        reasons.insert(0, _note("shared", shared[node], node, service))
     elif not edges:
-        reasons.append(
-            {
-                "kind": "none",
-                "text": "no coupling found: placed with its package",
-                "node": node,
-                "service": service,
-                "weight": 0.0,
-            }
-        )
+        reasons.append(_note("none", "no coupling found: placed with its package", node, service))
     return {
         "service": service,
         "own_weight": round(weights.get(service, 0.0), 3),
