@@ -21,6 +21,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import ModuleType
 from typing import cast
 
@@ -88,6 +89,16 @@ class Indexed:
     def definers(self) -> frozenset[str]:
         """The models defining a table."""
         return frozenset(self.defines)
+
+    @cached_property
+    def files(self) -> Mapping[str, tuple[str, ...]]:
+        """Each module's code nodes (steered units, which belong to no file, left out): read
+        by every clustering of this graph."""
+        files: dict[str, list[str]] = defaultdict(list)
+        for node in self.nodes:
+            if not is_table(node) and node not in self.steered:
+                files[module_of(node)].append(node)
+        return {module: tuple(members) for module, members in files.items()}
 
 
 def index_graph(graph: nx.Graph) -> Indexed:
@@ -632,11 +643,12 @@ def _keep_with_file(graph: Indexed, communities: list[set[str]]) -> list[set[str
     back with the tables it defines, on its code ties alone: those tables are its data. A
     symbol alone in its community stays, so the count holds."""
     where = {n: i for i, c in enumerate(communities) for n in c}
-    # the lines of each file in each community
-    files: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for node in graph.nodes:
-        if not is_table(node) and node not in graph.steered:
-            files[module_of(node)][where[node]] += graph.loc.get(node, 0) + 1
+    lines: dict[str, dict[int, int]] = {}  # of each file, in each community
+    for module, members in graph.files.items():
+        counts: dict[int, int] = defaultdict(int)
+        lines[module] = counts
+        for member in members:
+            counts[where[member]] += graph.loc.get(member, 0) + 1
     moves: list[tuple[tuple[str, ...], int]] = []
     for node in graph.nodes:
         if ":" not in node or is_table(node) or node in graph.steered:
@@ -650,7 +662,7 @@ def _keep_with_file(graph: Indexed, communities: list[set[str]]) -> list[set[str
                 code[where[other]] += float(edge.get("weight", 0.0)) - float(edge.get("read", 0.0))
         if not data:
             continue
-        rest = dict(files[module_of(node)])
+        rest = dict(lines[module_of(node)])
         rest[where[node]] -= graph.loc.get(node, 0) + 1
         home = _strongest(rest)
         if home is None or home == where[node] or rest[home] < FILE_SHARE * sum(rest.values()):
@@ -681,19 +693,15 @@ def _read_sides(
     they hold at least ``MIN_SHARE`` of the code (smaller ones would be folded back)."""
     where = {n: i for i, c in enumerate(communities) for n in c}
     keepers = {writer for writer, _ in graph.owners}
-    files: dict[str, list[str]] = defaultdict(list)
-    for node in graph.nodes:
-        if not is_table(node) and node not in graph.steered:
-            files[module_of(node)].append(node)
     reads: dict[str, float] = defaultdict(float)
     for reader, _, weight in graph.reads:
         reads[reader] += weight
     sides: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for module, members in sorted(files.items()):
+    for module, members in sorted(graph.files.items()):
         homes = {where[m] for m in members}
+        if len(homes) > 1 or keepers.intersection(members):
+            continue  # split between communities, or holding data of its own
         home = homes.pop()
-        if homes or keepers.intersection(members):
-            continue
         loc = sum(graph.loc.get(m, 0) for m in members)
         if 2 * loc >= sum(graph.loc.get(n, 0) for n in communities[home]):
             continue
