@@ -52,6 +52,18 @@ def capability(truth: dict[str, Any], node: str) -> str:
     return str(truth["symbols"].get(node) or truth["modules"][node.split(":", 1)[0]])
 
 
+def expected_access(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each table of the truth with its owner, writers and readers (capabilities, sorted)."""
+    return {
+        table: {
+            "owner": owner,
+            "writers": sorted(truth["table_access"][table]["writers"]),
+            "readers": sorted(truth["table_access"][table]["readers"]),
+        }
+        for table, owner in truth["tables"].items()
+    }
+
+
 @pytest.fixture(scope="module", params=FIXTURE_NAMES)
 def analyzed(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -101,15 +113,7 @@ def test_ownership_under_the_reference_partition(name: str) -> None:
         }
         for t in ownership.tables
     }
-    expected = {
-        table: {
-            "owner": owner,
-            "writers": sorted(truth["table_access"][table]["writers"]),
-            "readers": sorted(truth["table_access"][table]["readers"]),
-        }
-        for table, owner in truth["tables"].items()
-    }
-    assert found == expected
+    assert found == expected_access(truth)
     table, site = CONFLICTS[name]
     (conflict,) = ownership.conflicts()
     assert conflict.table == table
@@ -149,15 +153,7 @@ def test_the_proposal_gives_every_table_its_true_access(
         }
         for table, entry in document["tables"].items()
     }
-    expected = {
-        table: {
-            "owner": owner,
-            "writers": sorted(truth["table_access"][table]["writers"]),
-            "readers": sorted(truth["table_access"][table]["readers"]),
-        }
-        for table, owner in truth["tables"].items()
-    }
-    assert found == expected
+    assert found == expected_access(truth)
 
 
 def test_the_proposal_reports_its_own_ownership_consistently(
