@@ -29,7 +29,7 @@ from analyzer.check.export import to_import_linter, to_tach
 from analyzer.check.init import render_boundaries
 from analyzer.check.run import run_check
 from analyzer.config import ANALYSIS_KEYS, load_config, parse_config
-from analyzer.design.agreement import agreement
+from analyzer.design.evaluate.agreement import agreement
 from analyzer.extract.cache import CACHE_DIRNAME
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.forked import Forked

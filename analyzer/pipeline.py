@@ -15,16 +15,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from analyzer.design.asis import as_is_units
-from analyzer.design.cochange import cochange_couplings
-from analyzer.design.couplings import import_couplings, reference_couplings, string_couplings
-from analyzer.design.data import DataCatalog, build_catalog, data_couplings
-from analyzer.design.decompose import Document, build_document, graph_section
-from analyzer.design.explain import explain
-from analyzer.design.graph import CodeGraph, build_graph, code_nodes, whole_modules
-from analyzer.design.metrics import evaluate
-from analyzer.design.proposal import Proposal, propose
-from analyzer.design.resolve import SymbolTable
+from analyzer.design.cluster.proposal import Proposal, propose
+from analyzer.design.data.catalog import DataCatalog, build_catalog, data_couplings
+from analyzer.design.document.decompose import Document, build_document, graph_section
+from analyzer.design.document.explain import explain
+from analyzer.design.evaluate.asis import as_is_units
+from analyzer.design.evaluate.metrics import evaluate
+from analyzer.design.signals.cochange import cochange_couplings
+from analyzer.design.signals.couplings import (
+    import_couplings,
+    reference_couplings,
+    string_couplings,
+)
+from analyzer.design.signals.graph import CodeGraph, build_graph, code_nodes, whole_modules
+from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.extract.cache import FactCache, code_digest, open_cache
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.git import read_history

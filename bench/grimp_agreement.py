@@ -17,7 +17,7 @@ from pathlib import Path
 
 import grimp
 
-from analyzer.design.imports import resolve_import
+from analyzer.design.symbols.imports import resolve_import
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.scan import scan
 

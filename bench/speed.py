@@ -350,7 +350,7 @@ def _bench_anchors(tree: Path, workdir: Path, runs: int, result: TreeResult) -> 
 def synthetic_couplings(symbols: int, seed: int = 0) -> tuple[list[object], list[object]]:
     """40 packages of 10 modules; ``symbols`` top-level symbols spread over them; each symbol
     uses ~5 others (80% in its own package), some read or write tables of their package."""
-    from analyzer.design.graph import GraphNode
+    from analyzer.design.signals.graph import GraphNode
     from analyzer.model.coupling import Coupling, table_node
 
     rng = random.Random(seed)
@@ -386,11 +386,11 @@ def synthetic_couplings(symbols: int, seed: int = 0) -> tuple[list[object], list
 
 def graph_round(nodes: list[object], couplings: list[object]) -> dict[str, float]:
     """The pipeline's steps after parsing, as ``analyzer.pipeline.analyze`` runs them."""
-    from analyzer.design.cluster import cluster
-    from analyzer.design.graph import build_graph
-    from analyzer.design.metrics import evaluate
-    from analyzer.design.naming import name_services
-    from analyzer.design.proposal import make_proposal
+    from analyzer.design.cluster.engine import cluster
+    from analyzer.design.cluster.naming import name_services
+    from analyzer.design.cluster.proposal import make_proposal
+    from analyzer.design.evaluate.metrics import evaluate
+    from analyzer.design.signals.graph import build_graph
     from analyzer.model.options import Weights
 
     t0 = time.perf_counter()

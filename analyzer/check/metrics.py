@@ -1,7 +1,8 @@
 """Decomposition metrics of the declared boundaries, and their regressions against the baseline.
 
-The metrics are the published ones (``analyzer.design.metrics``), computed on the symbol-level
-graph with each node assigned to its declared service and the shared library left out.
+The metrics are the published ones (``analyzer.design.evaluate.metrics``), computed on the
+symbol-level graph with each node assigned to its declared service and the shared library left
+out.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from analyzer.check.mapping import ServiceMap
-from analyzer.design.graph import build_graph, code_nodes
-from analyzer.design.metrics import ratchet_metrics
+from analyzer.design.evaluate.metrics import ratchet_metrics
+from analyzer.design.signals.graph import build_graph, code_nodes
 from analyzer.model.boundaries import SHARED, Boundaries
 from analyzer.model.coupling import Coupling
 from analyzer.model.facts import FileFacts

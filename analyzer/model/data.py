@@ -1,9 +1,9 @@
 """Data facts of one source file: ORM model declarations, tables, and the code that touches them.
 
 Extraction sees one file at a time, so these facts are written down as the code says them and
-resolved later (``analyzer.design.data``): a model is named by the dotted name used in the code
-(``Order``, ``models.Order``, ``self.model``) or by an app label (``"accounts.Customer"``), and
-whether a class is a model at all is decided across files, through its bases.
+resolved later (``analyzer.design.data``): a model is named by the dotted name used in the
+code (``Order``, ``models.Order``, ``self.model``) or by an app label (``"accounts.Customer"``),
+and whether a class is a model at all is decided across files, through its bases.
 """
 
 from __future__ import annotations

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from analyzer.design.asis import as_is_units
-from analyzer.design.cluster import _attach_isolated, _Merger, index_graph
-from analyzer.design.graph import CodeGraph
-from analyzer.design.metrics import evaluate
+from analyzer.design.cluster.engine import _attach_isolated, _Merger, index_graph
+from analyzer.design.evaluate.asis import as_is_units
+from analyzer.design.evaluate.metrics import evaluate
+from analyzer.design.signals.graph import CodeGraph
 from analyzer.model.coupling import module_of
 from analyzer.model.options import AnalyzeOptions, Weights
 from analyzer.pipeline import analyze, uses_django

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-from analyzer.design.agreement import agreement
+from analyzer.design.evaluate.agreement import agreement
 from analyzer.model.options import AnalyzeOptions
 from analyzer.pipeline import analyze
 

@@ -19,7 +19,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from analyzer.design.agreement import agreement
+from analyzer.design.evaluate.agreement import agreement
 
 CORPORA = Path(os.environ.get("SEAMS_CORPORA", Path.home() / ".cache/seams-corpora"))
 # requirement -> top-level packages it ships (attrs ships two that form one library)

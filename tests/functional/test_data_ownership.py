@@ -24,7 +24,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from analyzer.design.ownership import assign_ownership
+from analyzer.design.data.ownership import assign_ownership
 from analyzer.model.options import AnalyzeOptions
 from analyzer.model.progress import SilentReporter
 from analyzer.pipeline import Timings, collect

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from analyzer.design.agreement import (
+from analyzer.design.evaluate.agreement import (
     adjusted_rand_index,
     agreement,
     mojo_distance,

@@ -5,8 +5,8 @@ import itertools
 import networkx as nx
 import pytest
 
-from analyzer.design.cluster import _keep_with_file, _read_sides, cluster, index_graph
-from analyzer.design.steering import Plan, contract
+from analyzer.design.cluster.engine import _keep_with_file, _read_sides, cluster, index_graph
+from analyzer.design.cluster.steering import Plan, contract
 
 
 def cliques(*groups: list[str], bridge: float = 0.2, loc: int = 100) -> nx.Graph:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from analyzer.design.data import DataCatalog, build_catalog, data_couplings
-from analyzer.design.resolve import SymbolTable
+from analyzer.design.data.catalog import DataCatalog, build_catalog, data_couplings
+from analyzer.design.symbols.resolve import SymbolTable
 from tests.helpers import facts_of
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from analyzer.design.data import DataCatalog, ForeignKey, TableAccess, TableInfo
-from analyzer.design.ownership import assign_ownership
+from analyzer.design.data.catalog import DataCatalog, ForeignKey, TableAccess, TableInfo
+from analyzer.design.data.ownership import assign_ownership
 
 TABLES = (
     TableInfo("stock", "model", ("inv.models:Stock",), "inv.models:Stock", "inv/models.py", 3),

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analyzer.design.explain import explain
-from analyzer.design.graph import GraphNode, build_graph
-from analyzer.design.proposal import make_proposal
-from analyzer.design.shared import SharedCode, find_shared, release_readers
-from analyzer.design.stability import held, reruns
+from analyzer.design.cluster.proposal import make_proposal
+from analyzer.design.cluster.shared import SharedCode, find_shared, release_readers
+from analyzer.design.cluster.stability import held, reruns
+from analyzer.design.document.explain import explain
+from analyzer.design.signals.graph import GraphNode, build_graph
 from analyzer.model.coupling import Coupling
 from analyzer.model.options import Weights
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.design.cochange import cochange_couplings
+from analyzer.design.signals.cochange import cochange_couplings
 from analyzer.extract import git as git_module
 from analyzer.extract.cache import FactCache
 from analyzer.extract.git import read_history

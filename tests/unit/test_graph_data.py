@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from analyzer.design.graph import GraphNode, build_graph, data_roles, read_through, whole_modules
+from analyzer.design.signals.graph import (
+    GraphNode,
+    build_graph,
+    data_roles,
+    read_through,
+    whole_modules,
+)
 from analyzer.model.coupling import Coupling
 from analyzer.model.facts import FileFacts, SymbolFact
 from analyzer.model.options import Weights

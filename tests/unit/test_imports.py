@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.design.imports import resolve_import, resolve_imports
+from analyzer.design.symbols.imports import resolve_import, resolve_imports
 from analyzer.extract.collectors.imports import resolve_relative
 from analyzer.model.facts import ImportFact
 from tests.helpers import facts_of

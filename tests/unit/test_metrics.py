@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from analyzer.design.graph import GraphNode, build_graph
-from analyzer.design.metrics import evaluate, ratchet_metrics
+from analyzer.design.evaluate.metrics import evaluate, ratchet_metrics
+from analyzer.design.signals.graph import GraphNode, build_graph
 from analyzer.model.coupling import Coupling
 from analyzer.model.options import Weights
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from analyzer.design.asis import as_is_units
-from analyzer.design.graph import GraphNode
-from analyzer.design.naming import name_services
+from analyzer.design.cluster.naming import name_services
+from analyzer.design.evaluate.asis import as_is_units
+from analyzer.design.signals.graph import GraphNode
 from analyzer.model.source import SourceFile
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.design.couplings import import_couplings, reference_couplings
-from analyzer.design.resolve import SymbolTable
+from analyzer.design.signals.couplings import import_couplings, reference_couplings
+from analyzer.design.symbols.resolve import SymbolTable
 from tests.helpers import facts_of
 
 FILES = {

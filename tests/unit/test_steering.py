@@ -4,8 +4,8 @@ import itertools
 
 import networkx as nx
 
-from analyzer.design.cluster import cluster
-from analyzer.design.steering import contract, expand, make_plan, matches
+from analyzer.design.cluster.engine import cluster
+from analyzer.design.cluster.steering import contract, expand, make_plan, matches
 from analyzer.model.steering import Steering
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from analyzer.design.couplings import string_couplings
-from analyzer.design.resolve import SymbolTable
+from analyzer.design.signals.couplings import string_couplings
+from analyzer.design.symbols.resolve import SymbolTable
 from tests.helpers import facts_of
 
 FILES = {

@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from analyzer.design.data import DataCatalog, ForeignKey, TableInfo
+from analyzer.design.data.catalog import DataCatalog, ForeignKey, TableInfo
 from analyzer.model.coupling import is_table, table_node
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from analyzer.design.data_values import Steps
+from analyzer.design.data.values import Steps
 
 _TERMINALS = frozenset(
     """exact iexact contains icontains in gt gte lt lte startswith istartswith endswith iendswith

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
-from analyzer.design.imports import is_external, resolve_import
-from analyzer.design.resolve import SymbolTable
+from analyzer.design.symbols.imports import is_external, resolve_import
+from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.model.coupling import Coupling, Kind
 from analyzer.model.facts import FileFacts, ImportFact, RefFact, StringRef
 

@@ -11,9 +11,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from analyzer import __version__
-from analyzer.design.graph import CodeGraph
-from analyzer.design.ownership import Ownership, Site
-from analyzer.design.proposal import Proposal, module_services, split_modules, symbol_services
+from analyzer.design.cluster.proposal import (
+    Proposal,
+    module_services,
+    split_modules,
+    symbol_services,
+)
+from analyzer.design.data.ownership import Ownership, Site
+from analyzer.design.signals.graph import CodeGraph
 from analyzer.model.coupling import KINDS, Coupling, table_node
 from analyzer.model.facts import FileFacts, Skipped
 

@@ -5,7 +5,7 @@ classes are models and names their tables; ``data_access`` classifies each acces
 tables raw SQL names, and ``data_couplings`` turns the result into couplings for the graph:
 
 - accessor -> ``table::name``, kind ``data``, mode ``read`` or ``write``, one per site; the graph
-  counts a write as ``WRITE_FACTOR`` reads (see ``analyzer.design.graph``);
+  counts a write as ``WRITE_FACTOR`` reads (see ``analyzer.design.signals.graph``);
 - model class -> its table (and a many-to-many table -> the model declaring it, a ``Table(...)``
   -> the module defining it), mode ``model``: the definition belongs with the data, weighted
   like a write;
@@ -21,11 +21,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analyzer.design.bindings import Bindings
-from analyzer.design.data_access import AccessInterpreter
-from analyzer.design.data_models import Model, ModelCatalog
-from analyzer.design.data_values import GENERIC, Mode
-from analyzer.design.resolve import SymbolTable
+from analyzer.design.data.access import AccessInterpreter
+from analyzer.design.data.kinds import Mode, Model
+from analyzer.design.data.models import ModelCatalog
+from analyzer.design.data.relations import link_relations
+from analyzer.design.data.values import GENERIC
+from analyzer.design.symbols.bindings import Bindings
+from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.model.coupling import Coupling, table_node
 from analyzer.model.facts import FileFacts
 
@@ -105,6 +107,7 @@ def build_catalog(files: Iterable[FileFacts], table: SymbolTable) -> DataCatalog
     files = sorted(files, key=lambda f: f.module)
     bindings = Bindings(files)
     catalog = ModelCatalog(files, table, bindings)
+    link_relations(catalog)
     interpreter = AccessInterpreter(catalog, bindings)
     for f in files:
         for call in f.data.self_calls if f.data else ():

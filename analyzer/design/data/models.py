@@ -29,8 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analyzer.design.bindings import Bindings
-from analyzer.design.data_frameworks import (
+from analyzer.design.data.frameworks import (
     CONTRIB_TABLES,
     SA_BASES,
     SA_FACTORIES,
@@ -40,8 +39,9 @@ from analyzer.design.data_frameworks import (
     root_of,
     snake_case,
 )
-from analyzer.design.data_relations import Relation, Relations
-from analyzer.design.resolve import SymbolTable
+from analyzer.design.data.kinds import Model, Relation
+from analyzer.design.symbols.bindings import Bindings
+from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.model.data import ClassFact, FieldFact
 from analyzer.model.facts import FileFacts, SymbolFact
 
@@ -49,24 +49,6 @@ __all__ = ["Framework", "Model", "ModelCatalog", "Relation"]
 
 # Names a models module exports that are not models.
 _NOT_MODELS = ("Manager", "QuerySet", "Field", "Mixin", "Base", "Choices", "Error", "Exception")
-
-
-@dataclass(frozen=True, slots=True)
-class Model:
-    """An ORM model class; ``table`` is ``None`` for abstract models and bases."""
-
-    id: str
-    module: str
-    name: str
-    path: str
-    line: int
-    framework: Framework
-    table: str | None
-    app_label: str = ""
-    proxy: bool = False
-
-    def __str__(self) -> str:
-        return f"{self.id} -> {self.table or '(abstract)'} [{self.framework}]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +98,10 @@ class ModelCatalog:
             self._framework.clear()
             self._meta.clear()
             self._find_models()
-        relations = Relations(self)
-        self.relations = relations.relations
-        self.reverse_query = relations.reverse_query
-        self.reverse_accessor = relations.reverse_accessor
+        # Filled by ``relations.link_relations`` once every model is known.
+        self.relations: dict[str, dict[str, Relation]] = {}
+        self.reverse_query: dict[str, dict[str, Relation]] = {}
+        self.reverse_accessor: dict[str, dict[str, Relation]] = {}
 
     def _find_models(self) -> None:
         self.models: dict[str, Model] = {}

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
-from analyzer.design.graph import CodeGraph, GraphNode
+from analyzer.design.signals.graph import CodeGraph, GraphNode
 from analyzer.model.coupling import is_table
 
 Metrics = dict[str, float | int | None]

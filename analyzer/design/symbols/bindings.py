@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from analyzer.design.resolve import import_bindings
+from analyzer.design.symbols.resolve import import_bindings
 from analyzer.model.facts import FileFacts
 
 _MAX_DEPTH = 12

@@ -34,7 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from analyzer.design.graph import CodeGraph, DataRoles, data_roles
+from analyzer.design.signals.graph import CodeGraph, DataRoles, data_roles
 from analyzer.model.coupling import is_table, module_of
 
 # Modules of a project package (one holding ``settings``) that make up its shell.

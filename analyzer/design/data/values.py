@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
 
-from analyzer.design.data_models import Model, ModelCatalog
+from analyzer.design.data.kinds import Mode, Model
+from analyzer.design.data.models import ModelCatalog
+from analyzer.design.data.repos import Repositories
 from analyzer.model.data import ASSIGN, CALL, ITEM
 
-if TYPE_CHECKING:
-    from analyzer.design.data_repos import Repositories
-
-Mode = Literal["read", "write"]
 GENERIC = "<model>"
 """Stands for the table of ``self.model`` until a call through a subclass fixes it."""
 

@@ -7,14 +7,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from analyzer.design.cluster import cluster, index_graph
-from analyzer.design.data import DataCatalog
-from analyzer.design.graph import CodeGraph, GraphNode, data_roles
-from analyzer.design.naming import name_services
-from analyzer.design.ownership import Ownership, assign_ownership
-from analyzer.design.shared import SharedCode, find_shared, release_readers
-from analyzer.design.stability import held, reruns
-from analyzer.design.steering import contract, expand, make_plan, pinned_names
+from analyzer.design.cluster.engine import cluster, index_graph
+from analyzer.design.cluster.naming import name_services
+from analyzer.design.cluster.shared import SharedCode, find_shared, release_readers
+from analyzer.design.cluster.stability import held, reruns
+from analyzer.design.cluster.steering import contract, expand, make_plan, pinned_names
+from analyzer.design.data.catalog import DataCatalog
+from analyzer.design.data.ownership import Ownership, assign_ownership
+from analyzer.design.signals.graph import CodeGraph, GraphNode, data_roles
 from analyzer.forked import Forked
 from analyzer.model.steering import Steering
 

@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
-from analyzer.design.cluster import FILE_SHARE
-from analyzer.design.graph import CodeGraph, GraphEdge
-from analyzer.design.proposal import Proposal
+from analyzer.design.cluster.engine import FILE_SHARE
+from analyzer.design.cluster.proposal import Proposal
+from analyzer.design.signals.graph import CodeGraph, GraphEdge
 
 MAX_REASONS = 3
 _PRIORITY = ("inheritance", "data", "call", "import", "cochange")

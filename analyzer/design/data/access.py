@@ -26,11 +26,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analyzer.design.bindings import Bindings
-from analyzer.design.data_lookups import lookup_tables
-from analyzer.design.data_models import ModelCatalog
-from analyzer.design.data_repos import Repositories
-from analyzer.design.data_values import GENERIC, QUERIED, Mode, Steps, Touch, Val
+from analyzer.design.data.kinds import Mode
+from analyzer.design.data.lookups import lookup_tables
+from analyzer.design.data.models import ModelCatalog
+from analyzer.design.data.repos import Repositories
+from analyzer.design.data.values import GENERIC, QUERIED, Steps, Touch, Val
+from analyzer.design.symbols.bindings import Bindings
 from analyzer.model.data import BOUND, AccessFact, ValueRef
 from analyzer.model.facts import FileFacts
 

@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from analyzer.design.graph import GraphNode
+from analyzer.design.signals.graph import GraphNode
 
 GENERIC = frozenset(
     """

@@ -11,15 +11,10 @@ target side uses: its reverse accessor (``related_name``, ``<model>_set``) and q
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
 
+from analyzer.design.data.kinds import Model, Relation, RelationKind
+from analyzer.design.data.models import ModelCatalog
 from analyzer.model.data import FieldFact
-
-if TYPE_CHECKING:
-    from analyzer.design.data_models import Model, ModelCatalog
-
-RelationKind = Literal["fk", "o2o", "m2m", "rel"]
 
 _FK = frozenset({"ForeignKey", "TreeForeignKey", "ParentalKey", "ForeignKeyField"})
 _FK |= {"DeferredForeignKey"}
@@ -32,26 +27,6 @@ _M2M = frozenset(
         "TreeManyToManyField",
     }
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Relation:
-    """A relation declared on ``model`` (in class ``owner``), resolved to its ``target`` model.
-
-    ``table`` is the join table of a many-to-many relation or an SQLAlchemy ``secondary``;
-    ``accessor`` and ``query_name`` the names the target side uses (``""``: none).
-    """
-
-    model: str
-    name: str
-    kind: RelationKind
-    target: str | None
-    path: str
-    line: int
-    table: str | None = None
-    through: str | None = None
-    accessor: str = ""
-    query_name: str = ""
 
 
 class Relations:
@@ -161,3 +136,12 @@ class Relations:
             return None
         node = self.catalog.table.resolve(module, name)
         return node if node in self.catalog.models else None
+
+
+def link_relations(catalog: ModelCatalog) -> None:
+    """Resolve the relations of every model of ``catalog`` and record them in it, with the
+    names each target side uses for them."""
+    relations = Relations(catalog)
+    catalog.relations = relations.relations
+    catalog.reverse_query = relations.reverse_query
+    catalog.reverse_accessor = relations.reverse_accessor

@@ -9,9 +9,9 @@ each call through a subclass, at the calling line.
 
 from __future__ import annotations
 
-from analyzer.design.bindings import Bindings
-from analyzer.design.data_models import ModelCatalog
-from analyzer.design.data_values import Mode
+from analyzer.design.data.kinds import Mode
+from analyzer.design.data.models import ModelCatalog
+from analyzer.design.symbols.bindings import Bindings
 from analyzer.model.facts import FileFacts
 
 

@@ -1,0 +1,1 @@
+"""Clustering: the proposed services, the shared library, and their names."""

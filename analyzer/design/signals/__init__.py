@@ -1,0 +1,1 @@
+"""Coupling signals: imports, calls, strings, co-change, fused into one weighted graph."""
