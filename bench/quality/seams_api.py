@@ -1,0 +1,56 @@
+"""Everything the quality benchmarks use from Seams' internals, in one place.
+
+Only stable, public entry points: the pipeline's ``analyze`` and its options, the agreement
+scores, the published metrics and the as-is layout. When the analyzer's packages move, this is
+the one module to update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from analyzer.design.agreement import agreement
+from analyzer.design.asis import as_is_units
+from analyzer.design.metrics import evaluate
+from analyzer.model.options import AnalyzeOptions
+from analyzer.pipeline import Analysis, analyze, uses_django
+
+__all__ = [
+    "Analysis",
+    "agreement",
+    "as_is_layout",
+    "metrics",
+    "run_seams",
+]
+
+
+def run_seams(
+    path: Path,
+    *,
+    services: int | None = None,
+    seed: int = 0,
+    cache_dir: Path | None = None,
+    jobs: int = 1,
+) -> Analysis:
+    """Seams' analysis of ``path`` at symbol granularity, without git history; parsed facts are
+    cached in ``cache_dir``."""
+    options = AnalyzeOptions(git=False, services=services, seed=seed, jobs=jobs)
+    return analyze(path, options, cache_dir=cache_dir)
+
+
+def as_is_layout(analysis: Analysis) -> dict[str, str]:
+    """Module -> today's unit (Django app or second-level package), as Seams computes it."""
+    files = analysis.discovery.files
+    return as_is_units(files, django=uses_django(analysis.scan.facts))
+
+
+def metrics(
+    analysis: Analysis, assignment: Mapping[str, str], exclude: Iterable[str] = ()
+) -> dict[str, Any] | None:
+    """Seams' published metrics (ICP, data purity, ...) of a partition of the analysis' graph
+    nodes; None when the analysis reused a cached document and has no graph."""
+    if analysis.graph is None:
+        return None
+    return dict(evaluate(analysis.graph, assignment, exclude))
