@@ -1,131 +1,163 @@
-"""Decomposition quality on real monoliths: the proposal against today's layout and against plain
-import-graph Louvain, on the same graph and at the same service count.
+"""Decomposition quality on every real corpus, in automatic mode, against today's layout.
 
-For each corpus (saleor, django-oscar, pretix; fetched by ../shared/corpora/fetch.sh), with
---services = the number of units of the as-is layout:
-- proposal: Seams' analysis (symbol granularity, every signal, shared library set aside);
-- as-is: each module in its Django app (or second-level package);
-- import Louvain: networkx's Louvain on the module import graph alone (seeded), modules without
-  imports placed with their package, merged down to the same count by the same rule Seams
-  uses, no shared library.
-All three are scored by Seams' metrics on the proposal's fused symbol graph, with the proposal's
-shared-library nodes left out of all three alike. Prints ICP, data purity, modularity and
-cross-service weight side by side, and whether the proposal wins on ICP and data purity.
+For each corpus of ../shared/corpora/fetch.sh (the speed-only django, weblate and airflow-core
+left out): Seams' automatic proposal (symbol granularity, seed 0) beside the as-is layout and
+import-graph Louvain (bench/quality/baselines.py, its own count), all scored by Seams' metrics on
+the proposal's graph with the proposal's shared library left out alike. A corpus passes when:
 
-Usage: python bench/quality/corpora.py [--weights k=v,...] [NAME ...]
+- ICP <= 0.95 x the as-is layout's ICP;
+- data purity >= the as-is layout's;
+- services >= max(3, half the as-is layout's units);
+- the shared library holds <= 15% of the lines;
+- no service holds more than 30% of the lines, unless the as-is layout has a unit that large.
+
+Usage: python bench/quality/corpora.py [NAME ...]
+Writes bench/quality/results-corpora.json and .md on a full run.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
-from collections import defaultdict
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
-import networkx as nx
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from analyzer.design.cluster.engine import _attach_isolated, _Merger, index_graph
-from analyzer.design.evaluate.asis import as_is_units
-from analyzer.design.evaluate.metrics import evaluate
-from analyzer.design.signals.graph import CodeGraph
-from analyzer.model.coupling import module_of
-from analyzer.model.options import AnalyzeOptions, Weights
-from analyzer.pipeline import analyze, uses_django
+from bench.quality.baselines import import_louvain
+from bench.quality.seams_api import as_is_layout, metrics, run_seams
 
+HERE = Path(__file__).resolve().parent
 CORPORA = Path(os.environ.get("SEAMS_CORPORA", Path.home() / ".cache/seams-corpora"))
-NAMES = ["saleor", "django-oscar", "pretix"]
-KEYS = (
-    "icp",
-    "data_purity",
-    "modularity",
-    "cross_service_weight",
-    "shared_write_tables",
-    "services",
-)
+NAMES = [
+    "saleor",
+    "django-oscar",
+    "pretix",
+    "netbox",
+    "nautobot",
+    "mayan-edms",
+    "reviewboard",
+    "tendenci",
+    "shuup",
+    "misago",
+    "apache-superset",
+    "flaskbb",
+    "lemur",
+    "ckan",
+    "mlflow",
+]
+LARGEST = 0.30
+SHARED_MAX = 0.15
+ICP_FACTOR = 0.95
 
 
-def import_louvain(
-    graph: CodeGraph, count: int, units: dict[str, str], seed: int = 0
-) -> dict[str, str]:
-    """Module -> community from the import couplings alone: networkx's Louvain, modules without
-    imports placed with their package, merged down to ``count`` like Seams does."""
-    modules = nx.Graph()
-    sizes: dict[str, int] = defaultdict(int)
-    for n in graph.nodes:
-        if n.kind != "table":
-            sizes[n.module] += n.loc
-    for module in sorted(sizes):
-        modules.add_node(module, loc=sizes[module])
-    for c in graph.couplings:
-        if c.kind == "import":
-            a, b = module_of(c.source), module_of(c.target)
-            if a != b and a in modules and b in modules:
-                weight = modules[a][b]["weight"] + 1 if modules.has_edge(a, b) else 1.0
-                modules.add_edge(a, b, weight=weight)
-    connected = modules.subgraph([m for m in modules if modules.degree(m)]).copy()
-    indexed = index_graph(modules)
-    resolution = 1.0
-    while True:  # raise the resolution until there are enough communities, as Seams does
-        found = nx.community.louvain_communities(
-            connected, weight="weight", seed=seed, resolution=resolution
-        )
-        communities = _attach_isolated(indexed, sorted((set(c) for c in found), key=min), units)
-        if len(communities) >= count or resolution >= 64:
-            break
-        resolution *= 2
-    merger = _Merger(indexed, communities)
-    merger.merge_down_to(count)
-    return {m: f"import-{i}" for i, part in enumerate(merger.result()) for m in sorted(part)}
+def measure(name: str) -> dict[str, Any]:
+    start = time.perf_counter()
+    analysis = run_seams(CORPORA / name, cache_dir=CORPORA / ".seams-bench" / name, jobs=2)
+    document = analysis.document
+    nodes = [n for n in document["graph"]["nodes"] if n["kind"] != "table"]
+    units = as_is_layout(analysis)
+    unit_lines: Counter[str] = Counter()
+    for n in nodes:
+        unit_lines[units.get(n["module"], n["module"])] += n["loc"]
+    total = sum(s["loc"] for s in document["services"]) or 1
+    services = [s for s in document["services"] if s.get("kind") != "shared-library"]
+    shared = sum(s["loc"] for s in document["services"] if s.get("kind") == "shared-library")
+    proposed, as_is = document["metrics"]["proposed"], document["metrics"]["as_is"]
+    labels = import_louvain(document, None, 0)
+    shared_names = {s["name"] for s in document["services"] if s.get("kind") == "shared-library"}
+    excluded = [n["id"] for n in nodes if n["service"] in shared_names]
+    louvain = metrics(analysis, {n["id"]: labels[n["module"]] for n in nodes}, excluded) or {}
+    row = {
+        "corpus": name,
+        "services": len(services),
+        "as_is_units": len(unit_lines),
+        "icp": proposed["icp"],
+        "as_is_icp": as_is["icp"],
+        "louvain_icp": louvain.get("icp"),
+        "data_purity": proposed["data_purity"],
+        "as_is_data_purity": as_is["data_purity"],
+        "louvain_data_purity": louvain.get("data_purity"),
+        "louvain_communities": len(set(labels.values())),
+        "shared_share": round(shared / total, 4),
+        "largest_share": round(max((s["loc"] for s in services), default=0) / total, 4),
+        "as_is_largest_share": round(
+            max(unit_lines.values(), default=0) / max(sum(unit_lines.values()), 1), 4
+        ),
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+    row["checks"] = checks(row)
+    return row
 
 
-def main() -> None:
-    args = sys.argv[1:]
-    weights = Weights()
-    if args[:1] == ["--weights"]:
-        weights, args = Weights.parse(args[1]), args[2:]
-    for name in args or NAMES:
-        root = CORPORA / name
-        t0 = time.perf_counter()
-        first = analyze(root, AnalyzeOptions(git=False, weights=weights))
-        units = as_is_units(first.discovery.files, django=uses_django(first.scan.facts))
-        count = len(set(units.values()))
-        result = analyze(root, AnalyzeOptions(git=False, services=count, weights=weights))
-        seconds = time.perf_counter() - t0
-        graph, proposal = result.graph, result.proposal
-        assert graph is not None and proposal is not None  # no cache: always computed
-        code = [n for n in graph.nodes if n.kind != "table"]
-        as_is = {n.id: units[n.module] for n in code}
-        by_module = import_louvain(graph, count, units)
-        imports = {n.id: by_module[n.module] for n in code}
-        rows = {
-            "proposal": evaluate(graph, proposal.assignment, proposal.shared),
-            "as-is": evaluate(graph, as_is, proposal.shared),
-            "import Louvain": evaluate(graph, imports, proposal.shared),
-        }
-        shared = len(proposal.shared)
-        print(
-            f"\n{name}: {len(result.scan.facts)} modules, {len(code)} code nodes, "
-            f"--services {count} (as-is units), shared library {shared} nodes, {seconds:.0f} s"
-        )
-        print(f"  {'':16s}" + "".join(f"{k:>22s}" for k in KEYS))
-        for label, metrics in rows.items():
-            print(f"  {label:16s}" + "".join(f"{_fmt(metrics[k]):>22s}" for k in KEYS))
-        icp = [rows[r]["icp"] for r in rows]
-        purity = [rows[r]["data_purity"] for r in rows]
-        print(f"  proposal ICP lowest: {_lowest(icp)}; data purity highest: {_highest(purity)}")
+def checks(row: dict[str, Any]) -> dict[str, bool]:
+    icp, as_is_icp = row["icp"], row["as_is_icp"]
+    purity, as_is_purity = row["data_purity"], row["as_is_data_purity"]
+    return {
+        "icp": icp is not None and as_is_icp is not None and icp <= ICP_FACTOR * as_is_icp,
+        "data_purity": purity is None or as_is_purity is None or purity >= as_is_purity,
+        "services": row["services"] >= max(3, row["as_is_units"] / 2),
+        "shared": row["shared_share"] <= SHARED_MAX,
+        "largest": row["largest_share"] <= LARGEST
+        or row["largest_share"] <= row["as_is_largest_share"],
+    }
 
 
-def _fmt(value: object) -> str:
+def _f(value: Any) -> str:
     return "n/a" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
-def _lowest(values: list[object]) -> bool:
-    return all(isinstance(v, float) for v in values) and values[0] < min(values[1:])  # type: ignore[operator]
+def table(rows: list[dict[str, Any]]) -> list[str]:
+    head = (
+        "| corpus | services (as-is units) | ICP (as-is, Louvain) | data purity (as-is, Louvain) "
+        "| shared | largest (as-is) | Louvain count | failed | |"
+    )
+    lines = [head, "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        failed = [k for k, ok in r["checks"].items() if not ok]
+        lines.append(
+            f"| {r['corpus']} | {r['services']} ({r['as_is_units']}) | {_f(r['icp'])} "
+            f"({_f(r['as_is_icp'])}, {_f(r['louvain_icp'])}) | {_f(r['data_purity'])} "
+            f"({_f(r['as_is_data_purity'])}, {_f(r['louvain_data_purity'])}) | "
+            f"{r['shared_share']:.0%} | {r['largest_share']:.0%} ({r['as_is_largest_share']:.0%}) "
+            f"| {r['louvain_communities']} | {', '.join(failed) or '-'} | "
+            f"{'PASS' if not failed else 'FAIL'} |"
+        )
+    return lines
 
 
-def _highest(values: list[object]) -> bool:
-    return all(isinstance(v, float) for v in values) and values[0] > max(values[1:])  # type: ignore[operator]
+def main() -> None:
+    names = sys.argv[1:] or NAMES
+    start = time.perf_counter()
+    rows = []
+    for name in names:
+        row = measure(name)
+        rows.append(row)
+        failed = [k for k, ok in row["checks"].items() if not ok]
+        verdict = "PASS" if not failed else "FAIL"
+        print(
+            f"{verdict} {name}: {', '.join(failed) or 'all criteria met'} ({row['seconds']:.0f} s)",
+            flush=True,
+        )
+    print()
+    print("\n".join(table(rows)))
+    passed = sum(not any(not ok for ok in r["checks"].values()) for r in rows)
+    print(f"\n{passed}/{len(rows)} corpora pass, {(time.perf_counter() - start) / 60:.1f} min")
+    if not sys.argv[1:]:
+        (HERE / "results-corpora.json").write_text(json.dumps(rows, indent=1) + "\n")
+        text = [
+            "# Decomposition quality on real corpora (automatic mode)",
+            "",
+            "Produced by `python bench/quality/corpora.py`; criteria in its docstring.",
+            "",
+            *table(rows),
+            "",
+            f"{passed}/{len(rows)} corpora pass.",
+        ]
+        (HERE / "results-corpora.md").write_text("\n".join(text) + "\n")
 
 
 if __name__ == "__main__":

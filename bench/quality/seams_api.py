@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from analyzer.design.agreement import agreement
 from analyzer.design.asis import as_is_units
@@ -33,10 +33,13 @@ def run_seams(
     seed: int = 0,
     cache_dir: Path | None = None,
     jobs: int = 1,
+    granularity: Literal["module", "symbol"] = "symbol",
 ) -> Analysis:
-    """Seams' analysis of ``path`` at symbol granularity, without git history; parsed facts are
-    cached in ``cache_dir``."""
-    options = AnalyzeOptions(git=False, services=services, seed=seed, jobs=jobs)
+    """Seams' analysis of ``path`` (symbol granularity by default), without git history; parsed
+    facts are cached in ``cache_dir``."""
+    options = AnalyzeOptions(
+        git=False, services=services, seed=seed, jobs=jobs, granularity=granularity
+    )
     return analyze(path, options, cache_dir=cache_dir)
 
 
