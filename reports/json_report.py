@@ -95,6 +95,7 @@ def load_document(path: Path) -> dict[str, Any]:
 
 def load_reference(path: Path) -> dict[str, dict[str, str]]:
     """A reference partition: JSON with ``modules`` and/or ``symbols`` maps (item -> group).
+    Items a ``shared`` list names (a module names its symbols too) are left out.
 
     A decomposition.json is a valid reference too; a missing or malformed file raises
     ``SeamsError``.
@@ -114,6 +115,13 @@ def load_reference(path: Path) -> dict[str, dict[str, str]]:
             maps[key] = {str(k): v for k, v in value.items()}
     if not maps:
         raise SeamsError(f"{path} has no 'modules' or 'symbols' map of item to group name")
+    shared = data.get("shared") if isinstance(data, dict) else None
+    if isinstance(shared, list):  # a truth's shared kernel is set aside, not scored
+        aside = {str(item) for item in shared}
+        for key, mapping in maps.items():
+            maps[key] = {
+                k: v for k, v in mapping.items() if k not in aside and k.split(":")[0] not in aside
+            }
     return maps
 
 

@@ -65,3 +65,19 @@ def test_mojofm_is_a_percentage_and_mojo_is_bounded(pairs: list[tuple[int, int]]
     proposal, reference = as_maps(pairs)
     assert 0.0 <= mojofm(proposal, reference) <= 100.0
     assert mojo_distance(proposal, reference) <= len(pairs)
+
+
+def test_a_truths_shared_items_are_left_out_of_the_reference(tmp_path) -> None:
+    from reports.json_report import load_reference
+
+    truth = tmp_path / "truth.json"
+    truth.write_text(
+        '{"modules": {"shop.orders": "orders", "shop.core": "shared"},'
+        ' "symbols": {"shop.orders:place": "orders", "shop.core:Money": "shared",'
+        ' "shop.orders:helper": "orders"},'
+        ' "shared": ["shop.core", "shop.orders:helper"]}'
+    )
+    assert load_reference(truth) == {
+        "modules": {"shop.orders": "orders"},
+        "symbols": {"shop.orders:place": "orders"},
+    }
