@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from analyzer.design.agreement import agreement
-from analyzer.design.asis import as_is_units
-from analyzer.design.metrics import evaluate
+from analyzer.design.evaluate.agreement import agreement
+from analyzer.design.evaluate.asis import as_is_units
+from analyzer.design.evaluate.metrics import evaluate
 from analyzer.model.options import AnalyzeOptions
 from analyzer.pipeline import Analysis, analyze, uses_django
 
