@@ -594,7 +594,7 @@ class Renderer:
         if s.kind == "class":
             return self.view_class(m, s, key, prelude, params, ret, path, routed)
         lines: list[str] = []
-        if routed:
+        if routed or self.app_routed(m.name):
             lines += self.route_decorator(m, s, path, key)
         elif self.fw == "django" and random.Random(s.name).random() < 0.4:
             m.need("django.contrib.auth.decorators", "login_required")
@@ -603,6 +603,13 @@ class Renderer:
         body = self.bodies.function_body(m, s, key, "payload", prelude=prelude)
         return lines + _returning(body, ret)
 
+    def app_routed(self, module: str) -> bool:
+        """Older Flask modules (and the single-file app a god module grew from) route on the
+        app itself, whether or not a route table registers the rest."""
+        if self.fw != "flask":
+            return False
+        return module in self.lay.god_modules or random.Random(module).random() < 0.25
+
     def route_decorator(self, m: Module, s: Symbol, path: str, key: str) -> list[str]:
         if self.fw == "django":
             return []
@@ -610,10 +617,13 @@ class Renderer:
             "post" if s.verb in ("create", "update") else "delete" if s.verb == "delete" else "get"
         )
         if self.fw == "flask":
+            suffix = f"/<int:{key}>" if key else ""
+            if self.app_routed(m.name):
+                app = m.need(f"{self.p}.app", "app")
+                return [f'@{app}.route("{path}{suffix}", methods=["{method.upper()}"])']
             m.need("flask", "Blueprint")
             if not any(t.startswith("bp = ") for t in m.top):
                 m.top.append(f'bp = Blueprint("{m.name.rsplit(".", 1)[-1]}", __name__)')
-            suffix = f"/<int:{key}>" if key else ""
             return [f'@bp.route("{path}{suffix}", methods=["{method.upper()}"])']
         m.need("fastapi", "APIRouter")
         if not any(t.startswith("router = ") for t in m.top):
@@ -741,6 +751,8 @@ class Renderer:
         lines = [f"def {s.name}(app) -> None:", f'    """URL rules of {s.capability}."""']
         for u in s.uses:
             v = u.target
+            if v.kind == "function" and self.app_routed(v.module):
+                continue
             ref = m.ref(v)
             path = f"/{v.entity.many.replace('_', '-')}/{v.verb}" if v.entity else f"/{v.name}"
             if self.fw == "flask":
