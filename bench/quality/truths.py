@@ -97,8 +97,8 @@ def nautobot(module: str) -> str:
     if parts[0] != "nautobot" or len(parts) < 2:
         return SHARED
     app = parts[1]
-    known = Path(_root("nautobot"), "nautobot", app).is_dir()
-    return app if known and app not in NAUTOBOT_SHARED else SHARED
+    package = Path(_root("nautobot"), "nautobot", app, "__init__.py")
+    return app if package.is_file() and app not in NAUTOBOT_SHARED else SHARED
 
 
 def _apps_under(prefix: list[str], shared: set[str]) -> Callable[[str], str]:
