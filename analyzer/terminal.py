@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -45,17 +45,26 @@ class _Rate(ProgressColumn):
 class TerminalReporter:
     """rich progress on stderr when it is a terminal: a bar with files/s and time left for stages
     with a known size, a spinner for the others. A stage shows only once it has taken
-    ``delay`` seconds, so quick runs stay quiet."""
+    ``delay`` seconds, so quick runs stay quiet. ``on_step`` is called at every start and step
+    (the command line looks there for interrupts the running code may have swallowed)."""
 
-    def __init__(self, enabled: bool = True, delay: float = 1.0) -> None:
+    def __init__(
+        self,
+        enabled: bool = True,
+        delay: float = 1.0,
+        on_step: Callable[[], None] | None = None,
+    ) -> None:
         self.enabled = enabled and sys.stderr.isatty()
         self.delay = delay
+        self._on_step = on_step
         self._lock = threading.Lock()
         self._progress: Progress | None = None
         self._task: TaskID | None = None
         self._timer: threading.Timer | None = None
 
     def start(self, stage: str, total: int | None = None) -> None:
+        if self._on_step is not None:
+            self._on_step()
         if not self.enabled:
             return
         self.done()
@@ -79,6 +88,8 @@ class TerminalReporter:
         progress, task = self._progress, self._task
         if progress is not None and task is not None:
             progress.advance(task, amount)
+        if self._on_step is not None:
+            self._on_step()
 
     def done(self) -> None:
         with self._lock:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from analyzer.check.layout import compress
-from analyzer.model.boundaries import DEFAULT_BASELINE, SHARED
+from analyzer.model.boundaries import SHARED, Boundaries, Boundary
 from analyzer.model.coupling import module_of
 from analyzer.model.violations import RULES
 
@@ -72,13 +73,42 @@ def _dependencies(document: Mapping[str, Any]) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in found.items()}
 
 
-def render_boundaries(
-    document: Mapping[str, Any], analysis: Mapping[str, Any], *, pyproject: bool = False
-) -> str:
-    """The boundaries of ``document`` as TOML; ``analysis`` keys (exclude, seed...) come first."""
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """Boundaries declared from a proposal, and each service's dependencies today (written
+    as a comment beside it, ready to become its ``depends_on``)."""
+
+    boundaries: Boundaries
+    today: Mapping[str, Sequence[str]]
+
+
+def declare(document: Mapping[str, Any]) -> Declaration:
+    """The proposal's services as boundaries: every rule at its default severity, no
+    ``depends_on`` (the baseline tracks today's dependencies)."""
     modules, exceptions = _assignment(document)
     patterns = compress(modules)
-    depends = _dependencies(document)
+    services = tuple(
+        Boundary(
+            name=s["name"],
+            modules=(*patterns.get(s["name"], []), *exceptions.get(s["name"], [])),
+            tables=tuple(sorted(s.get("tables_owned", []))),
+        )
+        for s in document["services"]
+        if s.get("kind") != "shared-library"
+    )
+    boundaries = Boundaries(
+        services=services,
+        shared=(*patterns.get(SHARED, []), *exceptions.get(SHARED, [])),
+        rules=tuple(sorted((rule, info.default) for rule, info in RULES.items())),
+    )
+    return Declaration(boundaries, _dependencies(document))
+
+
+def render_boundaries(
+    declaration: Declaration, analysis: Mapping[str, Any], *, pyproject: bool = False
+) -> str:
+    """The declared boundaries as TOML; ``analysis`` keys (exclude, seed...) come first."""
+    boundaries = declaration.boundaries
     prefix = "tool.seams." if pyproject else ""
     lines = [HEADER.rstrip("\n")]
     if pyproject:
@@ -88,30 +118,23 @@ def render_boundaries(
             *([] if pyproject else [""]),
             *(f"{k} = {toml_value(v)}" for k, v in analysis.items()),
         ]
-    for service in document["services"]:
-        name = service["name"]
-        if service.get("kind") == "shared-library":
-            continue
-        lines += ["", f"[[{prefix}service]]", f"name = {toml_value(name)}"]
-        lines += _array("modules", [*patterns.get(name, []), *exceptions.get(name, [])])
-        today = depends.get(name, [])
+    for service in boundaries.services:
+        lines += ["", f"[[{prefix}service]]", f"name = {toml_value(service.name)}"]
+        lines += _array("modules", list(service.modules))
         lines += [
             "# today's dependencies; uncomment to allow only these:",
-            f"# depends_on = {toml_value(today)}",
+            f"# depends_on = {toml_value(list(declaration.today.get(service.name, [])))}",
         ]
-        tables = sorted(service.get("tables_owned", []))
-        if tables:
-            lines += _array("tables", tables)
-    shared = [*patterns.get(SHARED, []), *exceptions.get(SHARED, [])]
-    if shared:
-        lines += ["", f"[{prefix}shared]", *_array("modules", shared)]
-    rules = {rule: info.default for rule, info in sorted(RULES.items())}
+        if service.tables:
+            lines += _array("tables", list(service.tables))
+    if boundaries.shared:
+        lines += ["", f"[{prefix}shared]", *_array("modules", list(boundaries.shared))]
     lines += [
         "",
         f"[{prefix}check]",
-        f"baseline = {toml_value(DEFAULT_BASELINE)}",
+        f"baseline = {toml_value(boundaries.baseline)}",
         "# error: fails the check; warn: reported only; off: not checked",
         f"[{prefix}check.rules]",
-        *(f"{rule} = {toml_value(severity)}" for rule, severity in rules.items()),
+        *(f"{rule} = {toml_value(severity)}" for rule, severity in boundaries.rules),
     ]
     return "\n".join(lines) + "\n"

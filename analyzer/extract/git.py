@@ -143,3 +143,14 @@ def _parse(log: str) -> list[Commit]:
         sha, paths = lines[0], tuple(sorted({p for p in lines[1:] if p}))
         commits.append(Commit(sha, paths))
     return commits
+
+
+def repository_prefix(root: Path) -> str:
+    """Where ``root`` sits in its git repository, as a relative POSIX path: ``""`` at the top
+    of one or outside any. Paths in CI reports are made relative to the repository root so
+    that annotations land on the right files."""
+    for parent in [root, *root.parents]:
+        if (parent / ".git").exists():
+            relative = root.relative_to(parent).as_posix()
+            return "" if relative == "." else relative
+    return ""

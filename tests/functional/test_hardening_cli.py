@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import cli
+from analyzer import interrupts
 from analyzer.model.errors import SeamsError
+from analyzer.terminal import TerminalReporter
 from reports import files
 from tests.conftest import FIXTURES, ROOT, run_seams
 
@@ -201,7 +202,7 @@ def test_a_failed_write_leaves_every_output_as_it_was(
 
     monkeypatch.setattr(files.os, "fsync", disk_full)
     with pytest.raises(SeamsError, match="No space left on device"):
-        cli.write_outputs(targets)
+        interrupts.write_outputs(targets)
     assert snapshot(tmp_path) == {
         "decomposition.json": b"old",
         "r.html": b"old",
@@ -225,8 +226,8 @@ def test_an_interrupt_while_renaming_waits_for_the_last_rename(
     # What was installed before: Python's default handler, or SIG_IGN when the test process
     # was started in the background by a non-interactive shell.
     before = signal.getsignal(signal.SIGINT)
-    with pytest.raises(cli.InterruptedAfterWriting):
-        cli.write_outputs(targets)
+    with pytest.raises(interrupts.InterruptedAfterWriting):
+        interrupts.write_outputs(targets)
     assert snapshot(tmp_path) == {"a.json": b"new", "b.md": b"new", "c.html": b"new"}
     assert signal.getsignal(signal.SIGINT) is before
 
@@ -234,20 +235,23 @@ def test_an_interrupt_while_renaming_waits_for_the_last_rename(
 def test_an_interrupt_something_swallowed_still_stops_the_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sys, "unraisablehook", cli._on_unraisable)
-    monkeypatch.setattr(cli, "_RECEIVED", [])
+    monkeypatch.setattr(sys, "unraisablehook", interrupts._on_unraisable)
+    monkeypatch.setattr(interrupts, "_RECEIVED", [])
 
     class Finalized:
         def __del__(self) -> None:
             raise KeyboardInterrupt  # as if Ctrl-C landed here: CPython drops it
 
+    def reporter() -> TerminalReporter:
+        return TerminalReporter(enabled=False, on_step=interrupts.check_interrupted)
+
     Finalized()
     with pytest.raises(KeyboardInterrupt):
-        cli.check_interrupted()
+        interrupts.check_interrupted()
     with pytest.raises(KeyboardInterrupt):
-        cli._Reporter(enabled=False).start("Parsing", 3)
+        reporter().start("Parsing", 3)
     with pytest.raises(KeyboardInterrupt):
-        cli._Reporter(enabled=False).advance()
+        reporter().advance()
 
 
 # Interrupted runs, with a real process and a real signal.
