@@ -68,10 +68,6 @@ def _site(site: Mapping[str, Any]) -> Site:
     )
 
 
-def sites_of(row: TableRow, service: str, mode: str) -> list[Site]:
-    return [s for s in row.sites if s.service == service and s.mode == mode]
-
-
 def by_service(rows: Sequence[TableRow], service: str) -> dict[str, list[TableRow]]:
     """The tables a service owns, writes without owning, reads without owning, and the
     shared-write tables it takes part in."""

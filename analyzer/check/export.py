@@ -20,8 +20,6 @@ from analyzer.model.boundaries import SHARED, Boundaries
 from analyzer.model.coupling import module_of
 from analyzer.model.source import SourceFile
 
-TARGETS = ("tach", "import-linter")
-
 
 def split_modules(files: Sequence[SourceFile], boundaries: Boundaries) -> list[str]:
     """Modules that symbol patterns split between services: neither tool can express them."""
@@ -36,12 +34,6 @@ def _assignment(files: Sequence[SourceFile], boundaries: Boundaries) -> dict[str
     split = set(split_modules(files, boundaries))
     found = {f.module: services.module(f.module) for f in files if f.module not in split}
     return {m: s for m, s in sorted(found.items()) if s is not None}
-
-
-def _symbol_patterns(boundaries: Boundaries) -> list[str]:
-    return [f"{s.name}: {p}" for s in boundaries.services for p in s.modules if ":" in p] + [
-        f"{SHARED}: {p}" for p in boundaries.shared if ":" in p
-    ]
 
 
 def _allowed(boundaries: Boundaries, baseline: Baseline) -> dict[str, set[str]]:

@@ -11,8 +11,6 @@ from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.usecases.check import declared_boundaries
 from analyzer.usecases.options import Flags
 
-TARGETS = ("tach", "import-linter")
-
 
 def export_contracts(
     path: Path, config_file: Path | None, flags: Flags, target: str, baseline: Path | None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.design.symbols.imports import resolve_import, resolve_imports
+from analyzer.design.symbols.imports import resolve_import
 from analyzer.extract.collectors.imports import resolve_relative
 from analyzer.model.facts import ImportFact
 from tests.helpers import facts_of
@@ -117,13 +117,3 @@ def test_from_package_import_submodule_resolves_to_the_submodule() -> None:
     )
     assert resolve_import(ImportFact("pkg.missing", "x", None, 1), modules) is None
     assert resolve_import(ImportFact("django.db", "models", None, 1), modules) is None
-
-
-def test_resolve_imports_counts_external_and_drops_self_imports() -> None:
-    a = facts_of(
-        "import os\nfrom pkg import b\nfrom pkg.a import helper\nimport pkg.missing\n", "pkg.a"
-    )
-    b = facts_of("from . import a\n", "pkg.b")
-    graph = resolve_imports([a, b], frozenset({"pkg", "pkg.a", "pkg.b"}))
-    assert [str(e) for e in graph.edges] == ["pkg.a -> pkg.b (l. 2)", "pkg.b -> pkg.a (l. 1)"]
-    assert graph.external == 1

@@ -14,7 +14,7 @@ from analyzer.design.cluster.stability import held, reruns
 from analyzer.design.cluster.steering import contract, expand, make_plan, pinned_names
 from analyzer.design.data.catalog import DataCatalog
 from analyzer.design.data.ownership import Ownership, assign_ownership
-from analyzer.design.signals.graph import CodeGraph, GraphNode, data_roles
+from analyzer.design.signals.graph import CodeGraph, data_roles
 from analyzer.forked import Forked
 from analyzer.model.steering import Steering
 
@@ -257,7 +257,3 @@ def symbol_services(
             if node is not None and node in assignment:
                 result[f"{module}:{name}"] = assignment[node]
     return dict(sorted(result.items()))
-
-
-def node_map(nodes: Sequence[GraphNode]) -> dict[str, GraphNode]:
-    return {n.id: n for n in nodes}

@@ -111,10 +111,6 @@ def reference_couplings(files: Iterable[FileFacts], table: SymbolTable) -> list[
     return out
 
 
-def symbol_names(files: Iterable[FileFacts]) -> dict[str, list[str]]:
-    return {f.module: [s.name for s in f.symbols] for f in files}
-
-
 def _by_suffix(modules: Iterable[str]) -> dict[str, list[str]]:
     index: dict[str, list[str]] = defaultdict(list)
     for module in sorted(modules):

@@ -8,23 +8,7 @@ outside the analyzed tree are dropped and counted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-
-from analyzer.model.facts import FileFacts, ImportFact
-
-
-@dataclass(frozen=True, slots=True)
-class ImportEdge:
-    """``importer`` depends on ``imported`` because of ``fact`` (line ``fact.line`` of ``path``)."""
-
-    importer: str
-    imported: str
-    path: str
-    fact: ImportFact
-
-    def __str__(self) -> str:
-        return f"{self.importer} -> {self.imported} (l. {self.fact.line})"
+from analyzer.model.facts import ImportFact
 
 
 def resolve_import(fact: ImportFact, modules: frozenset[str] | set[str]) -> str | None:
@@ -39,24 +23,3 @@ def resolve_import(fact: ImportFact, modules: frozenset[str] | set[str]) -> str 
 def is_external(fact: ImportFact, top_level: frozenset[str] | set[str]) -> bool:
     """True when the import names code whose top-level package is not analyzed."""
     return fact.module.split(".", 1)[0] not in top_level
-
-
-@dataclass(frozen=True, slots=True)
-class ImportGraph:
-    edges: tuple[ImportEdge, ...]
-    external: int
-
-
-def resolve_imports(facts: Iterable[FileFacts], modules: frozenset[str]) -> ImportGraph:
-    """Every internal import edge (self-imports dropped), and how many imports left the tree."""
-    edges: list[ImportEdge] = []
-    external = 0
-    top_level = {m.split(".", 1)[0] for m in modules}
-    for file in facts:
-        for fact in file.imports:
-            target = resolve_import(fact, modules)
-            if target is None:
-                external += is_external(fact, top_level)
-            elif target != file.module:
-                edges.append(ImportEdge(file.module, target, file.path, fact))
-    return ImportGraph(tuple(edges), external)
