@@ -266,12 +266,22 @@ def init_command(ctx: click.Context, /, path: Path, pyproject: bool, **given: An
 @click.option("-o", "--output", type=PATH, help="Write here (default: stdout).")
 @click.option("--baseline", type=PATH, help="Baseline of known violations.")
 @analysis_options
+@cache_options
 @common_options
-def export_command(path: Path, target: str, output: Path | None, **given: Any) -> int:
+@click.pass_context
+def export_command(ctx: click.Context, /, path: Path, output: Path | None, **given: Any) -> int:
     """Write the declared boundaries as tach or import-linter contracts."""
     from analyzer.usecases.export import export_contracts
 
-    text = export_contracts(path, given["config_file"], _flags(given), target, given["baseline"])
+    text = export_contracts(
+        path,
+        given["config_file"],
+        _flags(given),
+        _cache(given),
+        _reporter(ctx),
+        target=given["target"],
+        baseline=given["baseline"],
+    )
     if output is None:
         click.echo(text, nl=False)
     else:

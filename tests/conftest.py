@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,14 @@ def run_seams(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | 
         timeout=600,
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def installed(tool: str) -> str:
+    """The command ``tool`` of the environment running the tests (its ``bin`` directory), not
+    whatever a bare name finds first on PATH."""
+    path = Path(sysconfig.get_path("scripts")) / tool
+    assert path.is_file(), f"{tool} is not installed in {sys.prefix} (pip install -e '.[test]')"
+    return str(path)
 
 
 @pytest.fixture(scope="session")

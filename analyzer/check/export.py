@@ -1,140 +1,243 @@
-"""``seams export``: the declared boundaries as tach or import-linter configuration.
+"""``seams export``: the declared boundaries as tach or import-linter contracts that pass on the
+code they are exported from and fail on an import that makes a dependency the baseline lacks.
 
-Both tools check imports between modules, so symbol patterns (``mod:Name``) cannot be carried
-over; they are listed in a comment. Known violations in the baseline become import-linter
-``ignore_imports`` (the same per-import ratchet); tach has no such list, so a service without
-declared ``depends_on`` may depend on the services it depends on today (from the baseline).
+Both tools check imports between modules, where Seams checks uses of symbols resolved through
+re-exports: ``from netbox.tables import NetBoxTable`` is a use of shared code for Seams but an
+import of the package ``netbox.tables`` for tach and grimp. So the contracts are written in the
+tools' own terms, from the imports of the code:
+
+- a *unit* is what a tool checks as one: for tach a module path (each service's modules
+  compress to a few package paths), for import-linter a module; a module split between
+  services by symbol patterns is a unit of its own; the shared library may be used by all;
+- a unit may import the units of its own service, those of the services its service declares
+  in ``depends_on`` (and split modules holding their symbols), and every unit it imports today
+  where ``seams check`` finds no new error: what the baseline records, and imports that are no
+  dependency between services for Seams (a package re-exporting shared code);
+- anything else fails, in particular an import that makes a dependency the baseline lacks.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from fnmatch import fnmatchcase
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 
-from analyzer.check.baseline import Baseline
 from analyzer.check.init import toml_value
 from analyzer.check.layout import compress
 from analyzer.check.mapping import ServiceMap
+from analyzer.design.symbols.imports import resolve_import
 from analyzer.model.boundaries import SHARED, Boundaries
-from analyzer.model.coupling import module_of
-from analyzer.model.source import SourceFile
+from analyzer.model.facts import FileFacts
+
+Site = tuple[str, int]  # (path, line)
 
 
-def split_modules(files: Sequence[SourceFile], boundaries: Boundaries) -> list[str]:
-    """Modules that symbol patterns split between services: neither tool can express them."""
-    patterns = [p.split(":", 1)[0] for s in boundaries.services for p in s.modules if ":" in p]
-    patterns += [p.split(":", 1)[0] for p in boundaries.shared if ":" in p]
-    return sorted({f.module for f in files for p in patterns if fnmatchcase(f.module, p)})
+@dataclass(frozen=True, slots=True)
+class Import:
+    """One static import: the importing module, the dotted name it imports (tach's reading),
+    the analyzed module grimp reads it as (``None`` outside the analyzed code)."""
+
+    importer: str
+    target: str
+    module: str | None
+    site: Site
 
 
-def _assignment(files: Sequence[SourceFile], boundaries: Boundaries) -> dict[str, str]:
-    """module -> service for the modules both tools can check (split modules left out)."""
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Who owns each analyzed module: a service, ``shared``, or the module itself when symbol
+    patterns split it (``split`` lists the services holding its code)."""
+
+    owner: dict[str, str]
+    split: dict[str, tuple[str, ...]]
+    boundaries: Boundaries
+
+    def allowed(self, unit: str) -> set[str]:
+        """Owners a unit may use whatever the code does: its own, the services declared in
+        ``depends_on``, and the split modules holding their symbols."""
+        services = set(self.split.get(unit, (unit,)))
+        for name in list(services):
+            declared = self.boundaries.service(name)
+            if declared is not None and declared.depends_on is not None:
+                services.update(declared.depends_on)
+        found = {unit, *services}
+        found.update(m for m, holders in self.split.items() if services.intersection(holders))
+        return found
+
+
+def layout(files: Sequence[FileFacts], boundaries: Boundaries) -> Layout:
     services = ServiceMap(boundaries)
-    split = set(split_modules(files, boundaries))
-    found = {f.module: services.module(f.module) for f in files if f.module not in split}
-    return {m: s for m, s in sorted(found.items()) if s is not None}
+    split: dict[str, tuple[str, ...]] = {}
+    owner: dict[str, str] = {}
+    for f in files:
+        module_owner = services.module(f.module)
+        holders = {services.node(f"{f.module}:{s.name}") for s in f.symbols} | {module_owner}
+        found = sorted(h for h in holders if h is not None)
+        if len(found) > 1:
+            split[f.module] = tuple(found)
+            owner[f.module] = f.module
+        elif found:
+            owner[f.module] = found[0]
+    return Layout(owner, split, boundaries)
 
 
-def _allowed(boundaries: Boundaries, baseline: Baseline) -> dict[str, set[str]]:
-    """service -> services it may depend on: declared, else those the baseline records."""
-    known: dict[str, set[str]] = defaultdict(set)
-    for pair, key in baseline.entries:
-        if key.startswith("new_dependency ") and " -> " in pair:
-            source, target = pair.split(" -> ", 1)
-            known[source].add(target)
-    allowed = {
-        s.name: set(s.depends_on) if s.depends_on is not None else known[s.name]
-        for s in boundaries.services
-    }
-    allowed[SHARED] = known[SHARED]
-    return allowed
+def imports(files: Iterable[FileFacts], blocked: Collection[Site]) -> list[Import]:
+    """The static imports of ``files``, except those at ``blocked`` sites."""
+    files = list(files)
+    modules = frozenset(f.module for f in files)
+    return [
+        Import(f.module, fact.target, resolve_import(fact, modules), (f.path, fact.line))
+        for f in files
+        for fact in f.imports
+        if not fact.dynamic and (f.path, fact.line) not in blocked
+    ]
 
 
-def _header(files: Sequence[SourceFile], boundaries: Boundaries, tool: str) -> list[str]:
-    lines = [
-        f"# {tool} contracts generated by `seams export` from the declared boundaries.",
+def _longest(dotted: str, paths: Collection[str]) -> str | None:
+    """The longest of ``paths`` that is ``dotted`` or a package of it (tach's reading)."""
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:i])
+        if prefix in paths:
+            return prefix
+    return None
+
+
+def _header(tool: str) -> list[str]:
+    return [
+        f"# {tool} contracts generated by `seams export` from the declared boundaries and the",
+        "# baseline: they allow the dependencies between services found today, and no new one.",
         "# Edit the Seams configuration and export again rather than editing this file.",
     ]
-    split = split_modules(files, boundaries)
-    if split:
-        lines.append("# Split between services by symbol patterns, so left to `seams check`:")
-        lines += [f"#   {module}" for module in split]
-    return lines
 
 
-def to_tach(files: Sequence[SourceFile], boundaries: Boundaries, baseline: Baseline) -> str:
-    """A tach.toml: one [[modules]] per package pattern; the shared library as utilities."""
-    paths = compress(_assignment(files, boundaries))
-    allowed = _allowed(boundaries, baseline)
-    lines = [*_header(files, boundaries, "tach"), "", 'source_roots = ["."]', "exact = false"]
-    excludes = ["**/tests", "**/test_*.py", "**/migrations", "**/__pycache__"]
-    lines.append(f"exclude = {toml_value(excludes)}")
-    for path in split_modules(files, boundaries):
-        lines += ["", "# split between services: any module may use it; it may use any module"]
-        lines += ["[[modules]]", f"path = {toml_value(path)}", "utility = true"]
-    shared_needs = [p for other in sorted(allowed[SHARED]) for p in paths.get(other, [])]
-    for path in paths.get(SHARED, []):
-        lines += ["", "# shared library", "[[modules]]", f"path = {toml_value(path)}"]
-        lines += [f"depends_on = {toml_value(shared_needs)}", "utility = true"]
-    for service in boundaries.services:
-        own = paths.get(service.name, [])
-        others = [p for other in sorted(allowed[service.name]) for p in paths.get(other, [])]
-        for path in own:
-            depends = sorted({*others, *(p for p in own if p != path)})
-            lines += ["", f"# service {service.name}", "[[modules]]", f"path = {toml_value(path)}"]
-            lines.append(f"depends_on = {toml_value(depends)}")
+def _tach_excludes(excludes: Sequence[str], include_tests: bool) -> list[str]:
+    """What Seams leaves out, as tach globs: defaults, then the configured gitignore patterns
+    (negations cannot be carried over)."""
+    found = ["**/__pycache__", "**/migrations", "**/venv", "**/build", "**/dist"]
+    if not include_tests:
+        found += ["**/tests", "**/test", "**/testing", "**/test_*.py", "**/*_test.py"]
+        found += ["**/*_tests.py", "**/tests.py", "**/conftest.py"]
+    for pattern in excludes:
+        if pattern.startswith("!") or not pattern.strip("/"):
+            continue
+        anchored = pattern.startswith("/") or "/" in pattern.strip("/")
+        glob = pattern.strip("/")
+        found.append(glob if anchored else f"**/{glob}")
+    return list(dict.fromkeys(found))
+
+
+def to_tach(
+    files: Sequence[FileFacts],
+    boundaries: Boundaries,
+    blocked: Collection[Site],
+    *,
+    source_roots: Sequence[str] = (".",),
+    excludes: Sequence[str] = (),
+    include_tests: bool = False,
+) -> str:
+    """A tach.toml: one [[modules]] per unit with its package paths (each may use the others);
+    the shared library's as a utility."""
+    plan = layout(files, boundaries)
+    paths = compress(plan.owner)
+    unit_of = {path: unit for unit, found in paths.items() for path in found}
+    shared = set(paths.get(SHARED, []))
+    uses: dict[str, set[str]] = defaultdict(set)
+    for item in imports(files, blocked):
+        source, target = _longest(item.importer, unit_of), _longest(item.target, unit_of)
+        if source is not None and target is not None:
+            uses[source].add(target)
+    lines = [*_header("tach"), "", f"source_roots = {toml_value(list(source_roots))}"]
+    lines += ["exact = false", f"exclude = {toml_value(_tach_excludes(excludes, include_tests))}"]
+    for unit, own in paths.items():
+        allowed = {path for u in plan.allowed(unit) for path in paths.get(u, [])}
+        used = {target for path in own for target in uses[path]}
+        # A unit's own paths do not depend on each other in tach unless listed; a single
+        # path needs no entry for itself.
+        depends = sorted(
+            (allowed | used) - (shared - set(own)) - ({*own} if len(own) == 1 else set())
+        )
+        lines += ["", _unit_comment(unit, plan), "[[modules]]"]
+        lines += [f"path = {toml_value(own[0])}"] if len(own) == 1 else _toml_array("paths", own)
+        lines += _toml_array("depends_on", depends)
+        if unit == SHARED:
+            lines.append("utility = true")
     return "\n".join(lines) + "\n"
 
 
-def _ini_list(key: str, values: Sequence[str]) -> list[str]:
+def _unit_comment(unit: str, plan: Layout) -> str:
+    if unit == SHARED:
+        return "# shared library: every module may use it"
+    if unit in plan.split:
+        return f"# split between services by symbol patterns: {', '.join(plan.split[unit])}"
+    return f"# service {unit}"
+
+
+def _toml_array(key: str, values: Sequence[str]) -> list[str]:
+    if len(values) <= 2:
+        return [f"{key} = {toml_value(list(values))}"]
+    return [f"{key} = [", *(f"    {toml_value(v)}," for v in values), "]"]
+
+
+def _ini_list(key: str, values: Iterable[str]) -> list[str]:
     return [f"{key} =", *(f"    {v}" for v in values)]
 
 
-def _ignored(baseline: Baseline, service: str) -> list[str]:
-    found = set()
-    for pair, key in baseline.entries:
-        rule, _, rest = key.partition(" ")
-        kind, _, edge = rest.partition(" ")
-        if rule == "new_dependency" and kind == "import" and pair.startswith(f"{service} -> "):
-            source, _, target = edge.partition(" -> ")
-            found.add(f"{module_of(source)} -> {module_of(target)}")
-    return sorted(found)
+def _importable(module: str, packages: Collection[str]) -> bool:
+    """Whether grimp sees ``module``: every package above it is a regular one (grimp does not
+    look into a directory without ``__init__.py`` below a root package)."""
+    parts = module.split(".")
+    return len(parts) > 1 and all(".".join(parts[:i]) in packages for i in range(1, len(parts)))
+
+
+def _groups(plan: Layout) -> list[tuple[str, str, set[str]]]:
+    """(contract id, name, units) per service, the shared library, and per set of services
+    that split modules are split between."""
+    groups = [(f"seams-{n}", f"seams: {n}", {n}) for n in [*plan.boundaries.names, SHARED]]
+    by_holders: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for module, holders in plan.split.items():
+        by_holders[holders].add(module)
+    for holders, modules in sorted(by_holders.items()):
+        names = ", ".join(holders)
+        groups.append((f"seams-split-{'-'.join(holders)}", f"seams: split {names}", modules))
+    return groups
 
 
 def to_import_linter(
-    files: Sequence[SourceFile], boundaries: Boundaries, baseline: Baseline
+    files: Sequence[FileFacts], boundaries: Boundaries, blocked: Collection[Site]
 ) -> str:
-    """An .importlinter (INI) file: one forbidden contract per service, exact module lists."""
-    assignment = _assignment(files, boundaries)
-    packages = {f.module.split(".")[0] for f in files if f.is_package or "." in f.module}
-    members: dict[str, list[str]] = defaultdict(list)
-    for module, service in assignment.items():
-        if module.split(".")[0] in packages:
-            members[service].append(module)
-    allowed = _allowed(boundaries, baseline)
-    lines = [*_header(files, boundaries, "import-linter"), "", "[importlinter]"]
-    lines += [*_ini_list("root_packages", sorted(packages)), "include_external_packages = False"]
-    sources = [(s.name, allowed[s.name]) for s in boundaries.services]
-    for name, permitted in [*sources, (SHARED, set())]:
-        forbidden = sorted(
-            m
-            for other, modules in members.items()
-            if other not in (name, SHARED) and other not in permitted
-            for m in modules
-        )
-        if not members.get(name) or not forbidden:
+    """An .importlinter (INI) file: one forbidden contract per service, the shared library and
+    each set of services that modules are split between, with exact module lists; today's
+    imports across those lines as ``ignore_imports``."""
+    plan = layout(files, boundaries)
+    regular = {f.module for f in files if f.is_package}
+    packages = sorted(m for m in regular if "." not in m)
+    inside = sorted(m for m in plan.owner if _importable(m, regular))
+    found = imports(files, blocked)
+    lines = [*_header("import-linter"), "", "[importlinter]"]
+    lines += [*_ini_list("root_packages", packages), "include_external_packages = False"]
+    for contract, name, units in _groups(plan):
+        sources = [m for m in inside if plan.owner[m] in units]
+        allowed = {SHARED, *(a for u in units for a in plan.allowed(u))}
+        forbidden = [m for m in inside if plan.owner[m] not in allowed]
+        if not sources or not forbidden:
             continue
-        lines += ["", f"[importlinter:contract:seams-{name}]", f"name = seams: {name}"]
-        lines += ["type = forbidden", *_ini_list("source_modules", sorted(members[name]))]
-        lines += [*_ini_list("forbidden_modules", forbidden), "as_packages = False"]
-        lines += ["allow_indirect_imports = True"]
-        ignored = _ignored(baseline, name)
-        if ignored:
-            lines += [*_ini_list("ignore_imports", ignored)]
+        crossing = {
+            f"{i.importer} -> {i.module}"
+            for i in found
+            if i.module is not None
+            and plan.owner.get(i.importer) in units
+            and plan.owner.get(i.module, SHARED) not in allowed
+        }
+        lines += ["", f"[importlinter:contract:{contract}]", f"name = {name}", "type = forbidden"]
+        lines += [*_ini_list("source_modules", sources), *_ini_list("forbidden_modules", forbidden)]
+        lines += ["as_packages = False", "allow_indirect_imports = True"]
+        if crossing:
+            lines += [*_ini_list("ignore_imports", sorted(crossing))]
+            # An import removed later leaves its line unmatched: progress, not an error.
             lines.append("unmatched_ignore_imports_alerting = none")
         lines.append(
-            f"broken_contract_guidance = Go through the public API of the other service or "
-            f"declare the dependency in depends_on of {name}, then run seams export again."
+            "broken_contract_guidance = Go through the public API of the other service, or "
+            "declare the dependency in depends_on in the Seams configuration and export again."
         )
     return "\n".join(lines) + "\n"

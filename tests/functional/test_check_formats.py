@@ -13,6 +13,7 @@ import pytest
 from sarif import loader
 
 from tests.check_support import Edit, check, git_copy, init, new_dependency
+from tests.conftest import installed
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,7 @@ def test_sarif_tools_read_the_report(broken: tuple[Path, Edit], tmp_path: Path) 
     assert "error" in sarif_file.get_severities()
     assert sarif_file.get_rules_by_id("new_dependency")
     summary = subprocess.run(
-        ["sarif", "summary", str(out)], capture_output=True, text=True, check=True
+        [installed("sarif"), "summary", str(out)], capture_output=True, text=True, check=True
     )
     assert "new_dependency" in summary.stdout
 
