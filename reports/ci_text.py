@@ -25,10 +25,9 @@ def _violation(v: Violation, paint: _Paint, prefix: str) -> list[str]:
     level, style = _LEVEL.get(v.severity, (v.severity, "dim"))
     where = repo_path(prefix, v.path)
     location = f"{where}:{v.line}" if where else "(project)"
-    lines = [f"  {paint(level, style)} {paint(v.rule, 'bold')}  {location}"]
+    lines = [f"  {paint(level, style)} {paint(location, 'bold')}: {v.message}"]
     if v.code:
         lines.append(f"      {paint('|', 'dim')} {v.code}")
-    lines.append(f"      {v.message}")
     lines.append(f"      {paint('fix:', 'cyan')} {v.hint}")
     return lines
 

@@ -68,7 +68,7 @@ def regressions(
                 line=0,
                 message=(
                     f"{NAMES[name]} went from {before:.3f} to {now:.3f}, worse by more than "
-                    f"the tolerance of {tolerance.get(name, 0.0):g}"
+                    f"the tolerance of {tolerance.get(name, 0.0):g} (rule metric_regression)"
                 ),
                 hint="look at the new cross-service calls and table accesses in this change",
                 key=f"metric_regression {name}",

@@ -15,7 +15,7 @@ import networkx as nx
 
 from analyzer.check.mapping import ServiceMap
 from analyzer.model.boundaries import SHARED, Boundaries
-from analyzer.model.coupling import TABLE_PREFIX, Coupling, is_table
+from analyzer.model.coupling import TABLE_PREFIX, Coupling, is_table, module_of
 from analyzer.model.facts import FileFacts
 from analyzer.model.violations import Violation
 
@@ -25,6 +25,28 @@ def possessive(name: str) -> str:
 
 
 _VERB = {"import": "imports", "call": "uses", "inheritance": "subclasses", "cochange": "co-changes"}
+
+
+def dotted(node: str) -> str:
+    """A code node as Python spells it: ``shop.models:Order`` -> ``shop.models.Order``."""
+    return node.replace(":", ".")
+
+
+def code_of(service: str) -> str:
+    return "shared library code" if service == SHARED else f"{service} code"
+
+
+def use(c: Coupling) -> str:
+    """What the code at ``c`` does with the other code, in its own words: ``imports
+    shop.payments.Gateway (defined in shop.payments.gateways)``, ``uses ...``."""
+    via, _, named = c.detail.partition(" ")
+    if c.soft and c.kind == "call" and named:  # through a string: get_model("app", "Model")...
+        return f"names {named} through {via} (that is {dotted(c.target)})"
+    written = c.detail if c.kind == "import" else dotted(c.target)
+    defined = module_of(c.target) if not is_table(c.target) else ""
+    inside = written == defined or written.startswith(f"{defined}.")
+    where = f" (defined in {defined})" if defined and not inside else ""
+    return f"{_VERB[c.kind]} {written}{where}"
 
 
 def _sorted(couplings: Iterable[Coupling]) -> list[Coupling]:
@@ -84,7 +106,12 @@ def new_dependency(
         declared = service is not None and service.depends_on is not None
         if declared and service is not None and target in (service.depends_on or ()):
             continue
-        note = f" ({source} does not declare {target} in depends_on)" if declared else ""
+        if source == SHARED:
+            why = "shared code may not depend on a service"
+        elif declared:
+            why = f"{source} does not list {target} in depends_on"
+        else:
+            why = f"{source} has no dependency on {target} in the baseline"
         out.append(
             _at(
                 "new_dependency",
@@ -92,7 +119,10 @@ def new_dependency(
                 c,
                 source=source,
                 target=target,
-                message=f"{source} depends on {target}: {_VERB[c.kind]} {c.detail}{note}",
+                message=(
+                    f"{code_of(source)} {use(c)}, which the boundaries place in {target}; "
+                    f"{why} (rule new_dependency)"
+                ),
                 hint=_dependency_hint(source, target, declared),
                 key=f"new_dependency {c.kind} {c.source} -> {c.target}",
             )
@@ -114,16 +144,18 @@ def cycles(edges: list[tuple[Coupling, str, str]], boundaries: Boundaries) -> li
         steps = list(zip(loop, [*loop[1:], loop[0]], strict=True))
         weakest = min(steps, key=lambda pair: (len(by_pair[pair]), pair))
         path = " -> ".join([*loop, loop[0]])
-        members = (
-            f" (all of {', '.join(group)} are tied together)" if len(group) > len(loop) else ""
-        )
+        members = f"; all of {', '.join(group)} are tied together" if len(group) > len(loop) else ""
+        link = _sorted(by_pair[weakest])[0]
         out.append(
             _at(
                 "cycle",
                 boundaries,
-                _sorted(by_pair[weakest])[0],
+                link,
                 source=", ".join(group),
-                message=f"services depend on each other in a cycle: {path}{members}",
+                message=(
+                    f"{code_of(weakest[0])} {use(link)}, which the boundaries place in "
+                    f"{weakest[1]}: the thinnest link of the cycle {path}{members} (rule cycle)"
+                ),
                 hint=(
                     f"break the cycle where it is thinnest: {weakest[0]} -> {weakest[1]} has "
                     f"{len(by_pair[weakest])} coupling(s); invert it with an event or a callback"
@@ -152,7 +184,11 @@ def foreign_table_write(
                 c,
                 source=writer,
                 target=owner,
-                message=f"{writer} writes {table}, which {owner} owns ({c.detail or c.source})",
+                message=(
+                    f"{code_of(writer)} ({dotted(c.source)}) writes table {table}, which the "
+                    f"boundaries give to {owner}; only its owner may write it "
+                    "(rule foreign_table_write)"
+                ),
                 hint=f"move this write behind {owner}: call an {owner} function that writes it",
                 key=f"foreign_table_write {c.source} -> {c.target}",
             )
@@ -183,7 +219,11 @@ def shared_write(
                 boundaries,
                 first,
                 source=", ".join(writers),
-                message=f"{table} is written by {len(writers)} services: {', '.join(writers)}",
+                message=(
+                    f"{code_of(writers[1])} ({dotted(first.source)}) writes table {table}, "
+                    f"which no service owns and {len(writers)} services write: "
+                    f"{', '.join(writers)} (rule shared_write)"
+                ),
                 hint=(
                     f"declare one owner of {table} (its tables list) and route the other "
                     "writes through that service"
@@ -211,7 +251,10 @@ def foreign_key(
                 c,
                 source=source,
                 target=target,
-                message=f"{c.source} has a foreign key to {c.target} of {target}",
+                message=(
+                    f"{code_of(source)} ({dotted(c.source)}) has a foreign key to "
+                    f"{dotted(c.target)}, which the boundaries place in {target} (rule foreign_key)"
+                ),
                 hint=(
                     f"keep the {target} id as a plain value and look it up through "
                     f"{possessive(target)} API"
@@ -233,7 +276,8 @@ def unmapped_modules(
             target="",
             path=f.path,
             line=1,
-            message=f"{f.module} belongs to no service",
+            message=f"module {f.module} belongs to no service and is not shared "
+            "(rule unmapped_module)",
             hint=f'add a pattern such as "{f.module}" to a service\'s modules or to shared.modules',
             key=f"unmapped_module {f.module}",
         )

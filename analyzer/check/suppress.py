@@ -70,7 +70,7 @@ def _problems(
                 target="",
                 path=file.path,
                 line=pragma.line,
-                message=f"'{_comment(pragma)}' gives no reason",
+                message=f"'{_comment(pragma)}' gives no reason (rule ignore_without_reason)",
                 hint="say why after the comment: '# seams: ignore[rule] why this is acceptable'",
                 key=f"ignore_without_reason {file.path} [{rules}]",
             )
@@ -89,7 +89,7 @@ def _problems(
                 target="",
                 path=file.path,
                 line=pragma.line,
-                message=f"'{_comment(pragma)}' suppresses no violation ({why})",
+                message=f"'{_comment(pragma)}' suppresses nothing: {why} (rule unused_ignore)",
                 hint="remove the comment" if not unknown else f"rules: {', '.join(sorted(RULES))}",
                 key=f"unused_ignore {file.path} [{rules}]",
             )

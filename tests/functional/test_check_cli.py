@@ -160,7 +160,7 @@ def test_declared_depends_on_allows_listed_services_and_forbids_others(repo: Pat
     forbidden = check(repo)
     assert forbidden.code == 1
     assert f"{edit.path}:{edit.line}" in forbidden.stdout
-    assert f"{edit.source} does not declare {edit.target} in depends_on" in forbidden.stdout
+    assert f"{edit.source} does not list {edit.target} in depends_on" in forbidden.stdout
 
 
 def test_a_broken_config_lists_every_error(repo: Path) -> None:

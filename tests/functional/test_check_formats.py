@@ -51,7 +51,9 @@ def test_sarif_follows_the_2_1_0_structure(broken: tuple[Path, Edit], tmp_path: 
     result = mine[0]
     assert result["ruleId"] == "new_dependency" and result["level"] == "error"
     assert driver["rules"][result["ruleIndex"]]["id"] == "new_dependency"
-    assert f"{edit.source} depends on {edit.target}" in result["message"]["text"]
+    text = result["message"]["text"]
+    assert text.startswith(f"{edit.source} code imports ") and "(rule new_dependency)" in text
+    assert f"which the boundaries place in {edit.target}" in text
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == f"apps/shop/{edit.path}"  # repository-relative
     assert result["partialFingerprints"]["seamsKey/v1"]
