@@ -1,4 +1,5 @@
-"""The analysis pipeline: discover, parse, couplings, graph, cluster, evaluate, document.
+"""The analysis pipeline: discover, parse, couplings (``analyzer.collect``), then graph, cluster,
+evaluate, document.
 
 Each stage is a plain function; this module only wires them together and times them.
 """
@@ -7,90 +8,41 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
-import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from analyzer.collect import Collected, background, collect, derive, discover_stage, scan_stage
 from analyzer.design.cluster.proposal import Proposal, propose
-from analyzer.design.data.catalog import DataCatalog, build_catalog, data_couplings
 from analyzer.design.document.decompose import Document, build_document, graph_section
 from analyzer.design.document.explain import explain
 from analyzer.design.evaluate.asis import as_is_units
 from analyzer.design.evaluate.metrics import evaluate
 from analyzer.design.signals.cochange import cochange_couplings
-from analyzer.design.signals.couplings import (
-    import_couplings,
-    reference_couplings,
-    string_couplings,
-)
 from analyzer.design.signals.graph import CodeGraph, build_graph, code_nodes, whole_modules
-from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.extract.cache import FactCache, code_digest, open_cache
-from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.git import read_history
-from analyzer.extract.scan import ScanResult, default_jobs, scan
-from analyzer.forked import Forked
-from analyzer.model.coupling import Coupling
-from analyzer.model.facts import FileFacts, Skipped
+from analyzer.extract.scan import ScanResult
+from analyzer.model.facts import FileFacts
 from analyzer.model.history import History
 from analyzer.model.options import AnalyzeOptions
 from analyzer.model.progress import Reporter, SilentReporter
 from analyzer.model.source import Discovery
+from analyzer.model.timings import Timings, peak_memory
 
-
-@dataclass(slots=True)
-class Timings:
-    """Wall time of each stage, and the peak resident memory (bytes) reached by its end: of this
-    process, and of its largest finished child process (parser workers)."""
-
-    stages: dict[str, float] = field(default_factory=dict)
-    memory: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.stages[name] = self.stages.get(name, 0.0) + time.perf_counter() - start
-            self.memory[name] = peak_memory()
-
-
-def peak_memory() -> tuple[int, int]:
-    """Peak resident set size so far (ru_maxrss, cheap) of this process and of its largest
-    finished child; (0, 0) where the platform cannot tell."""
-    try:
-        import resource  # noqa: PLC0415 - POSIX only
-    except ImportError:  # pragma: no cover - Windows
-        return (0, 0)
-    unit = 1 if sys.platform == "darwin" else 1024
-    return (
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit,
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * unit,
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Collected:
-    """The facts of a code base and the couplings found in them: what check and analyze share."""
-
-    discovery: Discovery
-    scan: ScanResult
-    couplings: tuple[Coupling, ...]
-    external_imports: int
-    data: DataCatalog = field(default_factory=DataCatalog)
-
-    @property
-    def files(self) -> tuple[FileFacts, ...]:
-        return self.scan.facts
-
-    @property
-    def skipped(self) -> list[Skipped]:
-        return [*self.discovery.skipped, *self.scan.skipped]
+# The front end's names, for the callers that know the pipeline as a whole.
+__all__ = [
+    "Analysis",
+    "Collected",
+    "Timings",
+    "analyze",
+    "background",
+    "collect",
+    "derive",
+    "peak_memory",
+    "uses_django",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,64 +89,6 @@ def uses_django(files: Iterable[FileFacts]) -> bool:
     )
 
 
-def background(options: AnalyzeOptions) -> bool:
-    """Whether work may overlap in a forked process: not when one process was asked for."""
-    return (options.jobs or default_jobs()) > 1
-
-
-def collect(
-    path: Path,
-    options: AnalyzeOptions,
-    reporter: Reporter,
-    timings: Timings,
-    cache_dir: Path | None = None,
-) -> Collected:
-    """discover -> parse (facts of unchanged files from the cache in ``cache_dir``) -> couplings."""
-    discovery = _discover(path, options, reporter, timings)
-    with open_cache(cache_dir) as cache:
-        scanned = _scan(discovery, options, reporter, timings, cache)
-    return derive(discovery, scanned, options, timings)
-
-
-def _discover(
-    path: Path, options: AnalyzeOptions, reporter: Reporter, timings: Timings
-) -> Discovery:
-    # Before the cache is opened: a tree with nothing to analyze gets no cache directory.
-    with timings.stage("discover"):
-        reporter.start("Discovering files")
-        discovery = discover_files(path, DiscoverOptions(options.excludes, options.include_tests))
-        reporter.done()
-    return discovery
-
-
-def _scan(
-    discovery: Discovery,
-    options: AnalyzeOptions,
-    reporter: Reporter,
-    timings: Timings,
-    cache: FactCache | None,
-) -> ScanResult:
-    with timings.stage("parse"):
-        return scan(discovery, options.jobs, reporter, cache)
-
-
-def derive(
-    discovery: Discovery, scanned: ScanResult, options: AnalyzeOptions, timings: Timings
-) -> Collected:
-    """The couplings and the data catalog of scanned facts."""
-    with timings.stage("couplings"):
-        files = scanned.facts
-        table = SymbolTable(files)
-        # On a second core, the data catalog is built while the couplings are resolved.
-        catalog_job = Forked(build_catalog, files, table, enabled=background(options))
-        imports, external = import_couplings(files, table)
-        couplings = [*imports, *reference_couplings(files, table), *string_couplings(files, table)]
-    with timings.stage("data"):
-        catalog = catalog_job.result()
-        couplings.extend(data_couplings(catalog))
-    return Collected(discovery, scanned, tuple(couplings), external, catalog)
-
-
 def analyze(
     path: Path,
     options: AnalyzeOptions,
@@ -207,7 +101,7 @@ def analyze(
     ``on_document`` is called with the document as soon as it exists, before it is cached."""
     reporter = reporter or SilentReporter()
     timings = Timings()
-    discovery = _discover(path, options, reporter, timings)
+    discovery = discover_stage(path, options, reporter, timings)
     with open_cache(cache_dir) as cache:
         analysis = _analyze(path, discovery, options, reporter, timings, cache, on_document)
         if cache is not None:  # what the cache met after the scan (busy, damaged) is said too
@@ -225,7 +119,7 @@ def _analyze(
     cache: FactCache | None,
     on_document: Callable[[Document], object] | None,
 ) -> Analysis:
-    scanned = _scan(discovery, options, reporter, timings, cache)
+    scanned = scan_stage(discovery, options, reporter, timings, cache)
     with timings.stage("history"):
         history = (
             read_history(path, cache=cache) if options.git else History(note="not used (--no-git)")

@@ -76,6 +76,30 @@ class _Run:
         self.reporter.advance(1)
 
 
+@dataclass(frozen=True, slots=True)
+class ReadFiles:
+    """Every discovered file read and keyed for the cache, before anything is parsed or loaded;
+    ``digest`` stands for all of them (empty without a usable cache)."""
+
+    discovery: Discovery
+    contents: list[bytes | None]
+    keys: list[bytes | None]
+    digest: bytes
+
+
+def read_files(discovery: Discovery, cache: FactCache | None) -> ReadFiles:
+    """Read and key every file of ``discovery`` (``cache.fact_key``)."""
+    sources = discovery.files
+    contents = [_read(discovery.root, f) for f in sources]
+    keyed = cache is not None and cache.usable
+    keys = [
+        fact_key(f, d) if keyed and d is not None else None
+        for f, d in zip(sources, contents, strict=True)
+    ]
+    digest = _digest(sources, keys) if keyed else b""
+    return ReadFiles(discovery, contents, keys, digest)
+
+
 def scan(
     discovery: Discovery,
     jobs: int = 0,
@@ -85,16 +109,23 @@ def scan(
     """Facts of every file of ``discovery``; ``jobs`` 0 means one process per CPU; facts of
     unchanged files come from ``cache`` (see ``cache.open_cache``), and new ones go to it."""
     reporter = reporter or SilentReporter()
-    jobs = jobs or default_jobs()
-    sources = discovery.files
     reporter.start("Reading files")
-    contents = [_read(discovery.root, f) for f in sources]
-    keyed = cache is not None and cache.usable
-    keys = [
-        fact_key(f, d) if keyed and d is not None else None
-        for f, d in zip(sources, contents, strict=True)
-    ]
+    read = read_files(discovery, cache)
     reporter.done()
+    return scan_read(read, jobs, reporter, cache)
+
+
+def scan_read(
+    read: ReadFiles,
+    jobs: int = 0,
+    reporter: Reporter | None = None,
+    cache: FactCache | None = None,
+) -> ScanResult:
+    """``scan`` of files already read by ``read_files``."""
+    reporter = reporter or SilentReporter()
+    jobs = jobs or default_jobs()
+    discovery, contents, keys = read.discovery, read.contents, read.keys
+    sources = discovery.files
     run = _Run(discovery.root, sources, keys, reporter)
     stored = cache.load([k for k in keys if k is not None]) if cache is not None else {}
     for index, key in enumerate(keys):
@@ -104,7 +135,6 @@ def scan(
     cached = len(run.results)
     misses: list[Job] = [(i, f, contents[i]) for i, f in enumerate(sources) if i not in run.results]
     misses.sort(key=lambda job: (-_size(job), job[1].module))
-    del contents
     if misses:
         reporter.start(f"Parsing ({cached} cached)" if cached else "Parsing", len(misses))
         _parse(misses, jobs, run)
@@ -114,7 +144,7 @@ def scan(
         run.notes.extend(cache.notes)
     facts = sorted((r for r in run.results.values() if isinstance(r, FileFacts)), key=_module)
     skipped = sorted((r for r in run.results.values() if isinstance(r, Skipped)), key=_path)
-    digest = _digest(sources, keys) if keyed else b""
+    digest = read.digest
     return ScanResult(tuple(facts), tuple(skipped), len(misses), cached, tuple(run.notes), digest)
 
 

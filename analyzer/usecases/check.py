@@ -1,28 +1,33 @@
-"""``seams check``: the code under a path against its declared boundaries and the baseline."""
+"""``seams check``: the code under a path against its declared boundaries and the baseline.
+
+A check whose inputs are all unchanged since the last one (every file, the boundaries, the
+baseline, Seams' own code) reuses its stored outcome: nothing is loaded, resolved or checked
+again. The rest of the work is imported only when it has to be done.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from analyzer import __version__
 from analyzer.check import baseline as baselines
-from analyzer.check.run import run_check
+from analyzer.check import stored
 from analyzer.config import load_config
+from analyzer.extract.cache import FactCache, code_digest, open_cache
+from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.git import repository_prefix
+from analyzer.extract.scan import ReadFiles, read_files
 from analyzer.model.boundaries import Boundaries
 from analyzer.model.config import SeamsConfig
 from analyzer.model.errors import SeamsError
+from analyzer.model.options import AnalyzeOptions
 from analyzer.model.progress import Reporter
+from analyzer.model.timings import Timings
 from analyzer.model.violations import CheckResult
-from analyzer.pipeline import Collected, Timings, collect
-from analyzer.usecases.options import CacheFlags, Flags, resolve_options
-from reports.ci_json import render_json
-from reports.ci_text import render_text
-from reports.github import render_github
-from reports.junit import render_junit
-from reports.sarif import render_sarif
+from analyzer.usecases.options import CacheFlags, Flags, front_options
 
 FORMATS = ("text", "json", "junit", "github", "sarif")
 
@@ -55,30 +60,22 @@ class CheckOutcome:
         return 0 if exit_zero or not self.result.failed(strict) else 1
 
 
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A check's result, the baseline recording what it found, how many files were skipped."""
+
+    result: CheckResult
+    current: baselines.Baseline
+    skipped: int
+    notes: tuple[str, ...] = ()
+
+
 def declared_boundaries(config: SeamsConfig) -> Boundaries:
     """The boundaries of the configuration, or a usage error saying how to declare them."""
     if config.boundaries is None or not config.boundaries.services:
         where = config.source or "seams.toml or [tool.seams] in pyproject.toml"
         raise SeamsError(f"no services are declared in {where}: run 'seams init PATH' first")
     return config.boundaries
-
-
-def collect_for_check(
-    path: Path,
-    config: SeamsConfig,
-    flags: Flags,
-    reporter: Reporter,
-    cache: CacheFlags,
-    timings: Timings | None = None,
-) -> Collected:
-    """The facts and couplings of the code under ``path`` (git history is not needed)."""
-    if not path.is_dir():
-        raise SeamsError(f"path does not exist or is not a directory: {path}")
-    front = Flags(
-        exclude=flags.exclude, include_tests=flags.include_tests, git=False, jobs=flags.jobs
-    )
-    options = resolve_options(config, front)
-    return collect(path, options, reporter, timings or Timings(), cache.location(path))
 
 
 def _display(path: Path, root: Path) -> str:
@@ -89,16 +86,91 @@ def _display(path: Path, root: Path) -> str:
 
 
 def render_report(result: CheckResult, request: CheckRequest, prefix: str) -> str:
+    from reports.ci_text import render_text  # noqa: PLC0415 - each format loads its own
+
+    if request.fmt == "text":
+        return render_text(result, color=request.color, prefix=prefix, strict=request.strict)
     renderers: dict[str, Callable[[], str]] = {
-        "text": lambda: render_text(
-            result, color=request.color, prefix=prefix, strict=request.strict
-        ),
-        "json": lambda: render_json(result, prefix=prefix, strict=request.strict),
-        "junit": lambda: render_junit(result, prefix=prefix, strict=request.strict),
-        "github": lambda: render_github(result, prefix=prefix, strict=request.strict),
-        "sarif": lambda: render_sarif(result, prefix=prefix, tool_version=__version__),
+        "json": lambda: _json(result, prefix, request.strict),
+        "junit": lambda: _junit(result, prefix, request.strict),
+        "github": lambda: _github(result, prefix, request.strict),
+        "sarif": lambda: _sarif(result, prefix),
     }
     return renderers[request.fmt]()
+
+
+def _json(result: CheckResult, prefix: str, strict: bool) -> str:
+    from reports.ci_json import render_json  # noqa: PLC0415
+
+    return render_json(result, prefix=prefix, strict=strict)
+
+
+def _junit(result: CheckResult, prefix: str, strict: bool) -> str:
+    from reports.junit import render_junit  # noqa: PLC0415
+
+    return render_junit(result, prefix=prefix, strict=strict)
+
+
+def _github(result: CheckResult, prefix: str, strict: bool) -> str:
+    from reports.github import render_github  # noqa: PLC0415
+
+    return render_github(result, prefix=prefix, strict=strict)
+
+
+def _sarif(result: CheckResult, prefix: str) -> str:
+    from reports.sarif import render_sarif  # noqa: PLC0415
+
+    return render_sarif(result, prefix=prefix, tool_version=__version__)
+
+
+def _key(
+    read: ReadFiles, boundaries: Boundaries, recorded: baselines.Baseline | None, name: str
+) -> bytes:
+    """What a check's outcome depends on (empty, never reused, without a digest of the files)."""
+    if not read.digest:
+        return b""
+    digest = hashlib.blake2b(code_digest(), digest_size=20)
+    for part in (
+        read.digest,
+        repr(boundaries).encode(),
+        baselines.dumps(recorded).encode() if recorded is not None else b"(none)",
+        name.encode(),
+        repr(read.discovery.skipped).encode(),
+        read.discovery.root.encode(),
+    ):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.digest()
+
+
+def _check(
+    read: ReadFiles,
+    options: AnalyzeOptions,
+    boundaries: Boundaries,
+    recorded: baselines.Baseline | None,
+    name: str,
+    reporter: Reporter,
+    timings: Timings,
+    cache: FactCache | None,
+    update: bool = False,
+) -> _Found:
+    """Load or parse the facts, resolve the couplings and check them; with ``update``, the
+    result is that of the check against the new baseline (everything found is known)."""
+    # Imported here: a check reusing its stored outcome needs none of this.
+    from analyzer.check.run import run_check  # noqa: PLC0415
+    from analyzer.collect import derive  # noqa: PLC0415
+    from analyzer.extract.scan import scan_read  # noqa: PLC0415
+
+    with timings.stage("parse"):
+        scanned = scan_read(read, options.jobs, reporter, cache)
+    collected = derive(read.discovery, scanned, options, timings)
+    root = Path(read.discovery.root)
+    files, couplings = collected.files, collected.couplings
+    with timings.stage("check"):
+        checked = run_check(root, files, couplings, boundaries, recorded, name)
+        result = checked.result
+        if update:
+            result = run_check(root, files, couplings, boundaries, checked.current, name).result
+    return _Found(result, checked.current, len(collected.skipped), scanned.notes)
 
 
 def check_project(
@@ -112,28 +184,45 @@ def check_project(
     """Check ``path``: new violations fail, known ones (in the baseline) pass."""
     config = load_config(path, config_file)
     boundaries = declared_boundaries(config)
+    if not path.is_dir():
+        raise SeamsError(f"path does not exist or is not a directory: {path}")
+    options = front_options(config, flags)
     timings = Timings()
-    collected = collect_for_check(path, config, flags, reporter, cache, timings)
-    root = Path(collected.discovery.root)
+    with timings.stage("discover"):
+        discovery = discover_files(path, DiscoverOptions(options.excludes, options.include_tests))
+    root = Path(discovery.root)
     baseline_path = request.baseline or root / boundaries.baseline
     name = _display(baseline_path, root)
     recorded = baselines.read(baseline_path)
-    with timings.stage("check"):
-        checked = run_check(root, collected.files, collected.couplings, boundaries, recorded, name)
-    new_baseline, known = None, len(checked.current)
-    if request.update_baseline:
-        new_baseline = baselines.dumps(checked.current)
-        checked = run_check(
-            root, collected.files, collected.couplings, boundaries, checked.current, name
-        )
-    report = render_report(checked.result, request, repository_prefix(root))
+    with open_cache(cache.location(path)) as facts:
+        with timings.stage("parse"):
+            read = read_files(discovery, facts)
+        update = request.update_baseline
+        slot = f"check:{root}"
+        key = b"" if update else _key(read, boundaries, recorded, name)
+        found = _reuse(facts, slot, key)
+        if found is None:
+            work = (options, boundaries, recorded, name, reporter, timings, facts)
+            found = _check(read, *work, update=update)
+            if facts is not None and key:
+                facts.put_blob(slot, key, stored.encode(found.result, found.current, found.skipped))
+        notes = tuple(dict.fromkeys([*found.notes, *(facts.notes if facts else [])]))
+    new_baseline = baselines.dumps(found.current) if update else None
     return CheckOutcome(
-        result=checked.result,
-        report=report,
+        result=found.result,
+        report=render_report(found.result, request, repository_prefix(root)),
         baseline_path=baseline_path,
         new_baseline=new_baseline,
-        known=known,
-        skipped=len(collected.skipped),
-        notes=collected.scan.notes,
+        known=len(found.current),
+        skipped=found.skipped,
+        notes=notes,
         timings=timings,
     )
+
+
+def _reuse(cache: FactCache | None, slot: str, key: bytes) -> _Found | None:
+    if cache is None or not key:
+        return None
+    data = cache.get_blob(slot, key)
+    found = stored.decode(data) if data is not None else None
+    return None if found is None else _Found(*found)

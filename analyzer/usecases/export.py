@@ -9,7 +9,8 @@ from analyzer.check.export import to_import_linter, to_tach
 from analyzer.check.run import run_check
 from analyzer.config import load_config
 from analyzer.model.progress import Reporter
-from analyzer.usecases.check import collect_for_check, declared_boundaries
+from analyzer.usecases.check import declared_boundaries
+from analyzer.usecases.facts import collect_for_check
 from analyzer.usecases.options import CacheFlags, Flags
 
 # Violations that mark an import the contracts must not allow.

@@ -9,13 +9,15 @@ from typing import Any
 from analyzer.check import baseline as baselines
 from analyzer.check.init import declare, render_boundaries
 from analyzer.check.run import run_check
+from analyzer.collect import Collected, derive
 from analyzer.config import ANALYSIS_KEYS, load_config
 from analyzer.model.boundaries import DEFAULT_BASELINE
 from analyzer.model.config import SeamsConfig
 from analyzer.model.errors import SeamsError
 from analyzer.model.progress import Reporter
-from analyzer.pipeline import Collected, Timings, analyze, derive
-from analyzer.usecases.check import collect_for_check
+from analyzer.model.timings import Timings
+from analyzer.pipeline import analyze
+from analyzer.usecases.facts import collect_for_check
 from analyzer.usecases.options import CacheFlags, Flags, resolve_options
 from reports.json_report import load_document
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -77,6 +77,13 @@ def resolve_options(config: SeamsConfig, flags: Flags) -> AnalyzeOptions:
         jobs=flags.jobs,
         steering=config.steering,
     )
+
+
+def front_options(config: SeamsConfig, flags: Flags) -> AnalyzeOptions:
+    """The options of a run that reads the code without proposing services (init from a
+    file, check, export): which files, how many parser processes; no git history."""
+    given = Flags(exclude=flags.exclude, include_tests=flags.include_tests, jobs=flags.jobs)
+    return resolve_options(config, replace(given, git=False))
 
 
 def _first(given: T | None, configured: T | None, default: T) -> T:

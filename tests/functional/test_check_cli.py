@@ -236,3 +236,29 @@ def test_colour_on_a_terminal_unless_no_color(repo: Path) -> None:
     assert "\033[31m" in _tty_run(repo, {})
     plain = _tty_run(repo, {"NO_COLOR": "1"})
     assert "new_dependency" in plain and "\033[" not in plain
+
+
+def stages(run_stderr: str) -> list[str]:
+    """The stage names of a `--timings` table."""
+    rows = [line.split() for line in run_stderr.splitlines()]
+    return [row[0] for row in rows if len(row) > 2 and row[1][0].isdigit()]
+
+
+def test_an_unchanged_check_reuses_its_outcome_until_an_input_changes(repo: Path) -> None:
+    first = check(repo, "--timings")
+    assert first.code == 0 and "check" in stages(first.stderr)
+    again = check(repo, "--timings")
+    assert again.stdout == first.stdout
+    assert stages(again.stderr) == ["discover", "parse", "total"]
+    assert check(repo, "--format", "json").stdout == check(repo, "--format", "json").stdout
+
+    edit = new_dependency(repo)
+    changed = check(repo, "--timings")
+    assert changed.code == 1 and "check" in stages(changed.stderr)
+    assert f"{edit.path}:{edit.line}" in changed.stdout
+    assert check(repo, "--update-baseline").code == 0
+    after = check(repo, "--timings")
+    assert after.code == 0 and "check" in stages(after.stderr)  # the baseline changed
+    config = repo / "seams.toml"
+    config.write_text(config.read_text().replace('cycle = "error"', 'cycle = "warn"', 1))
+    assert "check" in stages(check(repo, "--timings").stderr)  # so did the boundaries

@@ -1,0 +1,107 @@
+"""The front end shared by every command: discover, parse (from the fact cache), couplings.
+
+``seams check`` and ``seams export`` need no more than this; ``analyzer.pipeline`` goes on to
+the design stages from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analyzer.design.data.catalog import DataCatalog, build_catalog, data_couplings
+from analyzer.design.signals.couplings import (
+    import_couplings,
+    reference_couplings,
+    string_couplings,
+)
+from analyzer.design.symbols.resolve import SymbolTable
+from analyzer.extract.cache import FactCache, open_cache
+from analyzer.extract.discover import DiscoverOptions, discover_files
+from analyzer.extract.scan import ScanResult, default_jobs, scan
+from analyzer.forked import Forked
+from analyzer.model.coupling import Coupling
+from analyzer.model.facts import FileFacts, Skipped
+from analyzer.model.options import AnalyzeOptions
+from analyzer.model.progress import Reporter
+from analyzer.model.source import Discovery
+from analyzer.model.timings import Timings
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """The facts of a code base and the couplings found in them: what check and analyze share."""
+
+    discovery: Discovery
+    scan: ScanResult
+    couplings: tuple[Coupling, ...]
+    external_imports: int
+    data: DataCatalog = field(default_factory=DataCatalog)
+
+    @property
+    def files(self) -> tuple[FileFacts, ...]:
+        return self.scan.facts
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        return [*self.discovery.skipped, *self.scan.skipped]
+
+
+def background(options: AnalyzeOptions) -> bool:
+    """Whether work may overlap in a forked process: not when one process was asked for."""
+    return (options.jobs or default_jobs()) > 1
+
+
+def collect(
+    path: Path,
+    options: AnalyzeOptions,
+    reporter: Reporter,
+    timings: Timings,
+    cache_dir: Path | None = None,
+) -> Collected:
+    """discover -> parse (facts of unchanged files from the cache in ``cache_dir``) -> couplings."""
+    discovery = discover_stage(path, options, reporter, timings)
+    with open_cache(cache_dir) as cache:
+        scanned = scan_stage(discovery, options, reporter, timings, cache)
+    return derive(discovery, scanned, options, timings)
+
+
+def discover_stage(
+    path: Path, options: AnalyzeOptions, reporter: Reporter, timings: Timings
+) -> Discovery:
+    """The files to analyze. Called before the cache is opened: a tree with nothing to analyze
+    gets no cache directory."""
+    with timings.stage("discover"):
+        reporter.start("Discovering files")
+        discovery = discover_files(path, DiscoverOptions(options.excludes, options.include_tests))
+        reporter.done()
+    return discovery
+
+
+def scan_stage(
+    discovery: Discovery,
+    options: AnalyzeOptions,
+    reporter: Reporter,
+    timings: Timings,
+    cache: FactCache | None,
+) -> ScanResult:
+    """Facts of every file, from the cache where it has them, else parsed."""
+    with timings.stage("parse"):
+        return scan(discovery, options.jobs, reporter, cache)
+
+
+def derive(
+    discovery: Discovery, scanned: ScanResult, options: AnalyzeOptions, timings: Timings
+) -> Collected:
+    """The couplings and the data catalog of scanned facts."""
+    with timings.stage("couplings"):
+        files = scanned.facts
+        table = SymbolTable(files)
+        # On a second core, the data catalog is built while the couplings are resolved.
+        catalog_job = Forked(build_catalog, files, table, enabled=background(options))
+        imports, external = import_couplings(files, table)
+        couplings = [*imports, *reference_couplings(files, table), *string_couplings(files, table)]
+    with timings.stage("data"):
+        catalog = catalog_job.result()
+        couplings.extend(data_couplings(catalog))
+    return Collected(discovery, scanned, tuple(couplings), external, catalog)
