@@ -83,6 +83,7 @@ class ServiceMap:
                 self._tables.add(pattern, order, service.name)
                 order += 1
         self._cache: dict[str, str | None] = {}
+        self._nodes: dict[str, str | None] = {}
 
     def module(self, module: str) -> str | None:
         if module not in self._cache:
@@ -91,14 +92,19 @@ class ServiceMap:
 
     def node(self, node: str) -> str | None:
         """The service of a code node, or the owner of a table node."""
+        try:
+            return self._nodes[node]
+        except KeyError:
+            pass
         if node.startswith(TABLE_PREFIX):
-            return self.table(node.removeprefix(TABLE_PREFIX))
-        if ":" not in node:
-            return self.module(node)
-        if node not in self._cache:
+            found = self.table(node.removeprefix(TABLE_PREFIX))
+        elif ":" not in node:
+            found = self.module(node)
+        else:
             owner = self._symbols.best(node, [node]) if self._has_symbols else None
-            self._cache[node] = owner if owner is not None else self.module(module_of(node))
-        return self._cache[node]
+            found = owner if owner is not None else self.module(module_of(node))
+        self._nodes[node] = found
+        return found
 
     def table(self, name: str) -> str | None:
         key = TABLE_PREFIX + name

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-import networkx as nx
-
+from analyzer.check.cycles import loop_through, tied_groups
 from analyzer.check.mapping import ServiceMap
 from analyzer.model.boundaries import SHARED, Boundaries
 from analyzer.model.coupling import TABLE_PREFIX, Coupling, is_table, module_of
@@ -101,8 +100,9 @@ def new_dependency(
     edges: list[tuple[Coupling, str, str]], boundaries: Boundaries
 ) -> list[Violation]:
     out = []
+    declared_by = {s.name: s for s in boundaries.services}
     for c, source, target in edges:
-        service = boundaries.service(source)
+        service = declared_by.get(source)
         declared = service is not None and service.depends_on is not None
         if declared and service is not None and target in (service.depends_on or ()):
             continue
@@ -136,11 +136,9 @@ def cycles(edges: list[tuple[Coupling, str, str]], boundaries: Boundaries) -> li
     for c, source, target in edges:
         if source != SHARED:
             by_pair[(source, target)].append(c)
-    graph = nx.DiGraph()
-    graph.add_edges_from(sorted(by_pair))
     out = []
-    for group in sorted(sorted(g) for g in nx.strongly_connected_components(graph) if len(g) > 1):
-        loop = [u for u, _ in nx.find_cycle(graph.subgraph(group), source=group[0])]
+    for group in tied_groups(by_pair):
+        loop = loop_through(by_pair, group, group[0])
         steps = list(zip(loop, [*loop[1:], loop[0]], strict=True))
         weakest = min(steps, key=lambda pair: (len(by_pair[pair]), pair))
         path = " -> ".join([*loop, loop[0]])
