@@ -163,6 +163,21 @@ class FactCache:
             return {}
         return found
 
+    def present(self, keys: Sequence[bytes]) -> set[bytes]:
+        """Which of ``keys`` are stored (nothing is read back)."""
+        if self._db is None:
+            return set()
+        found: set[bytes] = set()
+        try:
+            for i in range(0, len(keys), _CHUNK):
+                chunk = keys[i : i + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT key FROM facts WHERE key IN ({marks})"
+                found.update(key for (key,) in self._db.execute(sql, chunk))
+        except sqlite3.Error:
+            return set()  # ``load`` will meet the problem and say it
+        return found
+
     def save(
         self, root: str, rows: Sequence[tuple[bytes, str, bytes]], used: Iterable[bytes]
     ) -> None:

@@ -18,6 +18,7 @@ from analyzer.extract.cache import FactCache, fact_key
 from analyzer.extract.codec import decode, encode
 from analyzer.extract.pool import Job, ParserPool, PoolUnavailable, supported
 from analyzer.extract.read import Unreadable, read_bytes
+from analyzer.forked import Forked
 from analyzer.model.facts import FileFacts, ParseResult, Skipped
 from analyzer.model.progress import Reporter, SilentReporter
 from analyzer.model.source import Discovery, SourceFile
@@ -127,25 +128,35 @@ def scan_read(
     discovery, contents, keys = read.discovery, read.contents, read.keys
     sources = discovery.files
     run = _Run(discovery.root, sources, keys, reporter)
-    stored = cache.load([k for k in keys if k is not None]) if cache is not None else {}
+    wanted = [k for k in keys if k is not None]
+    present = cache.present(wanted) if cache is not None else set()
+    early = _parse_early(
+        [(i, f, contents[i]) for i, f in enumerate(sources) if keys[i] not in present], jobs, run
+    )
+    stored = cache.load(wanted) if cache is not None else {}
     for index, key in enumerate(keys):
         hit = stored.get(key) if key is not None else None
         if hit is not None and hit.path == sources[index].path:
             run.results[index] = hit
     cached = len(run.results)
+    if early is not None:
+        for index, blob in early.result():
+            if index not in run.results:
+                run.received(index, blob, cacheable=True)
     misses: list[Job] = [(i, f, contents[i]) for i, f in enumerate(sources) if i not in run.results]
     misses.sort(key=lambda job: (-_size(job), job[1].module))
     if misses:
         reporter.start(f"Parsing ({cached} cached)" if cached else "Parsing", len(misses))
         _parse(misses, jobs, run)
         reporter.done()
+    parsed = len(sources) - cached
     if cache is not None:
         cache.save(discovery.root, run.fresh, (k for k in keys if k is not None))
         run.notes.extend(cache.notes)
     facts = sorted((r for r in run.results.values() if isinstance(r, FileFacts)), key=_module)
     skipped = sorted((r for r in run.results.values() if isinstance(r, Skipped)), key=_path)
     digest = read.digest
-    return ScanResult(tuple(facts), tuple(skipped), len(misses), cached, tuple(run.notes), digest)
+    return ScanResult(tuple(facts), tuple(skipped), parsed, cached, tuple(run.notes), digest)
 
 
 def _digest(sources: Sequence[SourceFile], keys: Sequence[bytes | None]) -> bytes:
@@ -175,6 +186,25 @@ def _module(facts: FileFacts) -> str:
 
 def _path(skipped: Skipped) -> str:
     return skipped.path
+
+
+def _parse_early(misses: list[Job], jobs: int, run: _Run) -> Forked[list[tuple[int, bytes]]] | None:
+    """A few changed files, parsed by a forked child while this process loads the facts of the
+    others from the cache: importing the parser and parsing them costs about as much as the
+    loading. ``None`` when there is nothing to overlap, or the files go to the parser pool."""
+    if not misses or jobs < 2 or not supported() or sum(map(_size, misses)) >= _POOL_MIN_BYTES:
+        return None
+    from analyzer.extract.guard import shape  # noqa: PLC0415 - the parser, only when needed
+
+    safe = [job for job in misses if job[2] is not None and not shape(job[2]).risky]
+    return Forked(_parse_encoded, run.root, safe) if safe else None
+
+
+def _parse_encoded(root: str, jobs: list[Job]) -> list[tuple[int, bytes]]:
+    from analyzer.extract.worker import parse_guarded  # noqa: PLC0415
+
+    gc.disable()  # in the forked child: parse trees are dropped by reference counting
+    return [(index, encode(parse_guarded(root, source, data))) for index, source, data in jobs]
 
 
 def _parse(misses: list[Job], jobs: int, run: _Run) -> None:

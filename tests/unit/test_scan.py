@@ -71,21 +71,24 @@ def test_results_are_the_same_in_one_process_in_workers_and_from_the_cache(
     assert (warm.parsed, warm.cached) == (0, len(discovery.files))
 
 
-def test_only_changed_files_are_parsed_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_only_changed_files_are_parsed_again(tmp_path: Path, jobs: int) -> None:
     root = _tree(tmp_path)
     directory = tmp_path / "cache"
     with open_cache(directory) as cache:
-        first = scan(discover_files(root), 1, cache=cache)
+        first = scan(discover_files(root), jobs, cache=cache)
     target = root / "shop" / "orders" / "services.py"
     target.write_text(target.read_text() + "\n\ndef added_later():\n    return None\n")
     discovery = discover_files(root)
     with open_cache(directory) as cache:
-        second = scan(discovery, 1, cache=cache)
+        # With a second process, the changed file is parsed there while the rest is loaded.
+        second = scan(discovery, jobs, cache=cache)
+    assert _summary(second) == _summary(scan(discovery, 1))
     assert (second.parsed, second.cached) == (1, len(discovery.files) - 1)
     [services] = [f for f in second.facts if f.path == "shop/orders/services.py"]
     assert "added_later" in {s.name for s in services.symbols}
     assert len(second.facts) == len(first.facts)
     target.unlink()
     with open_cache(directory) as cache:
-        third = scan(discover_files(root), 1, cache=cache)
+        third = scan(discover_files(root), jobs, cache=cache)
     assert (third.parsed, third.cached) == (0, len(discovery.files) - 1)
