@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from analyzer.model.options import AnalyzeOptions
 from analyzer.pipeline import analyze
 from reports.html import render_html
@@ -32,6 +34,7 @@ def test_the_cache_lives_in_the_tree_and_gives_the_same_document(tmp_path: Path)
     assert warm.stderr == ""
 
 
+@pytest.mark.slow
 def test_no_cache_writes_nothing_and_cache_dir_moves_it(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     run = run_seams("analyze", root, "-o", tmp_path / "out", "--no-git", "--no-cache")
@@ -44,6 +47,7 @@ def test_no_cache_writes_nothing_and_cache_dir_moves_it(tmp_path: Path) -> None:
     assert not (root / ".seams-cache").exists()
 
 
+@pytest.mark.slow
 def test_a_corrupt_cache_gets_one_line_and_the_run_succeeds(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     assert run_seams("analyze", root, "-o", tmp_path / "a", "--no-git").code == 0
@@ -56,6 +60,7 @@ def test_a_corrupt_cache_gets_one_line_and_the_run_succeeds(tmp_path: Path) -> N
     assert again.code == 0 and again.stderr == ""
 
 
+@pytest.mark.slow
 def test_two_runs_sharing_a_cache_both_succeed(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
@@ -116,6 +121,7 @@ def test_an_unchanged_tree_reuses_the_last_analysis(tmp_path: Path) -> None:
     assert "shop.orders.services:audit_trail" in changed.document["symbols"]
 
 
+@pytest.mark.slow
 def test_reused_and_fresh_outputs_are_byte_identical(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     outputs = []

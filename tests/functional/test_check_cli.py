@@ -244,6 +244,7 @@ def stages(run_stderr: str) -> list[str]:
     return [row[0] for row in rows if len(row) > 2 and row[1][0].isdigit()]
 
 
+@pytest.mark.slow
 def test_an_unchanged_check_reuses_its_outcome_until_an_input_changes(repo: Path) -> None:
     first = check(repo, "--timings")
     assert first.code == 0 and "check" in stages(first.stderr)

@@ -1,35 +1,11 @@
-"""Data rules end to end: a write to a table another service owns fails `seams check`.
-
-This needs ``data`` couplings (table reads and writes) from ``analyzer.pipeline.collect``.
-Until the data collectors feed it, the test is skipped with that reason; it runs by itself
-as soon as they do. The rules themselves are covered now by tests/unit/test_check_data_rules.py.
-"""
+"""Data rules end to end: a write to a table another service owns fails `seams check`."""
 
 from __future__ import annotations
 
 import tomllib
-from functools import cache
 from pathlib import Path
 
-import pytest
-
-from analyzer.model.options import AnalyzeOptions
-from analyzer.model.progress import SilentReporter
-from analyzer.pipeline import Timings, collect
 from tests.check_support import check, git_copy, init, module_file
-from tests.conftest import FIXTURES
-
-
-@cache
-def collect_finds_table_writes() -> bool:
-    found = collect(FIXTURES / "shop", AnalyzeOptions(jobs=1), SilentReporter(), Timings())
-    return any(c.kind == "data" and c.mode == "write" for c in found.couplings)
-
-
-pytestmark = pytest.mark.skipif(
-    not collect_finds_table_writes(),
-    reason="analyzer.pipeline.collect yields no data (table write) couplings yet",
-)
 
 
 def test_writing_another_services_table_fails(tmp_path: Path) -> None:

@@ -83,6 +83,7 @@ def test_lint_imports_reads_the_contracts_and_passes_on_the_unchanged_code(repo:
     assert kept.returncode == 0, kept.stdout + kept.stderr
 
 
+@pytest.mark.slow
 def test_an_import_making_a_new_dependency_fails_seams_tach_and_lint_imports(
     repo: Path,
 ) -> None:
@@ -99,6 +100,7 @@ def test_an_import_making_a_new_dependency_fails_seams_tach_and_lint_imports(
     assert f"{module} is not allowed to import" in lint.stdout
 
 
+@pytest.mark.slow
 def test_using_the_shared_library_from_anywhere_passes_all_three(repo: Path) -> None:
     export(repo)
     seams = tomllib.loads((repo / "seams.toml").read_text())
@@ -113,6 +115,7 @@ def test_using_the_shared_library_from_anywhere_passes_all_three(repo: Path) -> 
     assert lint_imports(repo).returncode == 0
 
 
+@pytest.mark.slow
 def test_exporting_code_that_fails_the_check_gives_contracts_that_fail_too(repo: Path) -> None:
     edit = new_dependency(repo)
     export(repo)

@@ -156,7 +156,6 @@ def test_same_input_gives_byte_identical_json(tmp_path: Path) -> None:
     assert outputs[0] == outputs[1]
 
 
-@pytest.mark.slow
 def test_full_hostile_tree_with_what_git_cannot_hold(tmp_path: Path) -> None:
     tree = hostile_copy(tmp_path)
     extra_skips = add_extras(tree)

@@ -65,7 +65,9 @@ def decomposition(out: Path) -> dict:  # type: ignore[type-arg]
 # A parser that dies.
 
 
-@pytest.mark.parametrize(("jobs", "filler"), [(1, 0), (2, 1_000_000)])
+@pytest.mark.parametrize(
+    ("jobs", "filler"), [(1, 0), pytest.param(2, 1_000_000, marks=pytest.mark.slow)]
+)
 def test_a_parser_crash_costs_one_file_not_the_run(tmp_path: Path, jobs: int, filler: int) -> None:
     tree = small_project(tmp_path / "tree", filler)
     write(tree / "app" / "crash.py", CRASHING)
@@ -128,6 +130,7 @@ def reference(tmp_path: Path, tree: Path) -> bytes:
     return (tmp_path / "reference" / "decomposition.json").read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "emptied"])
 def test_a_damaged_cache_is_rebuilt_with_one_notice(tmp_path: Path, damage: str) -> None:
     tree = small_project(tmp_path / "tree", filler_bytes=100_000)
@@ -152,6 +155,7 @@ def test_a_damaged_cache_is_rebuilt_with_one_notice(tmp_path: Path, damage: str)
     assert (tmp_path / "b" / "decomposition.json").read_bytes() == reference(tmp_path, tree)
 
 
+@pytest.mark.slow
 def test_concurrent_runs_share_one_cache(tmp_path: Path) -> None:
     tree = small_project(tmp_path / "tree", filler_bytes=400_000)
     cache = tmp_path / "cache"
@@ -176,6 +180,7 @@ def test_concurrent_runs_share_one_cache(tmp_path: Path) -> None:
         assert (tmp_path / name / "decomposition.json").read_bytes() == expected
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_leaves_the_cache_usable(tmp_path: Path) -> None:
     tree = small_project(tmp_path / "tree")
     cache = tmp_path / "cache"

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from analyzer.extract.discover import discover_files
@@ -104,18 +105,21 @@ def check_tree(tree: Tree) -> list[ParseResult]:
         return [*discovery.skipped, *results]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(sources)
 def test_parsing_any_source_never_raises_and_is_deterministic(text: str) -> None:
     check_source(text)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(source_bytes())
 def test_reading_any_bytes_never_raises_and_is_deterministic(data: bytes) -> None:
     check_bytes(data)
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=max(10, FUZZ.max_examples // 3))
 @given(trees())
 def test_discovering_and_parsing_any_tree_never_raises_and_is_deterministic(tree: Tree) -> None:
