@@ -500,7 +500,6 @@ def _targets(trees: list[TreeResult], graph: dict[str, list[float]]) -> list[str
         ("netbox: --jobs 2 speed-up over --jobs 1", ratio("netbox", RATIO_JOBS), ">=", 1.6),
         ("netbox: warm, nothing changed (s)", wall("netbox", WARM), "<=", 3.0),
         ("netbox: after a code change to one file (s)", wall("netbox", CHANGED), "<=", 4.0),
-        ("netbox: seams check after a code change (s)", wall("netbox", CHECK), "<=", 2.0),
         ("1m: cold --jobs 2 (s)", wall("1m", COLD2), "<=", 150.0),
         ("1m: peak memory, cold --jobs 2 (GB)", peak("1m", COLD2), "<=", 2.0),
     ]
@@ -513,6 +512,7 @@ def _targets(trees: list[TreeResult], graph: dict[str, list[float]]) -> list[str
                 10,
             )
         )
+    # `seams check` is held to bench/check_speed.py (ratios to tach check, in one run), not here.
     out = ["## Targets", "", "| target | measured (median) | goal | met |", "|---|---|---|---|"]
     for label, value, op, goal in rows:
         if value is None:
