@@ -7,39 +7,48 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, ProgressColumn, TaskID
+
+# rich is imported where it is used: a check with nothing to show never loads it.
 
 
 def stderr_console() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, no_color=bool(os.environ.get("NO_COLOR")), soft_wrap=True)
 
 
 def stdout_console() -> Console:
+    from rich.console import Console
+
     return Console(no_color=bool(os.environ.get("NO_COLOR")), soft_wrap=True)
 
 
-class _Rate(ProgressColumn):
-    """Files per second, once rich has enough samples."""
+def _columns(total: int | None) -> list[ProgressColumn]:
+    """A spinner and the stage; with a known size, a bar, counts, files/s and time left."""
+    from rich import progress
+    from rich.text import Text
 
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.0f} files/s" if speed else "", style="progress.data.speed")
+    class Rate(progress.ProgressColumn):
+        """Files per second, once rich has enough samples."""
+
+        def render(self, task: progress.Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text(f"{speed:,.0f} files/s" if speed else "", style="progress.data.speed")
+
+    columns: list[ProgressColumn] = [
+        progress.SpinnerColumn(),
+        progress.TextColumn("{task.description}"),
+    ]
+    if total is not None:
+        columns += [progress.BarColumn(), progress.MofNCompleteColumn(), Rate()]
+        columns.append(progress.TimeRemainingColumn())
+    columns.append(progress.TimeElapsedColumn())
+    return columns
 
 
 class TerminalReporter:
@@ -68,10 +77,9 @@ class TerminalReporter:
         if not self.enabled:
             return
         self.done()
-        columns: list[ProgressColumn] = [SpinnerColumn(), TextColumn("{task.description}")]
-        if total is not None:
-            columns += [BarColumn(), MofNCompleteColumn(), _Rate(), TimeRemainingColumn()]
-        columns.append(TimeElapsedColumn())
+        from rich.progress import Progress
+
+        columns = _columns(total)
         with self._lock:
             self._progress = Progress(*columns, console=stderr_console(), transient=True)
             self._task = self._progress.add_task(stage, total=total)
@@ -101,6 +109,8 @@ class TerminalReporter:
 
 
 def print_summary(document: dict[str, Any], out_dir: Path) -> None:
+    from rich.table import Table
+
     console = stdout_console()
     table = Table(title=f"{len(document['services'])} proposed services", title_justify="left")
     table.add_column("service")
@@ -137,6 +147,9 @@ def print_summary(document: dict[str, Any], out_dir: Path) -> None:
 
 
 def print_notes(notes: Iterable[str]) -> None:
+    notes = list(notes)
+    if not notes:
+        return
     console = stderr_console()
     for note in notes:
         console.print(f"seams: note: {note}", markup=False, highlight=False)
@@ -144,6 +157,8 @@ def print_notes(notes: Iterable[str]) -> None:
 
 def print_timings(stages: dict[str, float], memory: dict[str, tuple[int, int]]) -> None:
     """Wall time per stage, and the peak memory reached by the end of each stage."""
+    from rich.table import Table
+
     console = stderr_console()
     table = Table(title="timings", title_justify="left", box=None, pad_edge=False)
     for header in ("stage", "wall", "peak RSS (seams)", "peak RSS (largest child)"):
