@@ -53,5 +53,5 @@ say "mypy"
 "$venv/bin/python" -m mypy
 say "import-linter: the layering contracts"
 "$venv/bin/lint-imports" --no-logo
-say "pytest ${*:-(the whole suite)}"
-"$venv/bin/python" -m pytest "$@"
+say "pytest ${*:-(the whole suite)}, one worker per core"
+"$venv/bin/python" -m pytest -n auto "$@"
