@@ -2,8 +2,8 @@
 # Set up everything the test suite needs on a fresh Debian or Ubuntu machine, then run it:
 # lint, types, the layering contract, and pytest (unit, functional, browser).
 #
-#   bash scripts/test.sh                                  the whole suite (about 8 minutes)
-#   bash scripts/test.sh -m "not slow and not browser"    the quick loop (under 2 minutes)
+#   bash scripts/test.sh                                  the whole suite (about 7 minutes)
+#   bash scripts/test.sh -m "not slow and not browser"    the quick loop (about 2 minutes)
 #
 # Arguments go to pytest. Everything is installed into a virtual environment, .venv (or
 # $SEAMS_VENV), made with the system's python3; Chromium comes from apt when run as root.
