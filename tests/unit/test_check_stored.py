@@ -37,11 +37,11 @@ def changed(mutate: str) -> bytes:
     if mutate == "format":
         document["format"] = 99
     elif mutate == "line":
-        document["violations"][0]["line"] = "3"
+        document["violations"][0][5] = "3"
     elif mutate == "field":
-        document["violations"][0]["extra"] = 1
+        document["violations"][0].append(1)
     elif mutate == "severity":
-        document["known"][0]["severity"] = "fatal"
+        document["known"][0][1] = "fatal"
     elif mutate == "metric":
         document["metrics"][0][1] = "high"
     elif mutate == "baseline":
