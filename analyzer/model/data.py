@@ -178,7 +178,8 @@ class ClassFact:
 
     ``strings`` holds class attributes and ``Meta`` options with literal values (``Meta`` ones
     prefixed ``meta.``: ``meta.db_table``, ``meta.abstract``; class keywords prefixed ``kw.``:
-    ``kw.table`` for SQLModel's ``table=True``; booleans as ``"True"``/``"False"``); ``names``
+    ``kw.table`` for SQLModel's ``table=True``; ``__table_args__.schema`` for the schema its
+    ``__table_args__`` names; booleans as ``"True"``/``"False"``); ``names``
     class attributes bound to dotted names (``model = Invoice``, ``__table__ = orders_table``);
     ``declared`` attributes only annotated (``model: type[ModelT]``); ``managers`` attributes
     bound to a manager (``objects = ActiveProductManager()``); ``meta_bases`` the bases of its
@@ -210,7 +211,8 @@ class ClassFact:
 
 @dataclass(frozen=True, slots=True)
 class TableDef:
-    """``name = Table("table", metadata, ...)`` at module level (SQLAlchemy core)."""
+    """``name = Table("table", metadata, ...)`` at module level (SQLAlchemy core); ``table`` is
+    the key SQLAlchemy's ``metadata.tables`` uses: ``schema.table`` with ``schema="..."``."""
 
     binding: str
     table: str
@@ -219,11 +221,43 @@ class TableDef:
 
 
 @dataclass(frozen=True, slots=True)
+class BaseCall:
+    """Module-level ``name = callee(...)`` whose keyword arguments shape a declarative base:
+    ``declarative_base(cls=Mixin, metaclass=Meta)``, ``SQLAlchemy(model_class=Base)``,
+    ``registry().generate_base()`` (callee ``registry().generate_base``).
+
+    ``keywords`` holds each keyword argument that matters (``cls``, ``model_class``,
+    ``metaclass``, ``metadata``, ``disable_autonaming``, ``schema``) as a dotted name, a literal,
+    or for a call its callee followed by ``()``; that call's own keywords follow as
+    ``key.inner`` (``model_class.cls``).
+    """
+
+    name: str
+    callee: str
+    line: int
+    keywords: tuple[tuple[str, str], ...] = ()
+
+    def keyword(self, key: str) -> str:
+        return dict(self.keywords).get(key, "")
+
+
+@dataclass(frozen=True, slots=True)
+class MappingFact:
+    """``mapper(User, users)`` or ``registry.map_imperatively(User, users)``: the class named
+    ``cls`` mapped imperatively onto the table bound to ``table`` (dotted names as written)."""
+
+    cls: str
+    table: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class DataFacts:
     """The data facts of one file. ``returns`` maps ``func`` or ``Class.method`` to the dotted
     name of its return annotation (what a caller's value is an instance of); ``constants`` are
     module-level model settings such as ``AUTH_USER_MODEL = "accounts.User"``; ``labels``
-    module-level names bound to a model by label (``Benefit = get_model("offer", "Benefit")``)."""
+    module-level names bound to a model by label (``Benefit = get_model("offer", "Benefit")``);
+    ``bases`` module-level calls making a declarative base; ``mappings`` imperative mappings."""
 
     classes: tuple[ClassFact, ...] = ()
     tables: tuple[TableDef, ...] = ()
@@ -235,6 +269,8 @@ class DataFacts:
     returns: tuple[tuple[str, str], ...] = ()
     constants: tuple[tuple[str, str], ...] = ()
     labels: tuple[tuple[str, str], ...] = ()
+    bases: tuple[BaseCall, ...] = ()
+    mappings: tuple[MappingFact, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(
@@ -248,4 +284,6 @@ class DataFacts:
             or self.returns
             or self.constants
             or self.labels
+            or self.bases
+            or self.mappings
         )

@@ -13,7 +13,7 @@ from analyzer.model.data import DataFacts
 
 # The shape and meaning of the facts below: bump it whenever a field is added, removed or changes
 # meaning, so that cached facts of an older shape are never read back.
-FACTS_VERSION = 2
+FACTS_VERSION = 3
 
 SymbolKind = Literal["class", "function"]
 RefKind = Literal["call", "ref", "base", "decorator", "annotation"]

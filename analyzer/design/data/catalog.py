@@ -116,6 +116,8 @@ def build_catalog(files: Iterable[FileFacts], table: SymbolTable) -> DataCatalog
     _generic_accesses(files, interpreter)
     accesses = _accesses(files, interpreter)
     raw, notes = _raw_sql(files)
+    models = [catalog.models[m] for m in sorted(catalog.models)]
+    notes = [*(f"{m.path}:{m.line}: {m.name}: {m.note}" for m in models if m.note), *notes]
     tables = _tables(catalog, files)
     canonical = {t.name.lower(): t.name for t in tables}
     found: list[TableAccess] = []
@@ -216,7 +218,7 @@ def _tables(catalog: ModelCatalog, files: list[FileFacts]) -> list[TableInfo]:
         if model.table is None:
             continue
         by_name[model.table].append(model.id)
-        if not model.proxy:
+        if not model.proxy and not model.imperative:
             definer.setdefault(
                 model.table,
                 TableInfo(model.table, "model", (), model.id, model.path, model.line),

@@ -54,10 +54,18 @@ CONTRIB_TABLES = {
     "django.contrib.redirects.models.Redirect": "django_redirect",
 }
 _SNAKE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+# Flask-SQLAlchemy 3's ``camel_to_snake_case``: an underscore before an upper-case letter that
+# follows a lower-case letter or digit, or that starts a word (``HTTPRequest`` -> ``http_request``).
+_FLASK_SNAKE = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
 
 
 def snake_case(name: str) -> str:
     return _SNAKE.sub("_", name).lower()
+
+
+def table_snake_case(name: str) -> str:
+    """The table name Flask-SQLAlchemy gives a model that names none."""
+    return _FLASK_SNAKE.sub(r"_\1", name).lower().lstrip("_")
 
 
 def root_of(name: str) -> Framework | None:

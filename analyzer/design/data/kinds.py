@@ -34,7 +34,11 @@ class Relation:
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """An ORM model class; ``table`` is ``None`` for abstract models and bases."""
+    """An ORM model class; ``table`` is ``None`` for abstract models and bases.
+
+    ``imperative``: a plain class mapped onto a ``Table(...)`` (``mapper(User, users)``), which
+    defines the table; ``note`` says what was assumed to take the class as a model.
+    """
 
     id: str
     module: str
@@ -45,6 +49,8 @@ class Model:
     table: str | None
     app_label: str = ""
     proxy: bool = False
+    imperative: bool = False
+    note: str = ""
 
     def __str__(self) -> str:
         return f"{self.id} -> {self.table or '(abstract)'} [{self.framework}]"

@@ -38,15 +38,18 @@ from analyzer.design.data.frameworks import (
     framework_of,
     root_of,
     snake_case,
+    table_snake_case,
 )
 from analyzer.design.data.kinds import Model, Relation
 from analyzer.design.symbols.bindings import Bindings
 from analyzer.design.symbols.resolve import SymbolTable
-from analyzer.model.data import ClassFact, FieldFact
+from analyzer.model.data import BaseCall, ClassFact, FieldFact
 from analyzer.model.facts import FileFacts, SymbolFact
 
 __all__ = ["Framework", "Model", "ModelCatalog", "Relation"]
 
+# How many bindings a base class is followed through (``Model = db.Model``, ``db = X()``).
+_MAX_FOLLOW = 8
 # Names a models module exports that are not models.
 _NOT_MODELS = ("Manager", "QuerySet", "Field", "Mixin", "Base", "Choices", "Error", "Exception")
 
@@ -68,6 +71,7 @@ class ModelCatalog:
         self.files = {f.module: f for f in files}
         self.classes: dict[str, _Class] = {}
         self.constants: dict[str, str] = {}
+        self.base_calls: dict[tuple[str, str], BaseCall] = {}
         for f in self.files.values():
             facts = {c.name: c for c in (f.data.classes if f.data else ())}
             for symbol in f.symbols:
@@ -76,11 +80,18 @@ class ModelCatalog:
                     self.classes[cid] = _Class(cid, f, symbol, facts.get(symbol.name))
             if f.data:
                 self.constants.update(f.data.constants)
+                self.base_calls.update(((f.module, b.name), b) for b in f.data.bases)
+        # (module, base as written) -> (module, name) of the module-level call binding it
+        # leads to (``db = SQLAlchemy(...)``, ``Base = declarative_base(...)``).
+        self._origins: dict[tuple[str, str], tuple[str, str]] = {}
+        self.mapped = self._imperative_mappings()
         self._bases: dict[str, tuple[list[str], list[str]]] = {}
         self._framework: dict[str, Framework | None] = {}
         self._meta: dict[str, dict[str, str]] = {}
         self.by_label: dict[tuple[str, str], str] = {}
         self.outside: dict[str, Model] = {}
+        # Classes taken as SQLAlchemy models by their ``__tablename__`` alone.
+        self.guessed: set[str] = set()
         self._labelled_bases = False
         self._apps = AppLabels(
             self.files,
@@ -97,6 +108,7 @@ class ModelCatalog:
             self._bases.clear()
             self._framework.clear()
             self._meta.clear()
+            self.guessed.clear()
             self._find_models()
         # Filled by ``relations.link_relations`` once every model is known.
         self.relations: dict[str, dict[str, Relation]] = {}
@@ -118,6 +130,9 @@ class ModelCatalog:
             self.by_name[model.name].append(model.id)
             if model.table and not model.proxy:
                 self.by_table[model.table.lower()].append(model.id)
+                schema, dot, bare = model.table.lower().rpartition(".")
+                if dot and schema:
+                    self.by_table[bare].append(model.id)
 
     # -- classes and bases -----------------------------------------------------------------------
     def bases(self, cid: str) -> tuple[list[str], list[str]]:
@@ -152,20 +167,68 @@ class ModelCatalog:
         self._labelled_bases = True
         return self.label_model(label)
 
-    def _outside_name(self, module: str, chain: str) -> str:
+    def _outside_name(self, module: str, chain: str, depth: int = 0) -> str:
         """An absolute name for a base outside the tree; for a module-level binding
         (``Base = declarative_base()``, ``db = SQLAlchemy()``) the name of what it is bound to,
         prefixed ``=`` (``=sqlalchemy.orm.declarative_base``,
-        ``=flask_sqlalchemy.SQLAlchemy.Model``)."""
+        ``=flask_sqlalchemy.SQLAlchemy.Model``). What is called may be the project's own
+        subclass of an outside class (``db = ShopSQLAlchemy()``): then it is that outside class;
+        a binding to another name (``Model = db.Model``) is followed."""
         absolute = self.bindings.absolute(module, chain)
         if absolute is not None:
             return absolute
         root, _, rest = chain.partition(".")
         binding = self.bindings.find(module, root)
-        if binding is not None and binding.value:
-            value = self.bindings.absolute(binding.module, binding.value) or binding.value
-            return "=" + (f"{value}.{rest}" if rest else value)
-        return chain
+        if binding is None or depth > _MAX_FOLLOW:
+            return chain
+        call = self.base_calls.get((binding.module, binding.name))
+        value = call.callee if call is not None else binding.value
+        if not value:
+            return chain
+        if call is not None or binding.call:
+            self._origins[(module, chain)] = (binding.module, binding.name)
+            called = self._called(binding.module, value, depth + 1)
+            return "=" + (f"{called}.{rest}" if rest else called)
+        inner = self._outside_name(binding.module, value, depth + 1)
+        origin = self._origins.get((binding.module, value))
+        if origin is not None:
+            self._origins[(module, chain)] = origin
+        return f"{inner}.{rest}" if rest else inner
+
+    def _called(self, module: str, callee: str, depth: int) -> str:
+        """The absolute name of what ``callee`` (called in ``module``) is: for a class of the
+        tree, its nearest outside base; ``registry().generate_base`` keeps its method."""
+        head, sep, method = callee.partition("().")
+        if sep:
+            return f"{self._called(module, head, depth)}(){sep[2:]}{method}"
+        node = self.table.resolve(module, callee)
+        if node is not None and node in self.classes:
+            for cid in [node, *self.ancestors(node)]:
+                outside = [e for e in self.bases(cid)[1] if not e.startswith("=")]
+                if outside:
+                    return outside[0]
+            return callee
+        return self._outside_name(module, callee, depth).lstrip("=")
+
+    def _imperative_mappings(self) -> dict[str, str]:
+        """Classes mapped imperatively onto a ``Table`` (``mapper(User, users)``), with its name."""
+        found: dict[str, str] = {}
+        for module, f in sorted(self.files.items()):
+            for mapping in f.data.mappings if f.data else ():
+                cid = self.table.resolve(module, mapping.cls)
+                table = self.table_named(module, mapping.table)
+                if cid in self.classes and table is not None:
+                    found.setdefault(cid, table)
+        return found
+
+    def table_named(self, module: str, chain: str) -> str | None:
+        """The table a ``Table(...)`` bound to ``chain`` (``users``, ``tables.users``) has."""
+        head, _, rest = chain.rpartition(".")
+        if not head:
+            found = self.bindings.find(module, chain)
+            return self.table_def(found.module, found.name) if found else None
+        owner = self.bindings.alias(module, head) or head
+        return self.table_def(owner, rest)
 
     def ancestors(self, cid: str) -> list[str]:
         """Internal ancestors, nearest first, each once."""
@@ -186,6 +249,8 @@ class ModelCatalog:
         return self._framework[cid]
 
     def _find_framework(self, cid: str) -> Framework | None:
+        if cid in self.mapped:
+            return "sqlalchemy"
         internal, external = self.bases(cid)
         for name in external:
             found = framework_of(name)
@@ -201,6 +266,9 @@ class ModelCatalog:
             return "sqlalchemy"
         if external and cls.fact is not None and self._looks_django(cls):
             return "django"
+        if cls.fact is not None and cls.fact.string("__tablename__") is not None:
+            self.guessed.add(cid)
+            return "sqlalchemy"
         return None
 
     def _looks_django(self, cls: _Class) -> bool:
@@ -262,9 +330,14 @@ class ModelCatalog:
         elif framework == "sqlmodel":
             if cls.fact is None or not cls.fact.flag("kw.table"):
                 return None
-            table = cls.fact.string("__tablename__") or cls.symbol.name.lower()
+            own = cls.fact.string("__tablename__")
+            table = self._qualified(cid, own) if own else cls.symbol.name.lower()
         else:
             table = self._peewee_table(cid)
+        note = ""
+        if cid in self.guessed:
+            bases = ", ".join(cls.symbol.bases) or "object"
+            note = f"base {bases} not resolved to an ORM; taken as SQLAlchemy for __tablename__"
         return Model(
             cid,
             cls.file.module,
@@ -275,6 +348,8 @@ class ModelCatalog:
             table,
             label,
             proxy,
+            imperative=cid in self.mapped,
+            note=note,
         )
 
     def _proxy_table(self, cid: str) -> str | None:
@@ -299,16 +374,17 @@ class ModelCatalog:
     def _sqlalchemy_table(self, cid: str) -> str | None:
         cls = self.classes[cid]
         fact = cls.fact
+        if cid in self.mapped:
+            return self.mapped[cid]
         if fact is not None:
             if fact.flag("__abstract__"):
                 return None
             own = fact.string("__tablename__") or fact.string("__table__")
             if own:
-                return own
+                return self._qualified(cid, own) if fact.string("__tablename__") else own
             bound = dict(fact.names).get("__table__")
             if bound:
-                found = self.bindings.find(cls.file.module, bound)
-                definition = self.table_def(found.module, found.name) if found else None
+                definition = self.table_named(cls.file.module, bound)
                 if definition:
                     return definition
         if self._is_base(cid):
@@ -318,15 +394,54 @@ class ModelCatalog:
                 inherited = self._sqlalchemy_table(base)
                 if inherited:
                     return inherited
-        chain = [cid, *self.ancestors(cid)]
+        mixins, autoname = self._declarative(cid)
+        chain = [cid, *self.ancestors(cid), *mixins]
         if any(
             self.classes[c].fact and "__tablename__" in self.classes[c].fact.declared  # type: ignore[union-attr]
             for c in chain
         ):
-            return cls.symbol.name.lower()
-        if any(e.startswith("=flask_sqlalchemy.") for c in chain for e in self.bases(c)[1]):
-            return snake_case(cls.symbol.name)
+            return self._qualified(cid, cls.symbol.name.lower())
+        if autoname:
+            return self._qualified(cid, table_snake_case(cls.symbol.name))
         return None
+
+    def _declarative(self, cid: str) -> tuple[list[str], bool]:
+        """The classes a model's declarative base mixes in (``declarative_base(cls=Mixin)``,
+        ``SQLAlchemy(model_class=Base)``), and whether Flask-SQLAlchemy names its tables: it
+        does unless ``disable_autonaming=True`` or its ``model_class`` is already a declarative
+        base (the result of ``declarative_base()``)."""
+        for c in [cid, *self.ancestors(cid)]:
+            module = self.classes[c].file.module
+            for base in self.classes[c].symbol.bases:
+                origin = self._origins.get((module, base))
+                if origin is None:
+                    continue
+                call = self.base_calls.get(origin)
+                flask = self._outside_name(module, base).startswith("=flask_sqlalchemy.")
+                if call is None:
+                    return [], flask
+                mixins: list[str] = []
+                for key in ("cls", "model_class", "model_class.cls"):
+                    value = call.keyword(key)
+                    node = self.table.resolve(origin[0], value) if value else None
+                    if node is not None and node in self.classes:
+                        mixins += [node, *self.ancestors(node)]
+                declarative = call.keyword("model_class").endswith("()")
+                autoname = not declarative and call.keyword("disable_autonaming") != "True"
+                return mixins, flask and autoname
+        return [], False
+
+    def _qualified(self, cid: str, table: str) -> str:
+        """``schema.table`` when ``__table_args__`` (the class's or a mixin's) names a schema."""
+        mixins, _ = self._declarative(cid)
+        for c in [cid, *self.ancestors(cid), *mixins]:
+            fact = self.classes[c].fact
+            if c != cid and fact is not None and fact.string("__tablename__") is not None:
+                continue  # a mapped parent's table arguments are its own
+            schema = fact.string("__table_args__.schema") if fact else None
+            if schema:
+                return f"{schema}.{table}"
+        return table
 
     def table_def(self, module: str, name: str) -> str | None:
         data = self.files[module].data if module in self.files else None

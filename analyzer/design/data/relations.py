@@ -109,7 +109,10 @@ class Relations:
             return Relation(model.id, field.name, "rel", target, path, field.line, table)
         for key in field.foreign_keys:
             target_table = key.rsplit(".", 1)[0] if "." in key else key
-            owners = self.catalog.by_table.get(target_table.rsplit(".", 1)[-1].lower(), [])
+            by_table = self.catalog.by_table
+            owners = by_table.get(target_table.lower()) or by_table.get(
+                target_table.rsplit(".", 1)[-1].lower(), []
+            )
             target = owners[0] if owners else None
             return Relation(model.id, field.name, "fk", target, path, field.line)
         return None

@@ -15,7 +15,12 @@ import libcst as cst
 from libcst import BatchableCSTVisitor
 
 from analyzer.extract.collectors.calls import CallReader, class_like
-from analyzer.extract.collectors.models import ClassBuilder, table_def
+from analyzer.extract.collectors.models import (
+    ClassBuilder,
+    base_keywords,
+    callee_of,
+    table_def,
+)
 from analyzer.extract.collectors.sql import literal_text, looks_like_sql
 from analyzer.extract.collectors.values import (
     Env,
@@ -29,7 +34,9 @@ from analyzer.model.data import (
     ASSIGN,
     ITEM,
     AccessFact,
+    BaseCall,
     DataFacts,
+    MappingFact,
     ModelRefFact,
     SqlFact,
     SqlUse,
@@ -61,6 +68,8 @@ class DataCollector(BatchableCSTVisitor):
         self._returns: dict[str, str] = {}
         self._constants: dict[str, str] = {}
         self._labels: dict[str, str] = {}
+        self._bases: list[tuple[cst.CSTNode, BaseCall]] = []
+        self._mappings: list[tuple[cst.CSTNode, MappingFact]] = []
 
     # -- where we are ---------------------------------------------------------------------------
     def _in_class_body(self, depth: int = 1) -> bool:
@@ -152,6 +161,7 @@ class DataCollector(BatchableCSTVisitor):
                 self.scope.positions.mark(node)
                 self._tables.append((node, table))
                 return
+            self._base_call(name, value, node)
             callee = (dotted(value.func) or "").rsplit(".", 1)[-1]
             if callee == "text" and value.args:
                 text = literal_text(value.args[0].value)
@@ -171,6 +181,34 @@ class DataCollector(BatchableCSTVisitor):
         elif looks_like_sql(text):
             self.calls.sql_names.add(name)
             self.calls.record_sql(node, text, binding=name)
+
+    def _base_call(self, name: str, call: cst.Call, node: cst.CSTNode) -> None:
+        """``Base = declarative_base(cls=...)``, ``db = SQLAlchemy(model_class=...)``,
+        ``Base = registry().generate_base()``: kept when keywords or a chained callee say more
+        than the plain binding does."""
+        callee = callee_of(call)
+        if callee is None:
+            return
+        keywords = base_keywords(call)
+        if keywords or "()." in callee:
+            self.scope.positions.mark(node)
+            self._bases.append((node, BaseCall(name, callee, 0, tuple(keywords))))
+
+    def _mapping(self, node: cst.Call) -> None:
+        """``mapper(User, users)``, ``registry.map_imperatively(User, users)``."""
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            name = func.attr.value
+        elif isinstance(func, cst.Name):
+            name = func.value
+        else:
+            return
+        if name not in ("mapper", "map_imperatively") or len(node.args) < 2:
+            return
+        cls, table = (dotted(a.value) for a in node.args[:2])
+        if cls and table and node.args[0].keyword is None and node.args[1].keyword is None:
+            self.scope.positions.mark(node)
+            self._mappings.append((node, MappingFact(cls, table, 0)))
 
     def leave_Assign(self, original_node: cst.Assign) -> None:
         if not self.env.frames:
@@ -248,8 +286,8 @@ class DataCollector(BatchableCSTVisitor):
             self.env.bind(node.name.name.value, None)
 
     # -- calls ----------------------------------------------------------------------------------
-    # -- calls ----------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
+        self._mapping(node)
         self.calls.read(node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
@@ -269,6 +307,8 @@ class DataCollector(BatchableCSTVisitor):
             returns=tuple(sorted(self._returns.items())),
             constants=tuple(sorted(self._constants.items())),
             labels=tuple(sorted(self._labels.items())),
+            bases=tuple(replace(b, line=line(n)) for n, b in self._bases),
+            mappings=tuple(replace(m, line=line(n)) for n, m in self._mappings),
         )
         return facts if facts else None
 

@@ -128,7 +128,8 @@ def is_manager(call: cst.Call) -> bool:
 
 
 def table_def(binding: str, call: cst.Call) -> TableDef | None:
-    """``Table("name", metadata, Column(..., ForeignKey("t.c")), ...)``."""
+    """``Table("name", metadata, Column(..., ForeignKey("t.c")), ..., schema="s")``: named
+    ``s.name`` with a schema, as SQLAlchemy's ``metadata.tables`` keys it."""
     if _last(dotted(call.func)) != "Table" or not call.args:
         return None
     name = string_value(call.args[0].value)
@@ -136,9 +137,59 @@ def table_def(binding: str, call: cst.Call) -> TableDef | None:
         return None
     keys: list[str] = []
     for arg in call.args[1:]:
-        if isinstance(arg.value, cst.Call):
+        if arg.keyword is not None and arg.keyword.value == "schema":
+            schema = string_value(arg.value)
+            if schema:
+                name = f"{schema}.{name}"
+        elif isinstance(arg.value, cst.Call):
             keys.extend(foreign_keys_in(arg.value))
     return TableDef(binding, name, 0, tuple(keys))
+
+
+def table_args_schema(value: cst.BaseExpression) -> str | None:
+    """The ``schema`` of ``__table_args__ = {"schema": "s"}`` or ``(..., {"schema": "s"})``."""
+    if isinstance(value, cst.Tuple) and value.elements:
+        value = value.elements[-1].value
+    if not isinstance(value, cst.Dict):
+        return None
+    for element in value.elements:
+        if isinstance(element, cst.DictElement) and string_value(element.key) == "schema":
+            return string_value(element.value)
+    return None
+
+
+_BASE_KEYWORDS = frozenset(
+    {"cls", "model_class", "metaclass", "metadata", "disable_autonaming", "schema"}
+)
+
+
+def base_keywords(call: cst.Call, prefix: str = "") -> list[tuple[str, str]]:
+    """The keyword arguments of a call that shape a declarative base (see ``BaseCall``)."""
+    found: list[tuple[str, str]] = []
+    for arg in call.args:
+        if arg.keyword is None or arg.keyword.value not in _BASE_KEYWORDS:
+            continue
+        key = prefix + arg.keyword.value
+        value = arg.value
+        if isinstance(value, cst.Call):
+            callee = callee_of(value)
+            if callee:
+                found.append((key, f"{callee}()"))
+                found.extend(base_keywords(value, f"{key}."))
+            continue
+        text = _literal(value) or dotted(value)
+        if text:
+            found.append((key, text))
+    return found
+
+
+def callee_of(call: cst.Call) -> str | None:
+    """``a.b`` for ``a.b(...)``; ``registry().generate_base`` for a method of a call's result."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call):
+        inner = dotted(func.value.func)
+        return f"{inner}().{func.attr.value}" if inner else None
+    return dotted(func)
 
 
 class ClassBuilder:
@@ -204,6 +255,11 @@ class ClassBuilder:
         chain = dotted(value)
         if chain is not None:
             self.names[name] = chain
+            return False
+        if name == "__table_args__":
+            schema = table_args_schema(value)
+            if schema:
+                self.strings["__table_args__.schema"] = schema
             return False
         if not isinstance(value, cst.Call):
             return False
