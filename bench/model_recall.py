@@ -1,229 +1,315 @@
-"""Model recall: how many Django model classes Seams finds, with the right table name.
+"""Table recall and precision of Seams' model catalog, against the ORM's own list.
 
-An independent scan (Python's ``ast``, none of Seams' collectors) counts the concrete Django
-models of a code base: classes whose bases end in ``Model`` (``models.Model``, ``MPTTModel``...)
-in files that import Django, plus, by class name, every class deriving from one of those,
-minus the abstract ones (``Meta.abstract = True``). Its expected table name is
-``Meta.db_table``, else ``<app_label>_<class name lower-cased>``, the app label being
-``Meta.app_label`` (own, or an abstract parent's when the class declares no ``Meta``), else the
-``label`` of an ``AppConfig`` in the app's ``apps.py``, else the app directory's name (the
-directory holding ``models.py`` or ``models/``). A proxy (``Meta.proxy = True``) expects its
-parent's table. Seams then analyzes the same tree; a model counts as found when Seams reports a
-model for the same file and class with the same table.
+For each corpus (fetched by ``shared/corpora/fetch.sh``), the truth comes from the ORM itself:
+the corpus is installed from PyPI into a throwaway virtual environment (``corpus_env``) and
+imported there (``orm_truth``): SQLAlchemy's ``metadata.tables`` after importing every module
+Seams analyzes, or Django's ``apps.get_models()`` after ``django.setup()``. Only tables of
+models defined under the corpus' code root count (not ``auth_*``, ``ab_*`` or other packages'
+tables); a table's key is the ``metadata.tables`` key (``schema.name`` where the ORM qualifies
+it) or Django's ``db_table``. Seams analyzes the unpacked corpus; its tables are those its
+catalog says a model, a many-to-many field or a ``Table(...)`` under the code root defines.
 
-    python bench/model_recall.py [CORPUS_DIR ...]      (default: saleor and django-oscar)
+    recall    = truth tables Seams finds / truth tables
+    precision = Seams' tables the truth has / Seams' tables
+
+Where a corpus cannot be imported (``CORPORA[...].truth == "scan"``), ``model_scan`` (a plain
+``ast`` scan of Django models) stands in, and the output says so.
+
+    python bench/model_recall.py [NAME ...] [--write bench/results/model_recall]
+
+Writes ``bench/results/model_recall.json`` and ``.md`` (figures and every miss), and prints
+the same per corpus. Needs network access to PyPI the first time a corpus' environment is made
+(kept under ``~/.cache/seams-venvs/<name>/``); lemur's needs ``libldap2-dev libsasl2-dev``.
 """
 
 from __future__ import annotations
 
-import ast
+import argparse
+import json
+import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from corpus_env import EnvError, ensure_env  # noqa: E402
+from model_scan import expected_tables  # noqa: E402
+from orm_truth import DJANGO, SQLALCHEMY  # noqa: E402
+
+from analyzer.extract.discover import discover_files  # noqa: E402
 from analyzer.model.options import AnalyzeOptions  # noqa: E402
 from analyzer.model.progress import SilentReporter  # noqa: E402
 from analyzer.pipeline import Timings, collect  # noqa: E402
 
-CORPORA = Path.home() / ".cache" / "seams-corpora"
-DEFAULT = ["saleor", "django-oscar"]
-SKIP_DIRS = {"tests", "test", "migrations", "__pycache__", "node_modules", ".git"}
+CORPORA_DIR = Path(os.environ.get("SEAMS_CORPORA", Path.home() / ".cache" / "seams-corpora"))
+_CONTRIB = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.sites",
+    "django.contrib.staticfiles",
+]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """How to install a corpus and ask its ORM: ``root`` is its code root in the unpacked
+    corpus (``.``: every top-level package); Django corpora use ``settings`` (their own
+    settings module, with ``files`` written beside it and ``env``) or a generated settings
+    module with ``apps`` added to the app packages found under the root."""
+
+    requirements: tuple[str, ...]
+    root: str
+    orm: str
+    ignore_python: bool = False
+    settings: str = ""
+    env: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    apps: tuple[str, ...] = ()
+    extra: str = ""
+    stubs: tuple[str, ...] = ()
+
+
+CORPORA: dict[str, Corpus] = {
+    "apache-superset": Corpus(("apache-superset==6.1.0",), "superset", "sqlalchemy"),
+    "airflow-core": Corpus(
+        ("apache-airflow-core==3.3.2",),
+        "airflow",
+        "sqlalchemy",
+        env={"AIRFLOW__CORE__UNIT_TEST_MODE": "False"},
+    ),
+    # flaskbb declares Python 3.12, as do two of its Flask extensions (stubbed: see orm_truth).
+    "flaskbb": Corpus(("flaskbb==2.2.0",), "flaskbb", "sqlalchemy", ignore_python=True),
+    "lemur": Corpus(("lemur==1.9.3",), "lemur", "sqlalchemy"),
+    # ckan's wheel lists its libraries under the ``requirements`` extra.
+    "ckan": Corpus(("ckan[requirements]==2.12.0",), "ckan", "sqlalchemy"),
+    "mlflow": Corpus(("mlflow==3.18.0",), "mlflow", "sqlalchemy"),
+    "saleor": Corpus(("saleor==2.10.1",), "saleor", "django", ignore_python=True),
+    "django-oscar": Corpus(("django-oscar==4.2.1",), "oscar", "django"),
+    "netbox": Corpus(("netbox==4.7.3",), ".", "django", ignore_python=True),
+    "nautobot": Corpus(("nautobot==3.2.7",), "nautobot", "django"),
+    "mayan-edms": Corpus(("mayan-edms==4.12.2",), "mayan", "django"),
+    "reviewboard": Corpus(("reviewboard==8.1",), "reviewboard", "django"),
+}
 
 
 @dataclass
-class ScannedClass:
-    path: str
+class Outcome:
     name: str
-    bases: list[str]
-    meta: dict[str, object]
-    has_meta: bool
-    django: bool
+    method: str
+    truth: dict[str, str]
+    found: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def recall(self) -> float:
+        return len(self.truth.keys() & self.found.keys()) / len(self.truth) if self.truth else 1.0
+
+    @property
+    def precision(self) -> float:
+        return len(self.truth.keys() & self.found.keys()) / len(self.found) if self.found else 1.0
 
 
-def _dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return f"{_dotted(node.value)}.{node.attr}"
-    if isinstance(node, ast.Subscript):
-        return _dotted(node.value)
-    if isinstance(node, ast.Call):
-        return _dotted(node.func)
-    return ""
+def _packages(directory: Path, root: str) -> list[str]:
+    """The top-level packages of a code root."""
+    if root != ".":
+        return [root]
+    return sorted(p.name for p in directory.iterdir() if (p / "__init__.py").is_file())
 
 
-def _top_classes(body: list[ast.stmt]) -> list[ast.ClassDef]:
-    found: list[ast.ClassDef] = []
-    for stmt in body:
-        if isinstance(stmt, ast.ClassDef):
-            found.append(stmt)
-        elif isinstance(stmt, ast.If):
-            found += _top_classes(stmt.body) + _top_classes(stmt.orelse)
-        elif isinstance(stmt, ast.Try):
-            found += _top_classes(stmt.body) + _top_classes(stmt.orelse)
-            for handler in stmt.handlers:
-                found += _top_classes(handler.body)
+def seams_tables(directory: Path, packages: list[str]) -> dict[str, str]:
+    """Tables Seams' catalog says code under ``packages`` defines, with the defining node."""
+    collected = collect(directory, AnalyzeOptions(git=False), SilentReporter(), Timings())
+    prefixes = tuple(f"{p}/" for p in packages)
+    return {
+        t.name: t.definer or ",".join(t.models)
+        for t in collected.data.tables
+        if t.kind in ("model", "m2m", "table") and t.path.startswith(prefixes)
+    }
+
+
+def _modules(directory: Path, packages: list[str]) -> list[str]:
+    discovery = discover_files(directory)
+    return [
+        f.module
+        for f in discovery.files
+        if f.module.split(".")[0] in packages and not f.module.endswith("__main__")
+    ]
+
+
+def sqlalchemy_truth(name: str, corpus: Corpus, directory: Path, packages: list[str]) -> dict:
+    env = ensure_env(name, corpus.requirements, ignore_python=corpus.ignore_python)
+    modules = _modules(directory, packages)
+    args = [json.dumps(modules), json.dumps(packages), json.dumps(corpus.stubs)]
+    result = env.run(SQLALCHEMY, args=args, env=_env(corpus), timeout=1800)
+    assert isinstance(result, dict)
+    return result
+
+
+def _env(corpus: Corpus) -> dict[str, str]:
+    home = Path.home() / ".cache" / "seams-venvs" / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    return {"AIRFLOW_HOME": str(home / "airflow"), "HOME": str(home), **corpus.env}
+
+
+def _app_packages(directory: Path, packages: list[str]) -> list[str]:
+    """Packages holding ``models.py`` or ``models/`` under the code root, outermost first."""
+    found: list[str] = []
+    for package in packages:
+        for models in sorted((directory / package).rglob("models*")):
+            if models.name not in ("models.py", "models") or "tests" in models.parts:
+                continue
+            if models.is_dir() and not (models / "__init__.py").exists():
+                continue
+            rel = models.parent.relative_to(directory)
+            if (directory / rel / "__init__.py").exists():
+                found.append(".".join(rel.parts))
     return found
 
 
-def _meta(cls: ast.ClassDef) -> tuple[dict[str, object], bool]:
-    for stmt in cls.body:
-        if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
-            options: dict[str, object] = {}
-            for item in stmt.body:
-                if (
-                    isinstance(item, ast.Assign)
-                    and len(item.targets) == 1
-                    and isinstance(item.targets[0], ast.Name)
-                    and isinstance(item.value, ast.Constant)
-                ):
-                    options[item.targets[0].id] = item.value.value
-            return options, True
-    return {}, False
+def django_truth(name: str, corpus: Corpus, directory: Path, packages: list[str]) -> dict:
+    env = ensure_env(name, corpus.requirements, ignore_python=corpus.ignore_python)
+    apps = [*_CONTRIB, *corpus.apps, *_app_packages(directory, packages)]
+    tried: set[str] = set()
+    while True:
+        config = {
+            "prefixes": packages,
+            "settings": corpus.settings,
+            "env": _env(corpus),
+            "files": corpus.files,
+            "apps": list(dict.fromkeys(apps)),
+            "extra": corpus.extra,
+            "stubs": corpus.stubs,
+        }
+        result = env.run(DJANGO, args=[json.dumps(config)], timeout=900)
+        assert isinstance(result, dict)
+        missing = result.get("missing", "")
+        if not missing or missing in tried:
+            return result
+        # A model of an app left out of INSTALLED_APPS: add the package before ``models``.
+        tried.add(missing)
+        parts = missing.split(".")
+        app = ".".join(parts[: parts.index("models")]) if "models" in parts else missing
+        apps.append(app)
 
 
-def _python_files(root: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in root.rglob("*.py")
-        if not (SKIP_DIRS & set(p.relative_to(root).parts[:-1])) and not p.name.startswith("test_")
-    )
+def measure(name: str) -> Outcome | None:
+    corpus = CORPORA[name]
+    directory = CORPORA_DIR / name
+    if not directory.is_dir():
+        print(f"{name}: not found under {CORPORA_DIR} (fetch it with shared/corpora/fetch.sh)")
+        return None
+    packages = _packages(directory, corpus.root)
+    start = time.perf_counter()
+    notes: list[str] = []
+    try:
+        if corpus.orm == "sqlalchemy":
+            result = sqlalchemy_truth(name, corpus, directory, packages)
+        else:
+            result = django_truth(name, corpus, directory, packages)
+    except EnvError as exc:
+        print(f"{name}: {exc}")
+        return None
+    if "error" in result:
+        print(f"{name}: the ORM could not be set up: {result['error']}")
+        return None
+    method = str(result["orm"])
+    truth = dict(result["tables"])
+    failed = result.get("failed", {})
+    if failed:
+        notes.append(f"{len(failed)} modules failed to import")
+        notes += [f"import {m}: {why}" for m, why in sorted(failed.items())[:15]]
+    if result.get("stubbed"):
+        notes.append(f"stubbed (syntax of a newer Python): {', '.join(result['stubbed'])}")
+    if result.get("unowned"):
+        notes.append(f"tables of no known module (not counted): {result['unowned'][:20]}")
+    found = seams_tables(directory, packages)
+    return Outcome(name, method, truth, found, notes, time.perf_counter() - start)
 
 
-def scan(root: Path) -> tuple[list[ScannedClass], dict[str, str]]:
-    """Every top-level class with its bases and Meta, and AppConfig labels by directory."""
-    classes: list[ScannedClass] = []
-    labels: dict[str, str] = {}
-    for path in _python_files(root):
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (SyntaxError, UnicodeDecodeError, ValueError):
-            continue
-        rel = path.relative_to(root).as_posix()
-        django = any(
-            isinstance(n, (ast.Import, ast.ImportFrom))
-            and any((getattr(n, "module", None) or a.name).startswith("django") for a in n.names)
-            for n in ast.walk(tree)
+def scan_outcome(name: str) -> Outcome:
+    """The ``ast`` scan standing in for Django where the corpus cannot be imported."""
+    directory = CORPORA_DIR / name
+    packages = _packages(directory, CORPORA[name].root)
+    expected = expected_tables(directory)
+    truth = {table: f"{path}:{cls}" for (path, cls), table in expected.items()}
+    return Outcome(name, "ast scan", truth, seams_tables(directory, packages))
+
+
+def report(outcomes: list[Outcome]) -> str:
+    lines = [
+        "# Model recall: Seams' tables against the ORM's own list",
+        "",
+        "Produced by `python bench/model_recall.py`. Truth: the tables the ORM registers for",
+        "models defined under the corpus' code root (see the script's docstring).",
+        "",
+        "| corpus | truth from | truth tables | Seams tables | recall | precision |",
+        "|---|---|---|---|---|---|",
+    ]
+    for o in outcomes:
+        lines.append(
+            f"| {o.name} | {o.method} | {len(o.truth)} | {len(o.found)} |"
+            f" {o.recall:.1%} | {o.precision:.1%} |"
         )
-        for cls in _top_classes(tree.body):
-            bases = [_dotted(b) for b in cls.bases]
-            if path.name == "apps.py" and any(b.endswith("Config") for b in bases):
-                for stmt in cls.body:
-                    if (
-                        isinstance(stmt, ast.Assign)
-                        and isinstance(stmt.targets[0], ast.Name)
-                        and stmt.targets[0].id == "label"
-                        and isinstance(stmt.value, ast.Constant)
-                    ):
-                        labels[str(Path(rel).parent)] = str(stmt.value.value)
-            meta, has_meta = _meta(cls)
-            classes.append(ScannedClass(rel, cls.name, bases, meta, has_meta, django))
-    return classes, labels
-
-
-def _app_label(path: str, root: Path, labels: dict[str, str]) -> str:
-    directory = Path(path).parent
-    if directory.name == "models":
-        directory = directory.parent
-    probe = directory
-    while str(probe) not in (".", ""):
-        if str(probe) in labels:
-            return labels[str(probe)]
-        if (root / probe / "models.py").exists() or (root / probe / "models").is_dir():
-            return probe.name
-        probe = probe.parent
-    return directory.name
-
-
-def expected_tables(root: Path) -> dict[tuple[str, str], str]:
-    """(path, class) -> expected table of every concrete Django model the scan finds."""
-    classes, labels = scan(root)
-    by_name: dict[str, list[ScannedClass]] = {}
-    for c in classes:
-        by_name.setdefault(c.name, []).append(c)
-    models = {id(c) for c in classes if c.django and any(b.endswith("Model") for b in c.bases)}
-    changed = True
-    while changed:
-        changed = False
-        for c in classes:
-            if id(c) in models:
-                continue
-            if any(id(p) in models for b in c.bases for p in by_name.get(b.rsplit(".", 1)[-1], [])):
-                models.add(id(c))
-                changed = True
-    chosen = [c for c in classes if id(c) in models]
-
-    def nearness(a: str, b: str) -> int:
-        common = 0
-        for x, y in zip(Path(a).parts, Path(b).parts, strict=False):
-            if x != y:
-                break
-            common += 1
-        return common
-
-    def parent(c: ScannedClass) -> ScannedClass | None:
-        for b in c.bases:
-            found = [p for p in by_name.get(b.rsplit(".", 1)[-1], []) if id(p) in models]
-            found = [p for p in found if p is not c]
-            if found:
-                return max(found, key=lambda p: (nearness(p.path, c.path), p.path))
-        return None
-
-    def inherited(c: ScannedClass, key: str, depth: int = 0) -> object:
-        """A Meta option of c, or of its abstract parent when c declares no Meta."""
-        if key in c.meta:
-            return c.meta[key]
-        base = parent(c)
-        if not c.has_meta and base is not None and base.meta.get("abstract") and depth < 10:
-            return inherited(base, key, depth + 1)
-        return None
-
-    def table(c: ScannedClass, depth: int = 0) -> str:
-        base = parent(c)
-        if c.meta.get("proxy") and base is not None and depth < 10:
-            return table(base, depth + 1)
-        db_table = inherited(c, "db_table")
-        if db_table:
-            return str(db_table)
-        label = inherited(c, "app_label") or _app_label(c.path, root, labels)
-        return f"{label}_{c.name.lower()}"
-
-    return {(c.path, c.name): table(c) for c in chosen if not c.meta.get("abstract")}
-
-
-def measure(root: Path) -> None:
-    start = time.perf_counter()
-    expected = expected_tables(root)
-    scanned = time.perf_counter() - start
-    start = time.perf_counter()
-    collected = collect(root, AnalyzeOptions(git=False), SilentReporter(), Timings())
-    analyzed = time.perf_counter() - start
-    found = {(m.path, m.name): m.table for m in collected.data.models}
-    hits = [k for k, table in expected.items() if found.get(k) == table]
-    misses = sorted(k for k in expected if found.get(k) != expected[k])
-    share = len(hits) / len(expected) if expected else 1.0
-    print(
-        f"{root.name}: {len(hits)}/{len(expected)} model classes found with the expected table"
-        f" ({share:.1%}); Seams reports {len(found)} models, {len(collected.data.tables)} tables,"
-        f" {len(collected.data.accesses)} access sites (scan {scanned:.1f} s, analysis"
-        f" {analyzed:.1f} s)"
-    )
-    for path, name in misses:
-        got = found.get((path, name), "not a model")
-        print(f"  miss {path}:{name}: expected {expected[(path, name)]}, Seams {got}")
+    for o in outcomes:
+        missed = sorted(o.truth.keys() - o.found.keys())
+        extra = sorted(o.found.keys() - o.truth.keys())
+        if not (missed or extra or o.notes):
+            continue
+        lines += ["", f"## {o.name}", ""]
+        lines += [f"- missed `{t}` ({o.truth[t]})" for t in missed]
+        lines += [f"- not in the truth: `{t}` ({o.found[t]})" for t in extra]
+        lines += [f"- note: {n}" for n in o.notes]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str]) -> None:
-    roots = [Path(a) for a in argv] or [CORPORA / name for name in DEFAULT]
-    for root in roots:
-        if not root.is_dir():
-            print(f"{root}: not found (fetch the corpora with shared/corpora/fetch.sh)")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", default=list(CORPORA), metavar="NAME")
+    parser.add_argument("--scan", nargs="*", default=[], metavar="NAME")
+    parser.add_argument("--write", default=str(ROOT / "bench" / "results" / "model_recall"))
+    args = parser.parse_args(argv)
+    outcomes: list[Outcome] = []
+    for name in args.names:
+        if name not in CORPORA:
+            parser.error(f"unknown corpus {name} (known: {', '.join(CORPORA)})")
+        outcome = scan_outcome(name) if name in args.scan else measure(name)
+        if outcome is None:
             continue
-        measure(root)
+        outcomes.append(outcome)
+        print(
+            f"{name}: recall {outcome.recall:.1%}, precision {outcome.precision:.1%}"
+            f" ({len(outcome.truth)} tables by {outcome.method}, Seams {len(outcome.found)};"
+            f" {outcome.seconds:.0f} s)",
+            flush=True,
+        )
+    if args.write and outcomes:
+        target = Path(args.write)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.with_suffix(".md").write_text(report(outcomes), encoding="utf-8")
+        data = {
+            o.name: {
+                "truth_from": o.method,
+                "truth_tables": len(o.truth),
+                "seams_tables": len(o.found),
+                "recall": round(o.recall, 4),
+                "precision": round(o.precision, 4),
+                "missed": sorted(o.truth.keys() - o.found.keys()),
+                "extra": sorted(o.found.keys() - o.truth.keys()),
+                "notes": o.notes,
+            }
+            for o in outcomes
+        }
+        target.with_suffix(".json").write_text(
+            json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":

@@ -39,8 +39,12 @@ CONFLICTS = {
     "orm_sqlalchemy": ("posts", "blog/services/comments.py:31"),
     "orm_sqlmodel": ("hero", "guild/missions.py:26"),
     "orm_peewee": ("user_account", "chirp/timeline.py:27"),
+    "orm_flask_custom": ("fleet.vehicles", "fleet/trips/services.py:28"),
 }
 FIXTURE_NAMES = list(CONFLICTS)
+# orm_flask_custom is there for how models, tables and accesses are found; how its capabilities
+# cluster is the clustering engine's matter, measured on the other fixtures.
+PROPOSAL_FIXTURES = [n for n in FIXTURE_NAMES if n != "orm_flask_custom"]
 
 
 def truth_of(name: str) -> dict[str, Any]:
@@ -125,7 +129,7 @@ SHARED_CAPABILITIES = frozenset({"shared", "core", "project", "common"})
 
 
 @pytest.mark.parametrize("automatic", [False, True], ids=["capability-count", "automatic"])
-@pytest.mark.parametrize("name", FIXTURE_NAMES)
+@pytest.mark.parametrize("name", PROPOSAL_FIXTURES)
 def test_the_proposal_gives_every_table_its_true_access(
     tmp_path: Path, name: str, automatic: bool
 ) -> None:
@@ -222,7 +226,9 @@ def test_a_module_writing_another_services_table_is_a_shared_write_conflict(tmp_
     ) in keys
 
 
-@pytest.mark.parametrize("name", ["orm_django", "orm_sqlalchemy", "orm_sqlmodel", "orm_peewee"])
+@pytest.mark.parametrize(
+    "name", ["orm_django", "orm_sqlalchemy", "orm_sqlmodel", "orm_peewee", "orm_flask_custom"]
+)
 def test_small_fixtures_give_byte_identical_json(tmp_path: Path, name: str) -> None:
     for out, seed in (("a", "1"), ("b", "2")):
         run = run_seams(

@@ -73,6 +73,7 @@ def test_a_subclass_of_flask_sqlalchemy_with_a_custom_model_class_and_schemas() 
     }
     keys = {(k.source.split(":")[1], k.target.split(":")[1]) for k in catalog.foreign_keys}
     assert keys == {("InvoiceLine", "Invoice")}
+    assert catalog.notes == ()
 
 
 def test_flask_sqlalchemy_names_tables_in_snake_case_unless_the_base_is_already_declarative() -> (

@@ -278,7 +278,15 @@ def test_unknown_locals_hide_globals_and_builtins_are_not_types() -> None:
 
 SAMPLES = sorted(
     p
-    for fixture in ("shop", "layered", "orm_django", "orm_sqlalchemy", "orm_sqlmodel", "orm_peewee")
+    for fixture in (
+        "shop",
+        "layered",
+        "orm_django",
+        "orm_sqlalchemy",
+        "orm_sqlmodel",
+        "orm_peewee",
+        "orm_flask_custom",
+    )
     for p in (FIXTURES / fixture).rglob("*.py")
     if p.stat().st_size > 200 and not {"tests", "migrations"} & set(p.parts)
 )

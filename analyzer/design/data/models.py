@@ -144,6 +144,8 @@ class ModelCatalog:
             external: list[str] = []
             for base in cls.symbol.bases:
                 node = self.table.resolve(module, base)
+                if self._on_instance(module, base):
+                    node = None  # ``db.Model``: an attribute of an object, not its class
                 if node is not None and node in self.classes and node != cid:
                     internal.append(node)
                     continue
@@ -154,6 +156,17 @@ class ModelCatalog:
                 external.append(self._outside_name(module, base))
             self._bases[cid] = (internal, external)
         return self._bases[cid]
+
+    def _on_instance(self, module: str, chain: str, depth: int = 0) -> bool:
+        """Whether ``chain`` is an attribute of a module-level object (``db.Model`` with
+        ``db = SQLAlchemy()``), directly or through another name (``Model = db.Model``)."""
+        root, dot, _ = chain.partition(".")
+        binding = self.bindings.find(module, root)
+        if binding is None or not binding.value or depth > _MAX_FOLLOW:
+            return False
+        if binding.call:
+            return bool(dot)
+        return self._on_instance(binding.module, binding.value, depth + 1)
 
     def _labelled_base(self, module: str, chain: str) -> str | None:
         """The model a base bound by app label names (after the first pass)."""
