@@ -25,6 +25,7 @@ the same per corpus. Needs network access to PyPI the first time a corpus' envir
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import sys
@@ -91,7 +92,13 @@ CORPORA: dict[str, Corpus] = {
     "ckan": Corpus(("ckan[requirements]==2.12.0",), "ckan", "sqlalchemy"),
     "mlflow": Corpus(("mlflow==3.18.0",), "mlflow", "sqlalchemy"),
     "saleor": Corpus(("saleor==2.10.1",), "saleor", "django", ignore_python=True),
-    "django-oscar": Corpus(("django-oscar==4.2.1",), "oscar", "django"),
+    # Oscar publishes the apps a shop installs and the settings they read.
+    "django-oscar": Corpus(
+        ("django-oscar==4.2.1",),
+        "oscar",
+        "django",
+        extra="from oscar.defaults import *\nfrom oscar import INSTALLED_APPS\n",
+    ),
     "netbox": Corpus(("netbox==4.7.3",), ".", "django", ignore_python=True),
     "nautobot": Corpus(("nautobot==3.2.7",), "nautobot", "django"),
     "mayan-edms": Corpus(("mayan-edms==4.12.2",), "mayan", "django"),
@@ -160,18 +167,26 @@ def _env(corpus: Corpus) -> dict[str, str]:
 
 
 def _app_packages(directory: Path, packages: list[str]) -> list[str]:
-    """Packages holding ``models.py`` or ``models/`` under the code root, outermost first."""
+    """Apps under the code root: each package whose ``models`` module Seams analyzes (so not
+    test apps), named by the one ``AppConfig`` class its ``apps.py`` defines when there is one
+    (Django would not pick it among several imported there), else by the package."""
     found: list[str] = []
-    for package in packages:
-        for models in sorted((directory / package).rglob("models*")):
-            if models.name not in ("models.py", "models") or "tests" in models.parts:
-                continue
-            if models.is_dir() and not (models / "__init__.py").exists():
-                continue
-            rel = models.parent.relative_to(directory)
-            if (directory / rel / "__init__.py").exists():
-                found.append(".".join(rel.parts))
+    for module in _modules(directory, packages):
+        package, _, leaf = module.rpartition(".")
+        if leaf != "models" or not package:
+            continue
+        config = _app_config(directory.joinpath(*package.split("."), "apps.py"))
+        found.append(f"{package}.apps.{config}" if config else package)
     return found
+
+
+def _app_config(path: Path) -> str | None:
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    classes = [n.name for n in tree.body if isinstance(n, ast.ClassDef) and "Config" in n.name]
+    return classes[0] if len(classes) == 1 else None
 
 
 def django_truth(name: str, corpus: Corpus, directory: Path, packages: list[str]) -> dict:

@@ -211,3 +211,38 @@ def test_a_class_with_a_tablename_whose_base_is_unknown_is_a_model_with_a_note()
     )
     assert tables(catalog) == {"Report": "reports"}
     assert any("Report" in n and "base" in n for n in catalog.notes)
+
+
+def test_an_annotated_alias_of_db_model_keeps_flask_sqlalchemys_naming() -> None:
+    catalog = catalog_of(
+        {
+            "app": "",
+            "app.extensions": """\
+                from flask_sqlalchemy import SQLAlchemy as _BaseSQLAlchemy
+
+                class SQLAlchemy(_BaseSQLAlchemy):
+                    pass
+
+                db = SQLAlchemy()
+                """,
+            "app.database": """\
+                from flask_sqlalchemy.model import DefaultMeta
+                from app.extensions import db
+
+                BaseModel: DefaultMeta = db.Model
+                """,
+            "app.models": """\
+                from sqlalchemy import Column, Integer
+                from app.database import BaseModel
+
+                class Cipher(BaseModel):
+                    __tablename__ = "ciphers"
+
+                class Policy(BaseModel):
+                    ___tablename__ = "policies"  # not the attribute: the default name holds
+                    id = Column(Integer, primary_key=True)
+                """,
+        }
+    )
+    assert tables(catalog) == {"Cipher": "ciphers", "Policy": "policy"}
+    assert catalog.notes == ()

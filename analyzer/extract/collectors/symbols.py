@@ -173,8 +173,13 @@ class SymbolCollector(BatchableCSTVisitor):
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._bind(node.target)
-        if node.value is not None:
-            self._class_attribute(node.target, node.value, node)
+        if node.value is None:
+            return
+        if self.scope.at_module_level and isinstance(node.target, cst.Name):
+            # ``BaseModel: DefaultMeta = db.Model`` binds like ``BaseModel = db.Model``.
+            self._module_binding(node.target.value, node.value, node)
+            return
+        self._class_attribute(node.target, node.value, node)
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         self._bind(node.target)
@@ -262,12 +267,15 @@ class SymbolCollector(BatchableCSTVisitor):
         if scope.at_module_level and isinstance(target, cst.Name):
             if target.value == "__all__":
                 self._exports = _string_list(node.value)
-            value = _callee(node.value)
-            if value and value not in ("None", "True", "False"):
-                self._bindings.append((target.value, value, node, isinstance(node.value, cst.Call)))
-                scope.positions.mark(node)
+            self._module_binding(target.value, node.value, node)
             return
         self._class_attribute(target, node.value, node)
+
+    def _module_binding(self, name: str, value: cst.BaseExpression, node: cst.CSTNode) -> None:
+        callee = _callee(value)
+        if callee and callee not in ("None", "True", "False"):
+            self._bindings.append((name, callee, node, isinstance(value, cst.Call)))
+            self.scope.positions.mark(node)
 
     def _class_attribute(
         self, target: cst.BaseExpression, value: cst.BaseExpression, node: cst.CSTNode
