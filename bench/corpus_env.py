@@ -11,12 +11,13 @@ API::
     result = env.run(SNIPPET, args=["lemur"], timeout=600)
 
 - ``VENVS``: where environments live, ``$SEAMS_VENVS`` or ``~/.cache/seams-venvs``.
-- ``ensure_env(name, requirements, *, ignore_python=False, log=print) -> CorpusEnv``: the
-  environment ``VENVS/name`` with ``requirements`` pip-installed from the package index. It is
-  reused when a previous install of the same requirements completed (a marker file records
-  them); otherwise it is made anew. ``ignore_python`` passes ``--ignore-requires-python`` for
-  releases declaring a newer Python than the one running. Raises ``EnvError`` (with pip's last
-  lines) when the install fails.
+- ``ensure_env(name, requirements, *, no_deps=(), ignore_python=False, log=print) ->
+  CorpusEnv``: the environment ``VENVS/name`` with ``requirements`` pip-installed from the
+  package index, then ``no_deps`` without their dependencies (a release whose declared
+  dependencies cannot all be had). It is reused when a previous install of the same
+  requirements completed (a marker file records them); otherwise it is made anew.
+  ``ignore_python`` passes ``--ignore-requires-python`` for releases declaring a newer Python
+  than the one running. Raises ``EnvError`` (with pip's last lines) when an install fails.
 - ``CorpusEnv.run(snippet, *, args=(), env=None, cwd=None, timeout=900) -> object``: runs
   ``snippet`` (Python source) in the environment's interpreter as ``__main__`` with ``args`` as
   ``sys.argv[1:]``. The snippet hands back one JSON value by calling ``emit(value)``, a function
@@ -102,13 +103,14 @@ def ensure_env(
     name: str,
     requirements: Sequence[str],
     *,
+    no_deps: Sequence[str] = (),
     ignore_python: bool = False,
     log: Callable[[str], None] = print,
 ) -> CorpusEnv:
     """The environment ``VENVS/name`` with ``requirements`` installed (see the module doc)."""
     path = VENVS / name
     env = CorpusEnv(name, path)
-    wanted = "\n".join(requirements) + "\n"
+    wanted = "\n".join([*requirements, *(f"--no-deps {r}" for r in no_deps)]) + "\n"
     marker = path / _MARKER
     if marker.exists() and marker.read_text(encoding="utf-8") == wanted and env.python.exists():
         return env

@@ -75,6 +75,7 @@ class Corpus:
     apps: tuple[str, ...] = ()
     extra: str = ""
     stubs: tuple[str, ...] = ()
+    no_deps: tuple[str, ...] = ()
 
 
 CORPORA: dict[str, Corpus] = {
@@ -90,18 +91,48 @@ CORPORA: dict[str, Corpus] = {
     "lemur": Corpus(("lemur==1.9.3",), "lemur", "sqlalchemy"),
     # ckan's wheel lists its libraries under the ``requirements`` extra.
     "ckan": Corpus(("ckan[requirements]==2.12.0",), "ckan", "sqlalchemy"),
-    "mlflow": Corpus(("mlflow==3.18.0",), "mlflow", "sqlalchemy"),
+    # mlflow 3.18.0 pins an mlflow-tracing release the index does not have: the release is
+    # installed without its pins, beside the libraries it needs.
+    "mlflow": Corpus(
+        (
+            "mlflow-skinny==3.18.0",
+            "sqlalchemy>=1.4,<3",
+            "alembic<2",
+            "flask<4",
+            "graphene<4",
+            "pandas<4",
+            "pyarrow",
+        ),
+        "mlflow",
+        "sqlalchemy",
+        no_deps=("mlflow==3.18.0",),
+    ),
     "saleor": Corpus(("saleor==2.10.1",), "saleor", "django", ignore_python=True),
     # Oscar publishes the apps a shop installs and the settings they read.
     "django-oscar": Corpus(
         ("django-oscar==4.2.1",),
         "oscar",
         "django",
-        extra="from oscar.defaults import *\nfrom oscar import INSTALLED_APPS\n",
+        extra="from oscar.defaults import *\nfrom oscar import INSTALLED_APPS\n"
+        "HAYSTACK_CONNECTIONS = {'default': {'ENGINE':"
+        " 'haystack.backends.simple_backend.SimpleEngine'}}\n",
     ),
     "netbox": Corpus(("netbox==4.7.3",), ".", "django", ignore_python=True),
-    "nautobot": Corpus(("nautobot==3.2.7",), "nautobot", "django"),
-    "mayan-edms": Corpus(("mayan-edms==4.12.2",), "mayan", "django"),
+    # Their own settings, on sqlite: the apps they install and the options their models read.
+    "nautobot": Corpus(
+        ("nautobot==3.2.7",),
+        "nautobot",
+        "django",
+        extra="from nautobot.core.settings import *\nSECRET_KEY = 'seams-model-recall'\n"
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}}\n",
+    ),
+    "mayan-edms": Corpus(
+        ("mayan-edms==4.12.2",),
+        "mayan",
+        "django",
+        extra="from mayan.settings import *\nSECRET_KEY = 'seams-model-recall'\n"
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}}\n",
+    ),
     "reviewboard": Corpus(("reviewboard==8.1",), "reviewboard", "django"),
 }
 
@@ -152,7 +183,9 @@ def _modules(directory: Path, packages: list[str]) -> list[str]:
 
 
 def sqlalchemy_truth(name: str, corpus: Corpus, directory: Path, packages: list[str]) -> dict:
-    env = ensure_env(name, corpus.requirements, ignore_python=corpus.ignore_python)
+    env = ensure_env(
+        name, corpus.requirements, no_deps=corpus.no_deps, ignore_python=corpus.ignore_python
+    )
     modules = _modules(directory, packages)
     args = [json.dumps(modules), json.dumps(packages), json.dumps(corpus.stubs)]
     result = env.run(SQLALCHEMY, args=args, env=_env(corpus), timeout=1800)
@@ -190,7 +223,9 @@ def _app_config(path: Path) -> str | None:
 
 
 def django_truth(name: str, corpus: Corpus, directory: Path, packages: list[str]) -> dict:
-    env = ensure_env(name, corpus.requirements, ignore_python=corpus.ignore_python)
+    env = ensure_env(
+        name, corpus.requirements, no_deps=corpus.no_deps, ignore_python=corpus.ignore_python
+    )
     apps = [*_CONTRIB, *corpus.apps, *_app_packages(directory, packages)]
     tried: set[str] = set()
     while True:

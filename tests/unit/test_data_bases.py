@@ -246,3 +246,33 @@ def test_an_annotated_alias_of_db_model_keeps_flask_sqlalchemys_naming() -> None
     )
     assert tables(catalog) == {"Cipher": "ciphers", "Policy": "policy"}
     assert catalog.notes == ()
+
+
+def test_django_models_inherit_the_permission_tables_of_abstract_user() -> None:
+    catalog = catalog_of(
+        {
+            "hub": "",
+            "hub.users": "",
+            "hub.users.models": """\
+                from django.contrib.auth.models import AbstractUser
+
+                class User(AbstractUser):
+                    class Meta:
+                        db_table = "auth_user"
+                """,
+            "hub.extras": "",
+            "hub.extras.models": "",
+            "hub.extras.models.tags": """\
+                from django.db import models
+
+                class Tag(models.Model):
+                    name = models.CharField(max_length=50)
+                """,
+        }
+    )
+    assert {t.name: t.kind for t in catalog.tables} == {
+        "auth_user": "model",
+        "auth_user_groups": "m2m",
+        "auth_user_user_permissions": "m2m",
+        "extras_tag": "model",
+    }
