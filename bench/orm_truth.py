@@ -6,9 +6,11 @@ under the given packages:
 
 Libraries that cannot be imported on the Python running (a release with syntax of a newer
 Python: named in ``stubs``, or found failing with a syntax error while the corpus' top package
-is imported) are replaced by stand-ins that accept any use; the output lists them.
+is imported) are replaced by stand-ins that accept any use; the output lists them. Python
+3.12's ``typing.override``, a decorator doing nothing at run time, is given to older Pythons.
 
-- ``SQLALCHEMY``: imports every module Seams analyzes (the benchmark passes their names), then
+- ``SQLALCHEMY``: runs the corpus' set-up code, if any (an application some modules need at
+  import time), imports every module Seams analyzes (the benchmark passes their names), then
   collects the tables of every ``MetaData`` alive. A table belongs to the module of the class
   mapped onto it (``mapper.local_table``) or, for an unmapped ``Table``, to the module holding it
   in a global; its key is the ``metadata.tables`` key (``schema.name`` with a schema).
@@ -22,7 +24,10 @@ is imported) are replaced by stand-ins that accept any use; the output lists the
 from __future__ import annotations
 
 STUBS = r'''
-import importlib.abc, importlib.machinery, sys, types
+import importlib.abc, importlib.machinery, sys, types, typing
+
+if not hasattr(typing, "override"):  # Python 3.12's decorator, a no-op at run time
+    typing.override = lambda function: function
 
 class _Anything:
     """Stands for anything a stubbed library provides: called, it returns another (or, as a
@@ -99,6 +104,7 @@ import gc, importlib, json, signal, sys, warnings
 warnings.simplefilter("ignore")
 modules, prefixes = json.loads(sys.argv[1]), tuple(json.loads(sys.argv[2]))
 stub(json.loads(sys.argv[3]))
+exec(sys.argv[4])  # the corpus' own set-up, such as creating its application
 stubbed = []
 for prefix in prefixes:
     try:
@@ -132,7 +138,11 @@ mappers = []
 registries = getattr(mapperlib, "_mapper_registries", None)
 if registries is not None:
     for registry in list(registries):
-        mappers.extend(registry.mappers)
+        for manager in list(registry._managers):
+            try:
+                mappers.append(manager.mapper)
+            except Exception:  # noqa: BLE001 - a class whose mapping failed
+                pass
 else:
     mappers.extend(getattr(mapperlib, "_mapper_registry", {}))
 owner = {}
@@ -149,7 +159,10 @@ for name, module in sorted(sys.modules.items()):
             owner.setdefault(id(value), (name, ""))
 tables, unowned, other = {}, [], 0
 for obj in gc.get_objects():
-    if not isinstance(obj, MetaData):
+    try:
+        if not isinstance(obj, MetaData):
+            continue
+    except Exception:  # noqa: BLE001 - a lazy object failing to resolve its class
         continue
     for key, table in obj.tables.items():
         found = owner.get(id(table))

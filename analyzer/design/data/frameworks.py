@@ -106,6 +106,8 @@ def framework_of(name: str) -> Framework | None:
         return "peewee"
     if name in _DJANGO_EXACT:
         return "django"
+    if name.startswith("django.") and not name.startswith("django.contrib."):
+        return None  # Django's own model bases are exact names; ``models.Field`` is no model
     if ".models." in f".{name}" and name.rsplit(".", 1)[-1].endswith(_DJANGO_SUFFIXES):
         return "django" if not name.startswith(("sqlalchemy.", "peewee", "sqlmodel")) else None
     return None
