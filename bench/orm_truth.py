@@ -13,7 +13,9 @@ is imported) are replaced by stand-ins that accept any use; the output lists the
   import time), imports every module Seams analyzes (the benchmark passes their names), then
   collects the tables of every ``MetaData`` alive. A table belongs to the module of the class
   mapped onto it (``mapper.local_table``) or, for an unmapped ``Table``, to the module holding it
-  in a global; its key is the ``metadata.tables`` key (``schema.name`` with a schema).
+  in a global; its key is the ``metadata.tables`` key (``schema.name`` with a schema). Tables of
+  modules Seams does not analyze (imported by others, but test code by its name) are reported
+  apart (``unanalyzed``).
 - ``DJANGO``: ``django.setup()`` with the corpus' settings module or, when it has none usable, a
   generated one (sqlite, the corpus' app packages and Django's contrib apps), then
   ``apps.get_models(include_auto_created=True)``: swapped models are left out as Django leaves
@@ -130,6 +132,8 @@ import sqlalchemy
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import mapperlib
 
+analyzed = set(modules)
+
 def _ours(module):
     inside = tuple(p + "." for p in prefixes)
     return bool(module) and (module in prefixes or module.startswith(inside))
@@ -157,7 +161,7 @@ for name, module in sorted(sys.modules.items()):
     for value in list(getattr(module, "__dict__", {}).values()):
         if isinstance(value, Table):
             owner.setdefault(id(value), (name, ""))
-tables, unowned, other = {}, [], 0
+tables, unowned, other, unanalyzed = {}, [], 0, {}
 for obj in gc.get_objects():
     try:
         if not isinstance(obj, MetaData):
@@ -168,8 +172,10 @@ for obj in gc.get_objects():
         found = owner.get(id(table))
         if found is None:
             unowned.append(key)
-        elif _ours(found[0]):
+        elif _ours(found[0]) and found[0] in analyzed:
             tables[key] = ":".join(found)
+        elif _ours(found[0]):
+            unanalyzed[key] = ":".join(found)
         else:
             other += 1
 emit({
@@ -178,6 +184,7 @@ emit({
     "tables": tables,
     "failed": failed,
     "unowned": sorted(set(unowned) - set(tables)),
+    "unanalyzed": unanalyzed,
     "other": other,
 })
 """
