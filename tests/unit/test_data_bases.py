@@ -276,3 +276,31 @@ def test_django_models_inherit_the_permission_tables_of_abstract_user() -> None:
         "auth_user_user_permissions": "m2m",
         "extras_tag": "model",
     }
+
+
+def test_flask_appbuilder_models_and_an_aliased_table_in_a_tree_without_django() -> None:
+    catalog = catalog_of(
+        {
+            "bi": "",
+            "bi.models": """\
+                from flask_appbuilder import Model
+                from flask_appbuilder.models.mixins import AuditMixin
+                from sqlalchemy import Column, ForeignKey, Integer
+                from sqlalchemy import Table as DBTable
+
+                chart_owner = DBTable(
+                    "chart_owner", Model.metadata, Column("chart_id", ForeignKey("charts.id"))
+                )
+
+                class Chart(Model, AuditMixin):
+                    __tablename__ = "charts"
+                    id = Column(Integer, primary_key=True)
+
+                class Helper(AuditMixin):
+                    pass
+                """,
+        }
+    )
+    assert {t.name: t.kind for t in catalog.tables} == {"chart_owner": "table", "charts": "model"}
+    assert tables(catalog) == {"Chart": "charts"}
+    assert catalog.notes == ()

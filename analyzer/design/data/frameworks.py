@@ -40,6 +40,8 @@ SA_BASES = frozenset(
     }
 )
 SA_FACTORIES = ("declarative_base", "generate_base", "as_declarative")
+# Declarative bases installed packages publish (Flask-AppBuilder's ``Model``).
+SA_THIRD_PARTY = frozenset({"flask_appbuilder.Model", "flask_appbuilder.models.sqla.Model"})
 _SQLMODEL = frozenset({"sqlmodel.SQLModel", "sqlmodel.main.SQLModel"})
 # Tables of the models Django itself ships, which name their tables explicitly.
 CONTRIB_TABLES = {
@@ -89,6 +91,12 @@ def root_of(name: str) -> Framework | None:
     return "django" if name in _DJANGO_EXACT else None
 
 
+def by_django_suffix(name: str) -> bool:
+    """Whether ``name`` is taken for a third-party Django model base only by its shape (a
+    class of a ``models`` module named like ``...Model``/``...Mixin``), not by name."""
+    return name not in _DJANGO_EXACT and framework_of(name) == "django"
+
+
 def framework_of(name: str) -> Framework | None:
     """The ORM an outside base class (absolute name) belongs to, if it is a model base."""
     if name.startswith("="):
@@ -98,7 +106,7 @@ def framework_of(name: str) -> Framework | None:
         if value.startswith("flask_sqlalchemy.") and value.endswith(".Model"):
             return "sqlalchemy"
         return None
-    if name in SA_BASES:
+    if name in SA_BASES or name in SA_THIRD_PARTY:
         return "sqlalchemy"
     if name in _SQLMODEL:
         return "sqlmodel"

@@ -35,6 +35,7 @@ from analyzer.design.data.frameworks import (
     SA_FACTORIES,
     AppLabels,
     Framework,
+    by_django_suffix,
     framework_of,
     root_of,
     snake_case,
@@ -85,6 +86,11 @@ class ModelCatalog:
         # leads to (``db = SQLAlchemy(...)``, ``Base = declarative_base(...)``).
         self._origins: dict[tuple[str, str], tuple[str, str]] = {}
         self.mapped = self._imperative_mappings()
+        # A base of another package's ``models`` module is taken for a Django model base by its
+        # name's shape only in a tree that uses Django.
+        self._uses_django = any(
+            i.module.split(".")[0] == "django" for f in self.files.values() for i in f.imports
+        )
         self._bases: dict[str, tuple[list[str], list[str]]] = {}
         self._framework: dict[str, Framework | None] = {}
         self._meta: dict[str, dict[str, str]] = {}
@@ -267,6 +273,8 @@ class ModelCatalog:
         internal, external = self.bases(cid)
         for name in external:
             found = framework_of(name)
+            if found == "django" and not self._uses_django and by_django_suffix(name):
+                continue  # ``flask_appbuilder.models.mixins.AuditMixin`` in a Flask tree
             if found is not None:
                 return found
         for base in internal:

@@ -69,12 +69,26 @@ class DataCollector(BatchableCSTVisitor):
         self._constants: dict[str, str] = {}
         self._labels: dict[str, str] = {}
         self._bases: list[tuple[cst.CSTNode, BaseCall]] = []
+        self._table_names = frozenset({"Table"})
         self._mappings: list[tuple[cst.CSTNode, MappingFact]] = []
 
     # -- where we are ---------------------------------------------------------------------------
     def _in_class_body(self, depth: int = 1) -> bool:
         s = self.scope
         return self._class is not None and s.class_depth == depth and s.fn_depth == 0
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        """``from sqlalchemy import Table as DBTable``: ``DBTable(...)`` defines tables."""
+        module = dotted(node.module) if node.module is not None else None
+        if (
+            not module
+            or not module.startswith("sqlalchemy")
+            or isinstance(node.names, cst.ImportStar)
+        ):
+            return
+        for alias in node.names:
+            if alias.evaluated_name == "Table" and alias.evaluated_alias:
+                self._table_names = self._table_names | {alias.evaluated_alias}
 
     # -- classes --------------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -156,7 +170,7 @@ class DataCollector(BatchableCSTVisitor):
     def _module_binding(self, name: str, value: cst.BaseExpression, node: cst.CSTNode) -> None:
         text = literal_text(value)
         if isinstance(value, cst.Call):
-            table = table_def(name, value)
+            table = table_def(name, value, self._table_names)
             if table is not None:
                 self.scope.positions.mark(node)
                 self._tables.append((node, table))

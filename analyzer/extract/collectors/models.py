@@ -127,10 +127,13 @@ def is_manager(call: cst.Call) -> bool:
     return _last(name).endswith("Manager") or name.endswith(".as_manager")
 
 
-def table_def(binding: str, call: cst.Call) -> TableDef | None:
+def table_def(
+    binding: str, call: cst.Call, names: frozenset[str] = frozenset({"Table"})
+) -> TableDef | None:
     """``Table("name", metadata, Column(..., ForeignKey("t.c")), ..., schema="s")``: named
-    ``s.name`` with a schema, as SQLAlchemy's ``metadata.tables`` keys it."""
-    if _last(dotted(call.func)) != "Table" or not call.args:
+    ``s.name`` with a schema, as SQLAlchemy's ``metadata.tables`` keys it. ``names``: what
+    ``Table`` is called in the file (``from sqlalchemy import Table as DBTable``)."""
+    if _last(dotted(call.func)) not in names or not call.args:
         return None
     name = string_value(call.args[0].value)
     if not name:
