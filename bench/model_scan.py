@@ -118,6 +118,7 @@ def scan(root: Path) -> tuple[list[ScannedClass], dict[str, str]]:
                 imported.get(b, "").endswith(".models")
                 and not imported.get(b, "").startswith((top, "django.db."))
                 and b[:1].isupper()
+                and not b.endswith(("Manager", "QuerySet", "Field", "Form"))
                 for b in bases
             )
             if path.name == "apps.py" and any(b.endswith("Config") for b in bases):
