@@ -124,7 +124,7 @@ for name in modules:
     try:
         importlib.import_module(name)
     except BaseException as exc:  # noqa: BLE001 - a corpus module may raise anything
-        failed[name] = f"{type(exc).__name__}: {str(exc)[:160]}"
+        failed[name] = f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"
     finally:
         signal.alarm(0)
 
