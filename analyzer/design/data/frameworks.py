@@ -55,16 +55,6 @@ CONTRIB_TABLES = {
     "django.contrib.flatpages.models.FlatPage": "django_flatpage",
     "django.contrib.redirects.models.Redirect": "django_redirect",
 }
-# Many-to-many fields Django's own abstract bases give the models deriving from them:
-# (field, target model label, related name, related query name).
-_PERMISSIONS = (
-    ("groups", "auth.Group", "user_set", "user"),
-    ("user_permissions", "auth.Permission", "user_set", "user"),
-)
-INHERITED_M2M = {
-    "django.contrib.auth.models.AbstractUser": _PERMISSIONS,
-    "django.contrib.auth.models.PermissionsMixin": _PERMISSIONS,
-}
 _SNAKE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 # Flask-SQLAlchemy 3's ``camel_to_snake_case``: an underscore before an upper-case letter that
 # follows a lower-case letter or digit, or that starts a word (``HTTPRequest`` -> ``http_request``).

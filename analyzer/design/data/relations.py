@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from analyzer.design.data.frameworks import INHERITED_M2M
 from analyzer.design.data.kinds import Model, Relation, RelationKind
 from analyzer.design.data.models import ModelCatalog
 from analyzer.model.data import FieldFact
@@ -49,8 +48,6 @@ class Relations:
             relation = self._relation(model, owner, field)
             if relation is not None:
                 found[field.name] = relation
-        for relation in self._inherited(model):
-            found.setdefault(relation.name, relation)
         for relation in found.values():
             if relation.target and model.table and not model.proxy:
                 if relation.query_name:
@@ -58,33 +55,6 @@ class Relations:
                 if relation.accessor:
                     self.reverse_accessor[relation.target].setdefault(relation.accessor, relation)
         self.relations[model.id] = found
-
-    def _inherited(self, model: Model) -> list[Relation]:
-        """Many-to-many fields a concrete Django model gets from Django's own abstract bases
-        (``AbstractUser`` gives ``groups`` and ``user_permissions``)."""
-        if model.framework != "django" or not model.table or model.proxy:
-            return []
-        found: list[Relation] = []
-        for cid in [model.id, *self.catalog.ancestors(model.id)]:
-            for base in self.catalog.bases(cid)[1]:
-                for name, label, accessor, query in INHERITED_M2M.get(base, ()):
-                    target = self.catalog.label_model(label)
-                    table = f"{model.table}_{name}"
-                    found.append(
-                        Relation(
-                            model.id,
-                            name,
-                            "m2m",
-                            target,
-                            model.path,
-                            model.line,
-                            table,
-                            None,
-                            accessor,
-                            query,
-                        )
-                    )
-        return found
 
     def _relation(self, model: Model, owner: str, field: FieldFact) -> Relation | None:
         last = field.kind.rsplit(".", 1)[-1]
