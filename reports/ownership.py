@@ -23,12 +23,26 @@ class Site:
 
 @dataclass(frozen=True, slots=True)
 class TableRow:
+    """A table; ``owner_reason`` and the rest say why its owner owns it (the document's
+    ``tables[*]``; older documents leave them empty)."""
+
     name: str
     owner: str | None
     writers: tuple[str, ...]
     readers: tuple[str, ...]
     models: tuple[str, ...]
     sites: tuple[Site, ...]
+    owner_reason: str = ""
+    model_service: str | None = None
+    writing_units: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def moved(self) -> bool:
+        """Owned by the service writing it most rather than by the one holding its model."""
+        return self.owner_reason == "writes" and self.model_service is not None
+
+    def units(self, service: str | None) -> int:
+        return dict(self.writing_units).get(service or "", 0)
 
     @property
     def shared_write(self) -> bool:
@@ -53,9 +67,18 @@ def table_rows(document: Mapping[str, Any]) -> list[TableRow]:
                 tuple(sorted(str(s) for s in info.get("readers") or [])),
                 tuple(str(m) for m in info.get("models") or []),
                 tuple(_site(s) for s in info.get("sites") or [] if isinstance(s, Mapping)),
+                str(info.get("owner_reason") or ""),
+                info.get("model_service") or None,
+                tuple(sorted(_units(info.get("writing_units")).items())),
             )
         )
     return sorted(rows, key=lambda r: (not r.shared_write, r.name))
+
+
+def _units(value: object) -> dict[str, int]:
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): int(v) for k, v in value.items() if isinstance(v, int)}
 
 
 def _site(site: Mapping[str, Any]) -> Site:

@@ -87,12 +87,16 @@ class ModelReference:
 
 @dataclass(frozen=True, slots=True)
 class DataCatalog:
+    """``maintenance``: modules and code units of maintenance code (management commands,
+    scripts) whose writes do not decide who owns a table (see ``ownership``)."""
+
     models: tuple[Model, ...] = ()
     tables: tuple[TableInfo, ...] = ()
     accesses: tuple[TableAccess, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     references: tuple[ModelReference, ...] = ()
     notes: tuple[str, ...] = ()
+    maintenance: frozenset[str] = frozenset()
 
     def table(self, name: str) -> TableInfo | None:
         return next((t for t in self.tables if t.name == name), None)

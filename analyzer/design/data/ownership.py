@@ -1,23 +1,42 @@
 """ownership: after clustering, one owner per table, and where the proposal breaks it.
 
 Services are the clusters, by index (names come later and are told the tables each owns). A
-table's **owner** is the service that writes it; when several do, the one with the most write
-sites, then the service of its model; a table nobody writes belongs to the service of its
-model (or of the module defining it), and failing that to nobody. A table written by more than
-one service is a **shared-write conflict**, reported with every writing site outside the owner.
-A foreign key between models of different services is **cross-service data coupling**: in a
-split it becomes a plain ID. Table nodes move to their owner's cluster, so the graph and the
-proposal agree with this.
+table's **owner** is the service its model lives in (the service holding the node that defines
+it): data belongs with the code that declares it. One thing overrides that: when another
+service holds more than ``OUTVOTE`` times as many of its writing code units (functions,
+classes, a module's top level; a unit writing on ten lines counts once) as the model's service,
+and at least ``MIN_OUTVOTE`` of them, the table has moved there in all but name, and that
+service owns it (``reason`` ``"writes"``). Writes from maintenance code (the catalog's
+``maintenance``: management commands, scripts) are left out of that count, so a clean-up
+command or a couple of plugins never take a table from its model. A table without a model in
+the analyzed code (raw SQL, installed packages) belongs to the service writing it from most
+units (``"writer"``), and failing that to nobody (``"none"``).
+
+A table written by more than one service is a **shared-write conflict**, reported with every
+writing site outside the owner. A foreign key between models of different services is
+**cross-service data coupling**: in a split it becomes a plain ID. Table nodes move to their
+owner's cluster, so the graph and the proposal agree with this.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Literal
 
 from analyzer.design.data.catalog import DataCatalog, ForeignKey, TableInfo
 from analyzer.model.coupling import is_table, table_node
+
+OwnerReason = Literal["model", "writes", "writer", "none"]
+
+# A rival service takes a table from its model's service only with more than twice as many
+# writing units: "more than" and "twice" so that an even split, or a service doing a little
+# more of the writing, leaves data with the code that declares it.
+OUTVOTE = 2
+# ... and with at least this many of them: one function elsewhere writing a table its model's
+# service never writes (a plugin filling in a field) is a foreign write, not a new home.
+MIN_OUTVOTE = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +52,19 @@ class Site:
 
 @dataclass(frozen=True, slots=True)
 class TableOwnership:
+    """``owner`` and why (``reason``, see the module docstring); ``home`` is the service of the
+    table's model (``None`` without one), ``units`` the number of code units writing it per
+    service, maintenance code left out: what the owner was decided on."""
+
     table: str
     owner: int | None
     writers: tuple[int, ...]
     readers: tuple[int, ...]
     models: tuple[str, ...]
     sites: tuple[Site, ...]
+    reason: OwnerReason = "model"
+    home: int | None = None
+    units: tuple[tuple[int, int], ...] = ()
 
     @property
     def conflict(self) -> bool:
@@ -96,8 +122,15 @@ def assign_ownership(
         if found is not None:
             node = node_of[access.source]
             sites[access.table].append(Site(access.path, access.line, access.mode, found, node))
+    writing = _writing_units(catalog, service)
     tables = [
-        _own(info, sorted(set(sites[info.name]), key=_site_key), service) for info in catalog.tables
+        _own(
+            info,
+            sorted(set(sites[info.name]), key=_site_key),
+            service,
+            writing.get(info.name, ({}, {})),
+        )
+        for info in catalog.tables
     ]
     keys = []
     for key in catalog.foreign_keys:
@@ -125,6 +158,8 @@ def _renumber(ownership: Ownership, kept: list[int]) -> Ownership:
             writers=tuple(new[w] for w in t.writers),
             readers=tuple(new[r] for r in t.readers),
             sites=tuple(site(s) for s in t.sites),
+            home=new[t.home] if t.home is not None else None,
+            units=tuple((new[i], n) for i, n in t.units),
         )
         for t in ownership.tables
     )
@@ -139,19 +174,78 @@ def _site_key(site: Site) -> tuple[str, int, str, str, int]:
     return (site.path, site.line, site.mode, site.symbol, site.service)
 
 
+def _writing_units(
+    catalog: DataCatalog, service: Callable[[str], int | None]
+) -> dict[str, tuple[dict[int, int], dict[int, int]]]:
+    """Per table, per service: how many code units write it, maintenance code left out, and
+    with it."""
+    counted: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    every: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for access in catalog.accesses:
+        found = service(access.source) if access.mode == "write" else None
+        if found is None:
+            continue
+        every[access.table][found].add(access.source)
+        if not _maintenance(access.source, catalog.maintenance):
+            counted[access.table][found].add(access.source)
+    return {
+        table: (_sizes(counted.get(table, {})), _sizes(by_service))
+        for table, by_service in every.items()
+    }
+
+
+def _sizes(units: Mapping[int, set[str]]) -> dict[int, int]:
+    return {i: len(found) for i, found in units.items()}
+
+
+def _maintenance(source: str, maintenance: frozenset[str]) -> bool:
+    return bool(maintenance) and (source in maintenance or source.split(":", 1)[0] in maintenance)
+
+
 def _own(
-    info: TableInfo, sites: list[Site], service: Callable[[str], int | None]
+    info: TableInfo,
+    sites: list[Site],
+    service: Callable[[str], int | None],
+    units: tuple[Mapping[int, int], Mapping[int, int]],
 ) -> TableOwnership:
     definers = [service(d) for d in (info.definer, *info.models) if d]
     home = next((d for d in definers if d is not None), None)
-    volume = Counter(s.service for s in sites if s.mode == "write")
-    writers = tuple(sorted(volume))
+    writers = tuple(sorted({s.service for s in sites if s.mode == "write"}))
     readers = tuple(sorted({s.service for s in sites if s.mode == "read"}))
-    if writers:
-        owner: int | None = min(writers, key=lambda w: (-volume[w], w != home, w))
-    else:
-        owner = home
-    return TableOwnership(info.name, owner, writers, readers, info.models, tuple(sites))
+    counted, every = units
+    # Maintenance code decides nothing, unless the table has no model and nothing else
+    # writes it.
+    owner, reason = _decide(home, counted if home is not None or counted else every)
+    return TableOwnership(
+        info.name,
+        owner,
+        writers,
+        readers,
+        info.models,
+        tuple(sites),
+        reason,
+        home,
+        tuple(sorted(counted.items())),
+    )
+
+
+def _most(units: Mapping[int, int], but: int | None = None) -> int | None:
+    """The service writing from most units (other than ``but``); on a tie the lowest index,
+    clusters being in a deterministic order."""
+    return min((i for i in units if i != but), key=lambda i: (-units[i], i), default=None)
+
+
+def _decide(home: int | None, units: Mapping[int, int]) -> tuple[int | None, OwnerReason]:
+    """The owner under the rule of the module docstring, and why."""
+    if home is None:
+        writer = _most(units)
+        return (writer, "writer") if writer is not None else (None, "none")
+    rival = _most(units, but=home)
+    if rival is None:
+        return home, "model"
+    if units[rival] >= MIN_OUTVOTE and units[rival] > OUTVOTE * units.get(home, 0):
+        return rival, "writes"
+    return home, "model"
 
 
 def _move_tables(

@@ -229,6 +229,9 @@ def data_sections(ownership: Ownership, names: Sequence[str]) -> dict[str, Any]:
             owned[owner].append(t.table)
         tables[t.table] = {
             "owner": owner,
+            "owner_reason": t.reason,
+            "model_service": names[t.home] if t.home is not None else None,
+            "writing_units": {names[i]: n for i, n in sorted(t.units, key=lambda u: names[u[0]])},
             "writers": sorted(names[w] for w in t.writers),
             "readers": sorted(names[r] for r in t.readers),
             "models": list(t.models),
