@@ -6,10 +6,11 @@ the design stages from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analyzer.design.data.catalog import DataCatalog, build_catalog, data_couplings
+from analyzer.design.roles.assign import assign_roles
 from analyzer.design.signals.couplings import (
     import_couplings,
     reference_couplings,
@@ -24,6 +25,7 @@ from analyzer.model.coupling import Coupling
 from analyzer.model.facts import FileFacts, Skipped
 from analyzer.model.options import AnalyzeOptions
 from analyzer.model.progress import Reporter
+from analyzer.model.roles import Roles
 from analyzer.model.source import Discovery
 from analyzer.model.timings import Timings
 
@@ -37,10 +39,15 @@ class Collected:
     couplings: tuple[Coupling, ...]
     external_imports: int
     data: DataCatalog = field(default_factory=DataCatalog)
+    roles: Roles = field(default_factory=Roles)
 
     @property
     def files(self) -> tuple[FileFacts, ...]:
-        return self.scan.facts
+        """The facts of the analyzed files: test, development and demo code set aside."""
+        aside = self.roles.modules
+        if not aside:
+            return self.scan.facts
+        return tuple(f for f in self.scan.facts if f.module not in aside)
 
     @property
     def skipped(self) -> list[Skipped]:
@@ -93,15 +100,21 @@ def scan_stage(
 def derive(
     discovery: Discovery, scanned: ScanResult, options: AnalyzeOptions, timings: Timings
 ) -> Collected:
-    """The couplings and the data catalog of scanned facts."""
+    """The roles of the scanned files, and the couplings and the data catalog of those that are
+    product code (all of them with ``--include-tests``)."""
+    with timings.stage("roles"):
+        roles = assign_roles(scanned.facts)
+        if options.include_tests:
+            roles = Roles(peripheral=roles.peripheral)
+        aside = roles.modules
+        files = tuple(f for f in scanned.facts if f.module not in aside)
     with timings.stage("couplings"):
-        files = scanned.facts
         table = SymbolTable(files)
         # On a second core, the data catalog is built while the couplings are resolved.
         catalog_job = Forked(build_catalog, files, table, enabled=background(options))
         imports, external = import_couplings(files, table)
         couplings = [*imports, *reference_couplings(files, table), *string_couplings(files, table)]
     with timings.stage("data"):
-        catalog = catalog_job.result()
+        catalog = replace(catalog_job.result(), peripheral=roles.peripheral)
         couplings.extend(data_couplings(catalog))
-    return Collected(discovery, scanned, tuple(couplings), external, catalog)
+    return Collected(discovery, scanned, tuple(couplings), external, catalog, roles)

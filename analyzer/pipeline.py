@@ -232,6 +232,7 @@ def _design(
             },
             files=files,
             skipped=collected.skipped,
+            set_aside=collected.roles.set_aside,
             graph=graph,
             proposal=proposal,
             metrics=metrics,

@@ -63,9 +63,9 @@ INV = ("inv.services:reserve", "inv.services:release", "inv.models:Stock", "inv.
 
 
 def _owner_of_orders(
-    accesses: tuple[TableAccess, ...], maintenance: frozenset[str] = frozenset()
+    accesses: tuple[TableAccess, ...], peripheral: frozenset[str] = frozenset()
 ) -> tuple[int | None, str, tuple[tuple[int, int], ...]]:
-    catalog = DataCatalog((), (ORDER_TABLE,), accesses, maintenance=maintenance)
+    catalog = DataCatalog((), (ORDER_TABLE,), accesses, peripheral=peripheral)
     (orders,) = assign_ownership(catalog, IDENTITY, [INVENTORY, ORDERS, REPORTS]).tables
     return orders.owner, orders.reason, orders.units
 
@@ -94,13 +94,13 @@ def test_one_foreign_writer_never_takes_a_table_whose_own_service_does_not_write
     assert _owner_of_orders(_writes("orders", *INV[:2])) == (0, "writes", ((0, 2),))
 
 
-def test_maintenance_code_does_not_count_towards_an_owner() -> None:
+def test_peripheral_code_does_not_count_towards_an_owner() -> None:
     accesses = _writes("orders", "ord.services:place", *INV)
-    # A module (every unit in it) or a single unit can be maintenance code.
-    maintenance = frozenset({"inv.services", "inv.models:Stock"})
-    assert _owner_of_orders(accesses, maintenance) == (1, "model", ((0, 1), (1, 1)))
+    # A module (every unit in it) or a single unit can be peripheral code.
+    peripheral = frozenset({"inv.services", "inv.models:Stock"})
+    assert _owner_of_orders(accesses, peripheral) == (1, "model", ((0, 1), (1, 1)))
     # Its writes are still writes: the table is still shared.
-    catalog = DataCatalog((), (ORDER_TABLE,), accesses, maintenance=maintenance)
+    catalog = DataCatalog((), (ORDER_TABLE,), accesses, peripheral=peripheral)
     (orders,) = assign_ownership(catalog, IDENTITY, [INVENTORY, ORDERS, REPORTS]).tables
     assert orders.writers == (0, 1)
     assert {s.symbol for s in orders.foreign_writes()} == set(INV)
@@ -116,8 +116,8 @@ def test_a_table_without_a_model_goes_to_the_service_writing_it_from_most_units(
         DataCatalog((), (legacy,), accesses), IDENTITY, [INVENTORY, ORDERS, REPORTS]
     ).tables
     assert (table.owner, table.reason, table.home) == (1, "writer", None)
-    # Written by maintenance code alone, it is still somebody's.
-    catalog = DataCatalog((), (legacy,), accesses[:1], maintenance=frozenset({"rep.views"}))
+    # Written by peripheral code alone, it is still somebody's.
+    catalog = DataCatalog((), (legacy,), accesses[:1], peripheral=frozenset({"rep.views"}))
     (table,) = assign_ownership(catalog, IDENTITY, [INVENTORY, ORDERS, REPORTS]).tables
     assert (table.owner, table.reason, table.units) == (2, "writer", ())
 

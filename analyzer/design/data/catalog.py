@@ -87,8 +87,8 @@ class ModelReference:
 
 @dataclass(frozen=True, slots=True)
 class DataCatalog:
-    """``maintenance``: modules and code units of maintenance code (management commands,
-    scripts) whose writes do not decide who owns a table (see ``ownership``)."""
+    """``peripheral``: modules and code units whose writes do not decide who owns a table
+    (maintenance commands...: see ``ownership`` and ``analyzer.model.roles``)."""
 
     models: tuple[Model, ...] = ()
     tables: tuple[TableInfo, ...] = ()
@@ -96,7 +96,7 @@ class DataCatalog:
     foreign_keys: tuple[ForeignKey, ...] = ()
     references: tuple[ModelReference, ...] = ()
     notes: tuple[str, ...] = ()
-    maintenance: frozenset[str] = frozenset()
+    peripheral: frozenset[str] = frozenset()
 
     def table(self, name: str) -> TableInfo | None:
         return next((t for t in self.tables if t.name == name), None)

@@ -6,9 +6,10 @@ it): data belongs with the code that declares it. One thing overrides that: when
 service holds more than ``OUTVOTE`` times as many of its writing code units (functions,
 classes, a module's top level; a unit writing on ten lines counts once) as the model's service,
 and at least ``MIN_OUTVOTE`` of them, the table has moved there in all but name, and that
-service owns it (``reason`` ``"writes"``). Writes from maintenance code (the catalog's
-``maintenance``: management commands, scripts) are left out of that count, so a clean-up
-command or a couple of plugins never take a table from its model. A table without a model in
+service owns it (``reason`` ``"writes"``). Writes from peripheral code (the catalog's
+``peripheral``: management commands, a fake-data generator product code borrows from) are left
+out of that count, so a clean-up command or a couple of plugins never take a table from its
+model. A table without a model in
 the analyzed code (raw SQL, installed packages) belongs to the service writing it from most
 units (``"writer"``), and failing that to nobody (``"none"``).
 
@@ -54,7 +55,7 @@ class Site:
 class TableOwnership:
     """``owner`` and why (``reason``, see the module docstring); ``home`` is the service of the
     table's model (``None`` without one), ``units`` the number of code units writing it per
-    service, maintenance code left out: what the owner was decided on."""
+    service, peripheral code left out: what the owner was decided on."""
 
     table: str
     owner: int | None
@@ -177,7 +178,7 @@ def _site_key(site: Site) -> tuple[str, int, str, str, int]:
 def _writing_units(
     catalog: DataCatalog, service: Callable[[str], int | None]
 ) -> dict[str, tuple[dict[int, int], dict[int, int]]]:
-    """Per table, per service: how many code units write it, maintenance code left out, and
+    """Per table, per service: how many code units write it, peripheral code left out, and
     with it."""
     counted: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     every: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -186,7 +187,7 @@ def _writing_units(
         if found is None:
             continue
         every[access.table][found].add(access.source)
-        if not _maintenance(access.source, catalog.maintenance):
+        if not _peripheral(access.source, catalog.peripheral):
             counted[access.table][found].add(access.source)
     return {
         table: (_sizes(counted.get(table, {})), _sizes(by_service))
@@ -198,8 +199,8 @@ def _sizes(units: Mapping[int, set[str]]) -> dict[int, int]:
     return {i: len(found) for i, found in units.items()}
 
 
-def _maintenance(source: str, maintenance: frozenset[str]) -> bool:
-    return bool(maintenance) and (source in maintenance or source.split(":", 1)[0] in maintenance)
+def _peripheral(source: str, peripheral: frozenset[str]) -> bool:
+    return bool(peripheral) and (source in peripheral or source.split(":", 1)[0] in peripheral)
 
 
 def _own(
@@ -213,7 +214,7 @@ def _own(
     writers = tuple(sorted({s.service for s in sites if s.mode == "write"}))
     readers = tuple(sorted({s.service for s in sites if s.mode == "read"}))
     counted, every = units
-    # Maintenance code decides nothing, unless the table has no model and nothing else
+    # Peripheral code decides nothing, unless the table has no model and nothing else
     # writes it.
     owner, reason = _decide(home, counted if home is not None or counted else every)
     return TableOwnership(

@@ -21,6 +21,7 @@ from analyzer.design.data.ownership import Ownership, Site
 from analyzer.design.signals.graph import CodeGraph
 from analyzer.model.coupling import KINDS, Coupling, table_node
 from analyzer.model.facts import FileFacts, Skipped
+from analyzer.model.roles import SetAside
 
 SCHEMA = "seams/decomposition@1"
 MAX_DEPENDENCY_EXAMPLES = 5
@@ -156,6 +157,7 @@ def build_document(
     metrics: Mapping[str, Mapping[str, Any]],
     ownership: Ownership | None = None,
     extra: Mapping[str, Any] | None = None,
+    set_aside: Sequence[SetAside] = (),
 ) -> Document:
     order = [s.name for s in proposal.services]
     data = data_sections(ownership, order) if ownership is not None else None
@@ -196,13 +198,24 @@ def build_document(
         "dependencies": dependencies(graph, proposal.assignment),
         "cuts": cuts(graph, proposal.assignment),
         "metrics": {key: dict(value) for key, value in metrics.items()},
-        "skipped": [
-            {"path": s.path, "reason": s.reason} for s in sorted(skipped, key=lambda s: s.path)
-        ],
+        "skipped": skipped_section(skipped, set_aside),
     }
     if extra:
         document.update(extra)
     return document
+
+
+def skipped_section(
+    skipped: Sequence[Skipped], set_aside: Sequence[SetAside] = ()
+) -> list[dict[str, Any]]:
+    """Files not analyzed, by path: those that could not be, and code set aside with its
+    ``role`` (test, development, demo or fake-data code)."""
+    entries: list[dict[str, Any]] = [{"path": s.path, "reason": s.reason} for s in skipped]
+    entries += [
+        {"path": s.path, "reason": f"{s.role} code: {s.reason}", "role": s.role, "module": s.module}
+        for s in set_aside
+    ]
+    return sorted(entries, key=lambda e: (e["path"], "role" in e))
 
 
 def _site(site: Site, names: Sequence[str]) -> dict[str, Any]:
