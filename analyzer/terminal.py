@@ -137,7 +137,18 @@ def print_summary(document: dict[str, Any], out_dir: Path) -> None:
         metrics.add_row(key, _fmt(proposed.get(key)), _fmt(as_is.get(key)))
     console.print(metrics)
     if document["skipped"]:
-        console.print(f"{len(document['skipped'])} file(s) skipped: see decomposition.json")
+        aside = sum(1 for s in document["skipped"] if s.get("role"))
+        detail = (
+            f" ({aside} set aside as test, development, demo or fake-data code;"
+            " --include-tests analyzes them)"
+            if aside
+            else ""
+        )
+        console.print(
+            f"{len(document['skipped'])} file(s) skipped{detail}: see decomposition.json",
+            markup=False,
+            highlight=False,
+        )
     console.print(
         "wrote "
         + ", ".join(str(out_dir / n) for n in ("report.html", "decomposition.json", "summary.md")),
