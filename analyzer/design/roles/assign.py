@@ -40,10 +40,13 @@ def assign_roles(files: Sequence[FileFacts]) -> Roles:
     role that product code uses."""
     files = sorted(files, key=lambda f: f.module)
     usage = module_usage(files)
-    evidence = _evidence(files, usage)
+    shaped = project_packages(files)
+    commands = [f for f in files if is_command(f)]
+    evidence = _evidence(files, commands, shaped, usage)
+    components = _components(files, shaped)
     product: set[str] = set()
     while True:
-        grown = _grow(files, {m: e for m, e in evidence.items() if m not in product}, usage)
+        grown = _grow(files, evidence, components, usage, product)
         kept = _prune(grown, usage)
         used = set(grown) - set(kept)
         if not used:
@@ -56,19 +59,17 @@ def assign_roles(files: Sequence[FileFacts]) -> Roles:
         for f in sorted(files, key=lambda f: f.path)
         if f.module in kept
     )
-    peripheral = frozenset(
-        f.module for f in files if f.module not in kept and (is_command(f) or f.module in evidence)
-    )
-    return Roles(set_aside, peripheral)
+    peripheral = {f.module for f in commands} | evidence.keys()
+    return Roles(set_aside, frozenset(peripheral - kept.keys()))
 
 
-def _evidence(files: Sequence[FileFacts], usage: Usage) -> dict[str, Evidence]:
+def _evidence(
+    files: Sequence[FileFacts], commands: Sequence[FileFacts], shaped: set[str], usage: Usage
+) -> dict[str, Evidence]:
     libraries = {f.module: e for f in files if (e := library_evidence(f)) is not None}
     # What a module's code does says more than its name.
-    found = {**name_evidence(files), **libraries}
-    for f in files:
-        if not is_command(f):
-            continue
+    found = {**name_evidence(files, shaped), **libraries}
+    for f in commands:
         command = seed_evidence(f, libraries.get(f.module), libraries, usage) or clear_evidence(f)
         # What a command does says more than the test library it uses or a test-named package.
         if command is not None and (f.module not in found or found[f.module].role == "test"):
@@ -86,24 +87,16 @@ def prevailing(roles: Iterable[Role]) -> Role:
     return max(counts, key=lambda r: (counts[r], -ROLES.index(r)))
 
 
-def _components(files: Sequence[FileFacts]) -> list[tuple[str, list[str]]]:
+def _components(files: Sequence[FileFacts], shaped: set[str]) -> list[tuple[str, list[str]]]:
     """Each app or project package below the top level with the modules under it (itself
     included), deepest first. A top-level package is the product, or a project that its name
     already says is not."""
+    apps = {f.module.rpartition(".")[0] for f in files if f.module.endswith((".apps", ".models"))}
+    packages = {p for p in shaped | apps if "." in p}
     members: dict[str, list[str]] = defaultdict(list)
-    packages = {
-        p
-        for p in project_packages(files)
-        | {
-            f.module.rpartition(".")[0]
-            for f in files
-            if f.module.rpartition(".")[2] in ("apps", "models")
-        }
-        if "." in p
-    }
     for f in files:
         parts = f.module.split(".")
-        for end in range(1, len(parts) + 1):
+        for end in range(2, len(parts) + 1):
             prefix = ".".join(parts[:end])
             if prefix in packages:
                 members[prefix].append(f.module)
@@ -111,24 +104,29 @@ def _components(files: Sequence[FileFacts]) -> list[tuple[str, list[str]]]:
 
 
 def _grow(
-    files: Sequence[FileFacts], start: Mapping[str, Evidence], usage: Usage
+    files: Sequence[FileFacts],
+    start: Mapping[str, Evidence],
+    components: Sequence[tuple[str, list[str]]],
+    usage: Usage,
+    product: set[str],
 ) -> dict[str, Evidence]:
-    found = dict(start)
+    """``start`` (less what is known to be product code) and what grows from it (see the
+    module docstring)."""
+    found = {m: e for m, e in start.items() if m not in product}
     glue = {f.module for f in files if f.is_package or f.module.rpartition(".")[2] == "apps"}
-    packages = _components(files)
     changed = True
     while changed:
         changed = False
         for f in files:
             users = usage.users_of(f.module)
-            if f.module in found or not users or not users <= found.keys():
+            if f.module in found or f.module in product or not users:
                 continue
-            if any(_app(u) == _app(f.module) for u in users):
+            if users <= found.keys() and any(_app(u) == _app(f.module) for u in users):
                 role = prevailing(found[u].role for u in users)
                 user = min(u for u in users if found[u].role == role)
                 found[f.module] = Evidence(role, f"only {role} code uses it ({user})")
                 changed = True
-        for package, members in packages:
+        for package, members in components:
             inside = set(members)
             outside = {u for m in members for u in usage.users_of(m)} - inside
             counted = [m for m in members if m not in glue]
@@ -137,7 +135,7 @@ def _grow(
                 continue
             role = prevailing(roles)
             for module in members:
-                if module not in found:
+                if module not in found and module not in product:
                     found[module] = Evidence(role, f"part of {package}, mostly {role} code")
                     changed = True
     return found

@@ -233,21 +233,29 @@ def project_packages(files: Iterable[FileFacts]) -> set[str]:
     return shaped
 
 
-def name_evidence(files: Sequence[FileFacts]) -> dict[str, Evidence]:
-    """Modules named as test code, or inside a development or demo project (see the module
-    docstring). The top-level package is taken into account only beside others: a tree that
-    is all one ``demo`` package is the product."""
+def name_evidence(files: Sequence[FileFacts], shaped: set[str]) -> dict[str, Evidence]:
+    """Modules named as test code, or inside a development or demo project (``shaped``: the
+    packages with a project's shape); see the module docstring. The top-level package is taken
+    into account only beside others: a tree that is all one ``demo`` package is the product."""
     tops = {f.module.split(".", 1)[0] for f in files}
-    shaped = project_packages(files)
+    named = _role_names(files)
     found: dict[str, Evidence] = {}
     for f in files:
         parts = f.module.split(".")
         for i in range(0 if len(tops) > 1 else 1, len(parts)):
+            if parts[i] not in named:
+                continue
             evidence = _named(parts, i, f.is_package, shaped)
             if evidence is not None:
                 found[f.module] = evidence
                 break
     return found
+
+
+def _role_names(files: Iterable[FileFacts]) -> set[str]:
+    """The parts of module names that name test, development or demo code."""
+    parts = {part for f in files for part in f.module.split(".")}
+    return {p for p in parts if p in _DEV_NAMES or p in _DEMO_NAMES or _TEST_NAME.match(p)}
 
 
 def _named(parts: list[str], i: int, is_package: bool, shaped: set[str]) -> Evidence | None:

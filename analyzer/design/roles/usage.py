@@ -41,10 +41,11 @@ def _longest_module(dotted: str, modules: frozenset[str]) -> str | None:
 
 def module_usage(files: Sequence[FileFacts]) -> Usage:
     modules = frozenset(f.module for f in files)
+    tops = {m.partition(".")[0] for m in modules}
     uses: dict[str, set[str]] = defaultdict(set)
     for f in files:
         for fact in f.imports:
-            if fact.type_checking:
+            if fact.type_checking or fact.module.partition(".")[0] not in tops:
                 continue
             target = resolve_import(fact, modules)
             if target is not None and target != f.module:
