@@ -164,6 +164,7 @@ def test_a_demo_or_dev_project_is_recognised_by_its_name_and_its_shape() -> None
         facts_of("urlpatterns = []\n", "devproject.urls"),
     )
     assert roles_of(*dev) == {}
+    assert roles_of(*dev, facts_of("import os\n", "manage")) == {}
     assert roles_of(*dev, facts_of(MODELS, "forum.users.models")) == {
         "devproject": "dev",
         "devproject.settings": "dev",

@@ -235,9 +235,10 @@ def project_packages(files: Iterable[FileFacts]) -> set[str]:
 
 def name_evidence(files: Sequence[FileFacts], shaped: set[str]) -> dict[str, Evidence]:
     """Modules named as test code, or inside a development or demo project (``shaped``: the
-    packages with a project's shape); see the module docstring. The top-level package is taken
-    into account only beside others: a tree that is all one ``demo`` package is the product."""
-    tops = {f.module.split(".", 1)[0] for f in files}
+    packages with a project's shape); see the module docstring. A top-level package is taken
+    into account only beside other packages: a tree that is one ``demo`` package (and its
+    ``manage.py``) is the product."""
+    tops = {f.module.split(".", 1)[0] for f in files if f.is_package or "." in f.module}
     named = _role_names(files)
     found: dict[str, Evidence] = {}
     for f in files:
