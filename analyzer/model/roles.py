@@ -4,8 +4,8 @@ Test support, development, demo and fake-data code ships inside many monoliths (
 package, a ``devproject``, commands that fill a database with fake data or empty it). It is not
 part of any service: the analysis sets it aside, lists it in ``skipped`` with its ``role``, and
 ``--include-tests`` brings it back. Peripheral code stays in the analysis, but its writes do not
-decide who owns a table: maintenance code (management commands), and code that looks like test
-or fake-data code but that product code uses (a data generator product code borrows from).
+decide who owns a table: maintenance code (management commands, scripts), and code that looks like
+test or fake-data code but that product code uses (a data generator product code borrows from).
 """
 
 from __future__ import annotations

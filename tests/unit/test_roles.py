@@ -188,6 +188,11 @@ CLEARDB = """
             User.objects.filter(is_staff=False).delete()
             self.stdout.write("Removed everything")
 """
+FIX_TOTALS = """
+    from shop.orders.models import Order
+
+    Order.objects.filter(total=None).update(total=0)
+"""
 CLEAR_OLD = """
     from django.core.management.base import BaseCommand
 
@@ -217,11 +222,14 @@ def test_a_command_that_only_empties_whole_tables_is_dev_code_and_a_cleanup_job_
             "a management command that only empties 3 tables whole",
         )
     }
-    # Commands that stay are peripheral: their writes do not decide who owns a table.
+    # Commands that stay are peripheral: their writes do not decide who owns a table. So are
+    # scripts (a one-off data fix).
     assert roles.peripheral == {
         "shop.orders.management.commands.clearoldorders",
         "shop.core.management.commands.reset",
     }
+    fix = facts_of(FIX_TOTALS, "scripts.fix_totals")
+    assert "scripts.fix_totals" in assign_roles((cleardb, clear_old, fix)).peripheral
 
 
 FAKE_DATA = """

@@ -22,7 +22,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from analyzer.design.roles.commands import clear_evidence, is_command, seed_evidence
+from analyzer.design.roles.commands import (
+    clear_evidence,
+    is_command,
+    is_script,
+    seed_evidence,
+)
 from analyzer.design.roles.evidence import (
     Evidence,
     library_evidence,
@@ -36,8 +41,8 @@ from analyzer.model.roles import ROLES, Role, Roles, SetAside
 
 def assign_roles(files: Sequence[FileFacts]) -> Roles:
     """The modules of ``files`` that are test, development, demo or fake-data code, and the
-    peripheral modules among the rest: management commands, and modules with evidence of a
-    role that product code uses."""
+    peripheral modules among the rest: management commands, scripts, and modules with evidence
+    of a role that product code uses."""
     files = sorted(files, key=lambda f: f.module)
     usage = module_usage(files)
     shaped = project_packages(files)
@@ -59,7 +64,8 @@ def assign_roles(files: Sequence[FileFacts]) -> Roles:
         for f in sorted(files, key=lambda f: f.path)
         if f.module in kept
     )
-    peripheral = {f.module for f in commands} | evidence.keys()
+    scripts = {f.module for f in files if is_script(f)}
+    peripheral = {f.module for f in commands} | scripts | evidence.keys()
     return Roles(set_aside, frozenset(peripheral - kept.keys()))
 
 

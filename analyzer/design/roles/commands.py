@@ -1,8 +1,9 @@
-"""commands: Django management commands, and the two kinds that are no product code.
+"""commands: Django management commands and scripts, and the two kinds that are no product code.
 
-A management command (a module ``<app>.management.commands.<name>`` defining ``Command``) is
+A management command (a module ``<app>.management.commands.<name>`` defining ``Command``) or a
+script (a module in a ``scripts`` or ``bin`` directory: one-off data fixes, cron jobs) is
 maintenance code: it stays in the analysis, but its writes do not decide who owns a table.
-Two kinds are set aside:
+Two kinds of commands are set aside:
 
 - **seeding** (fake-data): it uses a fake-data generator or a model factory, itself or through
   a module of the tree whose code mostly does (``populatedb`` calling ``random_data``);
@@ -53,6 +54,13 @@ def is_command(f: FileFacts) -> bool:
         and parts[-3:-1] == ["management", "commands"]
         and any(s.name == "Command" and s.kind == "class" for s in f.symbols)
     )
+
+
+_SCRIPT_DIRS = frozenset({"scripts", "bin"})
+
+
+def is_script(f: FileFacts) -> bool:
+    return not _SCRIPT_DIRS.isdisjoint(f.path.split("/")[:-1])
 
 
 def _steps(fact: AccessFact) -> tuple[list[str], bool]:
