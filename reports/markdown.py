@@ -88,6 +88,13 @@ def render_markdown(document: dict[str, Any], *, max_rows: int = 15) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _moved_from(table: dict[str, Any]) -> str:
+    """For a table owned by its writers rather than its model's service, where it moved from."""
+    if table.get("owner_reason") == "writes" and table.get("model_service"):
+        return f" (moved from {table['model_service']})"
+    return ""
+
+
 def _data_sections(document: dict[str, Any], max_rows: int) -> list[str]:
     """Shared-write conflicts (all of them, with the writing sites), tables, cross-service keys."""
     lines: list[str] = []
@@ -114,7 +121,7 @@ def _data_sections(document: dict[str, Any], max_rows: int) -> list[str]:
             lines.append(
                 _row(
                     f"`{name}`",
-                    t.get("owner") or "",
+                    (t.get("owner") or "") + _moved_from(t),
                     _some(t["writers"], 6),
                     _some(t["readers"], 6),
                     _some(models, 3),

@@ -40,6 +40,9 @@ def test_a_table_taken_from_its_models_service_says_so_in_the_data_section() -> 
         " there" in data
     )
     assert data.count("moved from") == 1
+    summary = render_markdown(_moved())
+    assert "| `payments_payment` | orders (moved from payments) |" in summary
+    assert "moved from" not in render_markdown(sample_document())
 
 
 def test_an_owner_kept_by_its_model_shows_no_move() -> None:
