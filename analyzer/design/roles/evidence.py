@@ -157,6 +157,8 @@ def _bindings(f: FileFacts) -> dict[str, _Binding]:
     of one (``fake = Faker()``), as their dotted prefix in code."""
     found: dict[str, _Binding] = {}
     for fact in f.imports:
+        if fact.module.partition(".")[0] not in _TOPS and not fact.module.startswith("pytest_"):
+            continue  # most imports: the project's own, the framework's (checked first: cheap)
         if fact.type_checking or fact.name == "*" or fact.dynamic:
             continue
         library = _library(fact)

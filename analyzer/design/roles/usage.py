@@ -44,22 +44,25 @@ def module_usage(files: Sequence[FileFacts]) -> Usage:
     tops = {m.partition(".")[0] for m in modules}
     uses: dict[str, set[str]] = defaultdict(set)
     for f in files:
+        found = uses[f.module]
         for fact in f.imports:
-            if fact.type_checking or fact.module.partition(".")[0] not in tops:
+            module = fact.module
+            if module.partition(".")[0] not in tops or fact.type_checking:
                 continue
             target = resolve_import(fact, modules)
-            if target is not None and target != f.module:
-                uses[f.module].add(target)
+            if target is not None:
+                found.add(target)
+        found.discard(f.module)
         for ref in f.strings:
             if ref.via in ("import_string", "include"):
                 target = _longest_module(ref.target, modules)
                 if target is not None and target != f.module:
-                    uses[f.module].add(target)
+                    found.add(target)
     users: dict[str, set[str]] = defaultdict(set)
     for module, targets in uses.items():
         for target in targets:
             users[target].add(module)
     return Usage(
-        {m: frozenset(t) for m, t in uses.items()},
+        {m: frozenset(t) for m, t in uses.items() if t},
         {m: frozenset(u) for m, u in users.items()},
     )
