@@ -34,7 +34,8 @@ class SetAside:
 @dataclass(frozen=True, slots=True)
 class Roles:
     """What the role pass found: modules set aside (by module name), and the modules of
-    peripheral code among the rest."""
+    peripheral code (those set aside among them: analyzed with ``--include-tests``, they
+    still decide no owner)."""
 
     set_aside: tuple[SetAside, ...] = ()
     peripheral: frozenset[str] = frozenset()

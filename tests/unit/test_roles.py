@@ -227,6 +227,7 @@ def test_a_command_that_only_empties_whole_tables_is_dev_code_and_a_cleanup_job_
     assert roles.peripheral == {
         "shop.orders.management.commands.clearoldorders",
         "shop.core.management.commands.reset",
+        "shop.core.management.commands.cleardb",
     }
     fix = facts_of(FIX_TOTALS, "scripts.fix_totals")
     assert "scripts.fix_totals" in assign_roles((cleardb, clear_old, fix)).peripheral
@@ -285,7 +286,10 @@ def test_what_product_code_uses_stays_product_code_and_does_not_decide_owners() 
     )
     roles = assign_roles((generator, command, payloads))
     assert [s.module for s in roles.set_aside] == ["shop.core.management.commands.populatedb"]
-    assert roles.peripheral == {"shop.core.random_data"}
+    assert roles.peripheral == {
+        "shop.core.random_data",
+        "shop.core.management.commands.populatedb",
+    }
 
 
 FAKER_COMMAND = """

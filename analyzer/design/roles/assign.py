@@ -41,8 +41,8 @@ from analyzer.model.roles import ROLES, Role, Roles, SetAside
 
 def assign_roles(files: Sequence[FileFacts]) -> Roles:
     """The modules of ``files`` that are test, development, demo or fake-data code, and the
-    peripheral modules among the rest: management commands, scripts, and modules with evidence
-    of a role that product code uses."""
+    peripheral modules, whose writes decide no table's owner: those, management commands,
+    scripts, and modules with evidence of a role that product code uses."""
     files = sorted(files, key=lambda f: f.module)
     usage = module_usage(files)
     shaped = project_packages(files)
@@ -65,8 +65,10 @@ def assign_roles(files: Sequence[FileFacts]) -> Roles:
         if f.module in kept
     )
     scripts = {f.module for f in files if is_script(f)}
-    peripheral = {f.module for f in commands} | scripts | evidence.keys()
-    return Roles(set_aside, frozenset(peripheral - kept.keys()))
+    # Code set aside is peripheral too: analyzed after all (--include-tests), it still decides
+    # no owner.
+    peripheral = {f.module for f in commands} | scripts | evidence.keys() | kept.keys()
+    return Roles(set_aside, frozenset(peripheral))
 
 
 def _evidence(
