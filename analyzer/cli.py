@@ -62,7 +62,11 @@ cache_options = _options(
 )
 analysis_options = _options(
     click.option("--exclude", multiple=True, help="Gitignore-style pattern to leave out."),
-    _flag("--include-tests", default=None, help="Analyze tests too."),
+    _flag(
+        "--include-tests",
+        default=None,
+        help="Analyze tests, and test, development, demo and fake-data code, too.",
+    ),
     click.option(
         "--jobs", type=click.IntRange(min=0), default=0, help="Parser processes (0: one per CPU)."
     ),

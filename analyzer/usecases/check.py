@@ -124,14 +124,21 @@ def _sarif(result: CheckResult, prefix: str) -> str:
 
 
 def _key(
-    read: ReadFiles, boundaries: Boundaries, recorded: baselines.Baseline | None, name: str
+    read: ReadFiles,
+    boundaries: Boundaries,
+    recorded: baselines.Baseline | None,
+    name: str,
+    include_tests: bool = False,
 ) -> bytes:
-    """What a check's outcome depends on (empty, never reused, without a digest of the files)."""
+    """What a check's outcome depends on (empty, never reused, without a digest of the files).
+    ``include_tests`` counts even when it finds no other files: it keeps the code set aside by
+    its role."""
     if not read.digest:
         return b""
     digest = hashlib.blake2b(code_digest(), digest_size=20)
     for part in (
         read.digest,
+        b"include-tests" if include_tests else b"",
         repr(boundaries).encode(),
         baselines.dumps(recorded).encode() if recorded is not None else b"(none)",
         name.encode(),
@@ -199,7 +206,7 @@ def check_project(
             read = read_files(discovery, facts)
         update = request.update_baseline
         slot = f"check:{root}"
-        key = b"" if update else _key(read, boundaries, recorded, name)
+        key = b"" if update else _key(read, boundaries, recorded, name, options.include_tests)
         found = _reuse(facts, slot, key)
         if found is None:
             work = (options, boundaries, recorded, name, reporter, timings, facts)

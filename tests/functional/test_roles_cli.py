@@ -142,6 +142,14 @@ def test_check_leaves_out_the_same_code_as_analyze(tmp_path: Path) -> None:
     assert "agora.faker" not in config and "devproject" not in config
     run = run_seams("check", repo)
     assert run.code == 0, run.stdout + run.stderr
+    # Without the one file left out by its name, --include-tests finds the same files as a plain
+    # check but looks at more of them: it must not reuse the outcome the plain check stored.
+    (repo / "devproject" / "test_settings.py").unlink()
+    product = len(list(repo.rglob("*.py"))) - len(SET_ASIDE)
+    run = run_seams("check", repo)
+    assert f" in {product} files" in run.stdout + run.stderr
+    run = run_seams("check", repo, "--include-tests")
+    assert f" in {product + len(SET_ASIDE)} files" in run.stdout + run.stderr
 
 
 TODAYS_OWNERS = {
