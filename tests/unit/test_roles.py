@@ -408,3 +408,45 @@ def test_imports_for_type_checking_only_are_no_use() -> None:
 
 def test_nothing_is_set_aside_when_everything_would_be() -> None:
     assert roles_of(facts_of(TEST_HELPERS, "forum.helpers"), facts_of("", "forum.test")) == {}
+
+
+def test_a_default_configuration_only_a_test_configuration_imports_stays() -> None:
+    # The application loads its configuration by name; only the test configuration imports it.
+    default = facts_of(
+        """
+        class DefaultConfig(object):
+            DEBUG = False
+            SQLALCHEMY_DATABASE_URI = "sqlite://"
+        """,
+        "board.configs.default",
+    )
+    testing = facts_of(
+        """
+        from board.configs.default import DefaultConfig
+
+
+        class TestingConfig(DefaultConfig):
+            TESTING = True
+        """,
+        "board.configs.testing",
+    )
+    app = facts_of(
+        """
+        from flask import Flask
+
+
+        def create_app():
+            app = Flask("board")
+            app.config.from_object("board.configs.default.DefaultConfig")
+            return app
+        """,
+        "board.app",
+    )
+    helper = facts_of("def make_user(): ...\n", "board.users.fixtures")
+    user = facts_of("from board.users.fixtures import make_user\n", "board.users.test")
+    roles = roles_of(default, testing, app, helper, user)
+    assert roles == {
+        "board.configs.testing": "test",
+        "board.users.test": "test",
+        "board.users.fixtures": "test",
+    }

@@ -8,7 +8,10 @@
    URLs) most of whose modules have a role, and which nothing outside it but code of that role
    uses, has it whole: its ``__init__``, its app config, a command without evidence of its own.
    Other packages are not taken whole: two seeding commands make a ``commands`` package mostly
-   fake-data code, not the third command beside them.
+   fake-data code, not the third command beside them. Configuration (``settings``, ``config``,
+   ``conf`` modules and packages) is not taken alone: frameworks load it by name
+   (``DJANGO_SETTINGS_MODULE``, ``app.config.from_object("...")``), so that only a test
+   configuration imports the default one says nothing.
 3. **Product use wins.** A module product code uses is product code, whatever its evidence:
    ``anonymization`` imports faker, but webhook payloads call it, so it stays, and so does what
    it uses. Growth then starts again without what product code uses, until nothing changes.
@@ -111,6 +114,14 @@ def _components(files: Sequence[FileFacts], shaped: set[str]) -> list[tuple[str,
     return sorted(members.items(), key=lambda kv: (-kv[0].count("."), kv[0]))
 
 
+# Module or package names that hold configuration.
+_CONFIGURATION = frozenset({"settings", "config", "configs", "conf", "configuration"})
+
+
+def _configuration(module: str) -> bool:
+    return any(p in _CONFIGURATION or p.startswith("settings") for p in module.split("."))
+
+
 def _grow(
     files: Sequence[FileFacts],
     start: Mapping[str, Evidence],
@@ -128,6 +139,8 @@ def _grow(
         for f in files:
             users = usage.users_of(f.module)
             if f.module in found or f.module in product or not users:
+                continue
+            if _configuration(f.module):
                 continue
             if users <= found.keys() and any(_app(u) == _app(f.module) for u in users):
                 role = prevailing(found[u].role for u in users)
