@@ -11,7 +11,7 @@ count, no git history) and checks:
 - **today's layout**: the tables the ownership rule takes from the package defining their
   model when the code is cut along today's packages (listed, for a person to judge).
 
-    python bench/owners.py [CORPUS ...]        (default: saleor misago)
+    python bench/owners.py [CORPUS ...]        (default: saleor misago misago-tree)
 
 Prints a table per corpus and writes bench/results/owners.json and bench/results/owners.md.
 """
@@ -90,6 +90,14 @@ CORPUS = {
         ),
     ),
 }
+# The whole of misago's tree: its development project (settings, URLs, WSGI, Celery) beside the
+# product package.
+CORPUS["misago-tree"] = Corpus(
+    "misago",
+    CORPUS["misago"].tables,
+    {**CORPUS["misago"].set_aside, "devproject": "dev"},
+    CORPUS["misago"].kept,
+)
 
 
 def _under(module: str, prefix: str) -> bool:
