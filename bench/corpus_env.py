@@ -25,7 +25,8 @@ API::
   Returns the emitted value; raises ``EnvError`` when the snippet fails, times out or emits
   nothing. ``env`` entries are added to the environment (``PYTHONPATH`` is cleared so that only
   the installed corpus is importable).
-- ``CorpusEnv.python``: the interpreter's path, for callers that run it themselves.
+- ``CorpusEnv.python``: the interpreter's path, for callers that run it themselves;
+  ``CorpusEnv.site_packages``: where the corpus is installed.
 """
 
 from __future__ import annotations
@@ -63,6 +64,11 @@ class CorpusEnv:
     @property
     def python(self) -> Path:
         return self.path / "bin" / "python"
+
+    @property
+    def site_packages(self) -> Path:
+        version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+        return self.path / "lib" / version / "site-packages"
 
     def run(
         self,

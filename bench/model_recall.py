@@ -12,7 +12,13 @@ catalog says a model, a many-to-many field or a ``Table(...)`` under the code ro
     recall    = truth tables Seams finds / truth tables
     precision = Seams' tables the truth has / Seams' tables
 
-Where a corpus cannot be imported (``Corpus.scan`` says why), ``model_scan`` (a plain ``ast``
+A corpus written for a newer Python's deferred annotations (names imported under
+``TYPE_CHECKING`` used in annotations, which Python 3.14 never evaluates) is made importable by
+adding ``from __future__ import annotations`` to the modules of its installed copy, in the
+throwaway environment only (``Corpus.defer``; see ``defer_annotations``): annotations become
+strings, which SQLAlchemy resolves by itself when it maps ``Mapped[...]`` columns, so the ORM's
+own metadata can be read. The analyzed corpus is left as it is. Where a corpus cannot be
+imported (``Corpus.scan`` says why), ``model_scan`` (a plain ``ast``
 scan of the declarations) stands in, and the output says so; ``--scan NAME`` forces it.
 
     python bench/model_recall.py [NAME ...] [--write bench/results/model_recall]
@@ -79,6 +85,7 @@ class Corpus:
     stubs: tuple[str, ...] = ()
     no_deps: tuple[str, ...] = ()
     scan: str = ""  # why the corpus cannot be imported here: the ast scan stands in
+    defer: bool = False  # its installed copy gets ``from __future__ import annotations``
     setup: str = ""  # Python run before the corpus' modules are imported
 
 
@@ -105,14 +112,15 @@ CORPORA: dict[str, Corpus] = {
         "sqlalchemy",
         env={"AIRFLOW__CORE__UNIT_TEST_MODE": "False"},
     ),
-    # flaskbb declares Python 3.12, as do two of its Flask extensions (stubbed: see orm_truth).
+    # flaskbb declares Python 3.12, as do two of its Flask extensions (stubbed: see orm_truth);
+    # it relies on Python 3.14's deferred annotations (a name imported under TYPE_CHECKING
+    # annotates a parameter of plugins/manager.py): its installed copy defers them.
     "flaskbb": Corpus(
         ("flaskbb==2.2.0",),
         "flaskbb",
         "sqlalchemy",
         ignore_python=True,
-        scan="flaskbb 2.2.0 needs Python 3.14's deferred annotations (a name imported under"
-        " TYPE_CHECKING annotates a parameter of plugins/manager.py); this machine has 3.11",
+        defer=True,
     ),
     "lemur": Corpus(("lemur==1.9.3",), "lemur", "sqlalchemy"),
     # ckan's wheel lists its libraries under the ``requirements`` extra.
@@ -240,10 +248,47 @@ def sqlalchemy_truth(
         name, corpus.requirements, no_deps=corpus.no_deps, ignore_python=corpus.ignore_python
     )
     modules = _modules(directory, packages)
+    deferred = [defer_annotations(env.site_packages / p) for p in packages if corpus.defer]
     args = [json.dumps(modules), json.dumps(packages), json.dumps(corpus.stubs), corpus.setup]
     result = env.run(SQLALCHEMY, args=args, env=_env(corpus), timeout=1800)
     assert isinstance(result, dict)
+    if corpus.defer:
+        result["deferred"] = sum(deferred)
     return result
+
+
+def defer_annotations(package: Path) -> int:
+    """Add ``from __future__ import annotations`` to every module of an installed ``package``
+    that lacks it (after the docstring, where Python wants it); how many were changed. Only
+    for a copy in a throwaway environment: the analyzed corpus is never touched."""
+    changed = 0
+    for path in sorted(package.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        if any(
+            isinstance(node, ast.ImportFrom)
+            and node.module == "__future__"
+            and any(a.name == "annotations" for a in node.names)
+            for node in tree.body
+        ):
+            continue
+        first = tree.body[0] if tree.body else None
+        docstring = (
+            isinstance(first, ast.Expr)
+            and isinstance(first.value, ast.Constant)
+            and isinstance(first.value.value, str)
+        )
+        at = (first.end_lineno or 0) if docstring and first is not None else 0
+        lines = text.splitlines(keepends=True)
+        if at and at <= len(lines) and not lines[at - 1].endswith("\n"):
+            lines[at - 1] += "\n"
+        lines.insert(at, "from __future__ import annotations\n")
+        path.write_text("".join(lines), encoding="utf-8")
+        changed += 1
+    return changed
 
 
 def _env(corpus: Corpus) -> dict[str, str]:
@@ -329,6 +374,11 @@ def measure(name: str) -> Outcome | None:
     if failed:
         notes.append(f"{len(failed)} modules failed to import")
         notes += [f"import {m}: {why}" for m, why in sorted(failed.items())[:15]]
+    if "deferred" in result:
+        notes.append(
+            "imported with `from __future__ import annotations` added to the modules of its"
+            " installed copy (Python 3.14 defers annotations; the analyzed corpus is unchanged)"
+        )
     if result.get("stubbed"):
         notes.append(f"stubbed (syntax of a newer Python): {', '.join(result['stubbed'])}")
     if result.get("unanalyzed"):
