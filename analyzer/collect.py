@@ -6,6 +6,7 @@ the design stages from here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from analyzer.design.signals.couplings import (
     reference_couplings,
     string_couplings,
 )
+from analyzer.design.signals.incremental import CouplingState, resolve_couplings
 from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.extract.cache import FactCache, open_cache
 from analyzer.extract.discover import DiscoverOptions, discover_files
@@ -40,6 +42,7 @@ class Collected:
     external_imports: int
     data: DataCatalog = field(default_factory=DataCatalog)
     roles: Roles = field(default_factory=Roles)
+    coupling_state: CouplingState | None = None
 
     @property
     def files(self) -> tuple[FileFacts, ...]:
@@ -98,10 +101,18 @@ def scan_stage(
 
 
 def derive(
-    discovery: Discovery, scanned: ScanResult, options: AnalyzeOptions, timings: Timings
+    discovery: Discovery,
+    scanned: ScanResult,
+    options: AnalyzeOptions,
+    timings: Timings,
+    keys: Mapping[str, bytes] | None = None,
+    previous: CouplingState | None = None,
 ) -> Collected:
     """The roles of the scanned files, and the couplings and the data catalog of those that are
-    product code (all of them with ``--include-tests``)."""
+    product code (all of them with ``--include-tests``). With ``keys`` (each file's fact key by
+    path), the couplings are resolved file by file, those of ``previous`` (the last run's state)
+    reused where they cannot have changed, and the new state is in the result."""
+    state = None
     with timings.stage("roles"):
         roles = assign_roles(scanned.facts)
         if options.include_tests:
@@ -112,9 +123,14 @@ def derive(
         table = SymbolTable(files)
         # On a second core, the data catalog is built while the couplings are resolved.
         catalog_job = Forked(build_catalog, files, table, enabled=background(options))
-        imports, external = import_couplings(files, table)
-        couplings = [*imports, *reference_couplings(files, table), *string_couplings(files, table)]
+        if keys is not None:
+            resolved = resolve_couplings(files, table, keys, previous)
+            couplings, external, state = list(resolved.couplings), resolved.external, resolved.state
+        else:
+            imports, external = import_couplings(files, table)
+            couplings = [*imports, *reference_couplings(files, table)]
+            couplings += string_couplings(files, table)
     with timings.stage("data"):
         catalog = replace(catalog_job.result(), peripheral=roles.peripheral)
         couplings.extend(data_couplings(catalog))
-    return Collected(discovery, scanned, tuple(couplings), external, catalog, roles)
+    return Collected(discovery, scanned, tuple(couplings), external, catalog, roles, state)

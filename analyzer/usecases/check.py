@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzer import __version__
 from analyzer.check import baseline as baselines
@@ -28,6 +29,9 @@ from analyzer.model.progress import Reporter
 from analyzer.model.timings import Timings
 from analyzer.model.violations import CheckResult
 from analyzer.usecases.options import CacheFlags, Flags, front_options
+
+if TYPE_CHECKING:
+    from analyzer.design.signals.incremental import CouplingState
 
 FORMATS = ("text", "json", "junit", "github", "sarif")
 
@@ -165,19 +169,35 @@ def _check(
     # Imported here: a check reusing its stored outcome needs none of this.
     from analyzer.check.run import run_check  # noqa: PLC0415
     from analyzer.collect import derive  # noqa: PLC0415
+    from analyzer.design.signals.incremental import encode as encode_couplings  # noqa: PLC0415
     from analyzer.extract.scan import scan_read  # noqa: PLC0415
 
     with timings.stage("parse"):
         scanned = scan_read(read, options.jobs, reporter, cache)
-    collected = derive(read.discovery, scanned, options, timings)
     root = Path(read.discovery.root)
+    keys = {s.path: k for s, k in zip(read.discovery.files, read.keys, strict=True) if k}
+    slot = f"couplings:{root}"
+    previous = _previous_couplings(cache, slot)
+    collected = derive(read.discovery, scanned, options, timings, keys, previous)
     files, couplings = collected.files, collected.couplings
     with timings.stage("check"):
         checked = run_check(root, files, couplings, boundaries, recorded, name)
         result = checked.result
         if update:
             result = run_check(root, files, couplings, boundaries, checked.current, name).result
+    if cache is not None and collected.coupling_state is not None:
+        with timings.stage("store"):
+            cache.put_blob(slot, code_digest(), encode_couplings(collected.coupling_state))
     return _Found(result, checked.current, len(collected.skipped), scanned.notes)
+
+
+def _previous_couplings(cache: FactCache | None, slot: str) -> CouplingState | None:
+    """The couplings the last check on this tree resolved, file by file (see
+    ``analyzer.design.signals.incremental``)."""
+    from analyzer.design.signals.incremental import decode  # noqa: PLC0415
+
+    data = cache.get_blob(slot, code_digest()) if cache is not None else None
+    return decode(data) if data is not None else None
 
 
 def check_project(

@@ -35,9 +35,12 @@ def _scopes(file: FileFacts) -> Iterator[tuple[str, str | None, tuple[RefFact, .
     yield file.module, None, file.module_refs
 
 
-def import_couplings(files: Iterable[FileFacts], table: SymbolTable) -> tuple[list[Coupling], int]:
-    """One coupling per internal import and per symbol using it; how many imports left the tree."""
-    modules = table.modules
+def import_couplings(
+    files: Iterable[FileFacts], table: SymbolTable, modules: frozenset[str] | None = None
+) -> tuple[list[Coupling], int]:
+    """One coupling per internal import and per symbol using it; how many imports left the tree.
+    ``modules``: ``table.modules``, when the caller has it."""
+    modules = table.modules if modules is None else modules
     top_level = {m.split(".", 1)[0] for m in modules}
     out: list[Coupling] = []
     external = 0
@@ -111,7 +114,8 @@ def reference_couplings(files: Iterable[FileFacts], table: SymbolTable) -> list[
     return out
 
 
-def _by_suffix(modules: Iterable[str]) -> dict[str, list[str]]:
+def by_suffix(modules: Iterable[str]) -> dict[str, list[str]]:
+    """Modules by each dotted suffix of their name (for ``string_couplings``)."""
     index: dict[str, list[str]] = defaultdict(list)
     for module in sorted(modules):
         parts = module.split(".")
@@ -136,9 +140,14 @@ def _string_target(
     return None
 
 
-def string_couplings(files: Iterable[FileFacts], table: SymbolTable) -> list[Coupling]:
-    """Soft couplings through strings and framework wiring (see collectors/strings.py)."""
-    suffixes = _by_suffix(table.modules)
+def string_couplings(
+    files: Iterable[FileFacts],
+    table: SymbolTable,
+    suffixes: dict[str, list[str]] | None = None,
+) -> list[Coupling]:
+    """Soft couplings through strings and framework wiring (see collectors/strings.py);
+    ``suffixes``: ``by_suffix(table.modules)``, when the caller has it."""
+    suffixes = by_suffix(table.modules) if suffixes is None else suffixes
     out: list[Coupling] = []
     for file in files:
         for ref in file.strings:

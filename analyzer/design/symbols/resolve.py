@@ -30,6 +30,79 @@ class _Module:
     attributes: dict[str, dict[str, str]]  # class -> attribute -> callee chain
 
 
+ATTRIBUTES = "\0"
+"""Prefix of the names ``SymbolTable.track`` notes for a class's attributes (``ATTRIBUTES +
+class``), which no Python name can be."""
+
+
+def _signature(info: _Module, name: str) -> tuple[object, ...]:
+    """Everything resolution reads about ``name`` in a module, but its star imports."""
+    exported = info.exports is not None and name in info.exports
+    return (
+        name in info.symbols,
+        info.aliases.get(name),
+        info.bindings.get(name),
+        name in info.names,
+        exported,
+    )
+
+
+def changed_names(old: _Module | None, new: _Module | None) -> frozenset[str] | None:
+    """The names (as ``SymbolTable.track`` notes them) whose resolution in a module may differ
+    between two versions of its record; ``None`` for all of them (a module that came or went,
+    other star imports, ``__all__`` appearing or going)."""
+    if old is None or new is None:
+        return None if old is not new else frozenset()
+    if old == new:
+        return frozenset()
+    if old.stars != new.stars or (old.exports is None) != (new.exports is None):
+        return None
+    names: set[str] = set()
+    for info in (old, new):
+        names.update(info.symbols, info.aliases, info.bindings, info.names, info.exports or ())
+    changed = {n for n in names if _signature(old, n) != _signature(new, n)}
+    classes = old.attributes.keys() | new.attributes.keys()
+    changed.update(
+        ATTRIBUTES + c for c in classes if old.attributes.get(c) != new.attributes.get(c)
+    )
+    return frozenset(changed)
+
+
+Record = _Module
+
+
+def record_values(info: _Module) -> tuple[object, ...]:
+    """A module's record as plain values (sets, dicts, tuples and strings), to keep."""
+    return (
+        info.symbols,
+        info.aliases,
+        info.bindings,
+        info.stars,
+        info.exports,
+        info.names,
+        info.attributes,
+    )
+
+
+def record_from(values: object) -> _Module | None:
+    """The record ``record_values`` gave, or ``None`` when ``values`` are not of its shape."""
+    if not isinstance(values, tuple) or len(values) != 7:
+        return None
+    symbols, aliases, bindings, stars, exports, names, attributes = values
+    shapes = (
+        isinstance(symbols, frozenset)
+        and isinstance(aliases, dict)
+        and isinstance(bindings, dict)
+        and isinstance(stars, tuple)
+        and (exports is None or isinstance(exports, frozenset))
+        and isinstance(names, frozenset)
+        and isinstance(attributes, dict)
+    )
+    if not shapes:
+        return None
+    return _Module(symbols, aliases, bindings, stars, exports, names, attributes)
+
+
 def import_bindings(facts: FileFacts) -> tuple[dict[str, str], tuple[str, ...]]:
     """What a module's static imports bind: local name -> absolute dotted name (the first
     binding of a name wins), and the modules it star-imports."""
@@ -67,13 +140,39 @@ class SymbolTable:
                 },
             )
         self._memo: dict[tuple[str, str, str | None], str | None] = {}
+        self._asked: dict[str, set[str]] | None = None
+        self._own = ""
 
     @property
     def modules(self) -> frozenset[str]:
         return frozenset(self._modules)
 
+    def record(self, module: str) -> _Module | None:
+        """What the table knows of ``module`` (compared across runs by ``changed_names``)."""
+        return self._modules.get(module)
+
+    def track(self, module: str) -> dict[str, set[str]]:
+        """From now on, note each name asked of another module than ``module`` (the file being
+        resolved): module -> names, ``ATTRIBUTES + class`` for a class's attributes. Resolution
+        from ``module`` then depends on nothing else but ``module`` itself and the set of
+        modules. ``untrack`` stops it."""
+        self._asked, self._own = {}, module
+        return self._asked
+
+    def untrack(self) -> None:
+        self._asked, self._own = None, ""
+
+    def _ask(self, module: str, name: str) -> None:
+        if module != self._own and self._asked is not None:
+            names = self._asked.get(module)
+            if names is None:
+                names = self._asked[module] = set()
+            names.add(name)
+
     def defines(self, module: str, name: str) -> bool:
         info = self._modules.get(module)
+        if self._asked is not None:
+            self._ask(module, name)
         return info is not None and name in info.symbols
 
     def resolve(self, module: str, chain: str, scope: str | None = None) -> str | None:
@@ -92,6 +191,8 @@ class SymbolTable:
         if info is None or depth > _MAX_DEPTH or not parts:
             return None
         root, rest = parts[0], parts[1:]
+        if self._asked is not None:
+            self._ask(module, root)
         if root in ("self", "cls") and scope is not None:
             return self._attribute(module, info, scope, rest, depth)
         if root in info.symbols:
@@ -116,6 +217,8 @@ class SymbolTable:
     ) -> str | None:
         if not rest:
             return None
+        if self._asked is not None:
+            self._ask(module, ATTRIBUTES + scope)
         callee = info.attributes.get(scope, {}).get(rest[0])
         if callee is None:
             return None
@@ -125,6 +228,8 @@ class SymbolTable:
         info = self._modules.get(star)
         if info is None:
             return None
+        if self._asked is not None:
+            self._ask(star, root)
         if info.exports is not None and root not in info.exports:
             return None
         if info.exports is None and root.startswith("_"):
