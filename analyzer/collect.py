@@ -6,7 +6,7 @@ the design stages from here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -107,11 +107,13 @@ def derive(
     timings: Timings,
     keys: Mapping[str, bytes] | None = None,
     previous: CouplingState | None = None,
+    keep: Callable[[CouplingState], None] | None = None,
 ) -> Collected:
     """The roles of the scanned files, and the couplings and the data catalog of those that are
     product code (all of them with ``--include-tests``). With ``keys`` (each file's fact key by
     path), the couplings are resolved file by file, those of ``previous`` (the last run's state)
-    reused where they cannot have changed, and the new state is in the result."""
+    reused where they cannot have changed, and the new state is in the result; ``keep`` is given
+    it as soon as it is known (while the data catalog may still be in the making)."""
     state = None
     with timings.stage("roles"):
         roles = assign_roles(scanned.facts)
@@ -130,6 +132,9 @@ def derive(
             imports, external = import_couplings(files, table)
             couplings = [*imports, *reference_couplings(files, table)]
             couplings += string_couplings(files, table)
+    if keep is not None and state is not None:
+        with timings.stage("store"):
+            keep(state)
     with timings.stage("data"):
         catalog = replace(catalog_job.result(), peripheral=roles.peripheral)
         couplings.extend(data_couplings(catalog))

@@ -178,16 +178,18 @@ def _check(
     keys = {s.path: k for s, k in zip(read.discovery.files, read.keys, strict=True) if k}
     slot = f"couplings:{root}"
     previous = _previous_couplings(cache, slot)
-    collected = derive(read.discovery, scanned, options, timings, keys, previous)
+
+    def keep(state: CouplingState) -> None:
+        if cache is not None:
+            cache.put_blob(slot, code_digest(), encode_couplings(state))
+
+    collected = derive(read.discovery, scanned, options, timings, keys, previous, keep)
     files, couplings = collected.files, collected.couplings
     with timings.stage("check"):
         checked = run_check(root, files, couplings, boundaries, recorded, name)
         result = checked.result
         if update:
             result = run_check(root, files, couplings, boundaries, checked.current, name).result
-    if cache is not None and collected.coupling_state is not None:
-        with timings.stage("store"):
-            cache.put_blob(slot, code_digest(), encode_couplings(collected.coupling_state))
     return _Found(result, checked.current, len(collected.skipped), scanned.notes)
 
 
