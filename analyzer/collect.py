@@ -11,13 +11,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from analyzer.design.data.catalog import DataCatalog, build_catalog, data_couplings
+from analyzer.design.data.reuse import build_tracked, catalog_holds
 from analyzer.design.roles.assign import assign_roles
 from analyzer.design.signals.couplings import (
     import_couplings,
     reference_couplings,
     string_couplings,
 )
-from analyzer.design.signals.incremental import CouplingState, resolve_couplings
+from analyzer.design.signals.incremental import CouplingState, changes_since, resolve_couplings
 from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.extract.cache import FactCache, open_cache
 from analyzer.extract.discover import DiscoverOptions, discover_files
@@ -111,31 +112,73 @@ def derive(
 ) -> Collected:
     """The roles of the scanned files, and the couplings and the data catalog of those that are
     product code (all of them with ``--include-tests``). With ``keys`` (each file's fact key by
-    path), the couplings are resolved file by file, those of ``previous`` (the last run's state)
-    reused where they cannot have changed, and the new state is in the result; ``keep`` is given
-    it as soon as it is known (while the data catalog may still be in the making)."""
-    state = None
+    path), they are re-derived from ``previous`` (the last run's state; see ``_since``) and
+    ``keep`` is given the new state."""
     with timings.stage("roles"):
         roles = assign_roles(scanned.facts)
         if options.include_tests:
             roles = Roles(peripheral=roles.peripheral)
         aside = roles.modules
         files = tuple(f for f in scanned.facts if f.module not in aside)
+    if keys is not None:
+        found, external, catalog, state = _since(
+            files, roles, options, timings, keys, previous, keep
+        )
+        return Collected(discovery, scanned, found, external, catalog, roles, state)
     with timings.stage("couplings"):
         table = SymbolTable(files)
         # On a second core, the data catalog is built while the couplings are resolved.
         catalog_job = Forked(build_catalog, files, table, enabled=background(options))
-        if keys is not None:
-            resolved = resolve_couplings(files, table, keys, previous)
-            couplings, external, state = list(resolved.couplings), resolved.external, resolved.state
-        else:
-            imports, external = import_couplings(files, table)
-            couplings = [*imports, *reference_couplings(files, table)]
-            couplings += string_couplings(files, table)
-    if keep is not None and state is not None:
-        with timings.stage("store"):
-            keep(state)
+        imports, external = import_couplings(files, table)
+        couplings = [*imports, *reference_couplings(files, table), *string_couplings(files, table)]
     with timings.stage("data"):
         catalog = replace(catalog_job.result(), peripheral=roles.peripheral)
         couplings.extend(data_couplings(catalog))
-    return Collected(discovery, scanned, tuple(couplings), external, catalog, roles, state)
+    return Collected(discovery, scanned, tuple(couplings), external, catalog, roles)
+
+
+def _since(
+    files: tuple[FileFacts, ...],
+    roles: Roles,
+    options: AnalyzeOptions,
+    timings: Timings,
+    keys: Mapping[str, bytes],
+    previous: CouplingState | None,
+    keep: Callable[[CouplingState], None] | None,
+) -> tuple[tuple[Coupling, ...], int, DataCatalog, CouplingState]:
+    """``derive`` of product ``files`` from the last run's state: the couplings of files that
+    cannot have changed come from it (``analyzer.design.signals.incremental``), and so do the
+    data catalog's when it still holds (``analyzer.design.data.reuse``); the catalog itself is
+    then left empty. The couplings are those a full derivation gives, in the same order."""
+    with timings.stage("couplings"):
+        table = SymbolTable(files)
+        changes = changes_since(files, table, keys, previous)
+        reused = None
+        if previous is not None and changes is not None and previous.data is not None:
+            holds = catalog_holds(changes, files, previous.data_asked, previous.projections)
+            reused = previous.data if holds else None
+        catalog_job = None
+        if reused is None:
+            known = {}
+            if previous is not None and changes is not None:
+                known = {m: d for m, d in previous.projections.items() if m not in changes}
+            # On a second core, the data catalog is built while the couplings are resolved.
+            job = Forked(build_tracked, files, table, known, enabled=background(options))
+            catalog_job = job
+        resolved = resolve_couplings(files, table, keys, previous, changes)
+        couplings = list(resolved.couplings)
+    with timings.stage("data"):
+        catalog = DataCatalog()
+        if catalog_job is not None:
+            catalog, asked, projections = catalog_job.result()
+            data = tuple(data_couplings(catalog))
+        else:
+            assert previous is not None and reused is not None
+            data, asked, projections = reused, previous.data_asked, dict(previous.projections)
+        catalog = replace(catalog, peripheral=roles.peripheral)
+        couplings.extend(data)
+        state = replace(resolved.state, data=data, data_asked=asked, projections=projections)
+    if keep is not None:
+        with timings.stage("store"):
+            keep(state)
+    return tuple(couplings), resolved.external, catalog, state

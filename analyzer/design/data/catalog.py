@@ -106,10 +106,13 @@ def _node(module: str, scope: str) -> str:
     return f"{module}:{scope}" if scope else module
 
 
-def build_catalog(files: Iterable[FileFacts], table: SymbolTable) -> DataCatalog:
-    """Models, tables, accesses and relations of ``files``."""
+def build_catalog(
+    files: Iterable[FileFacts], table: SymbolTable, asked: dict[str, set[str]] | None = None
+) -> DataCatalog:
+    """Models, tables, accesses and relations of ``files``; ``asked``, when given, collects the
+    names asked of each module through the module-level bindings (see ``Bindings``)."""
     files = sorted(files, key=lambda f: f.module)
-    bindings = Bindings(files)
+    bindings = Bindings(files, asked)
     catalog = ModelCatalog(files, table, bindings)
     link_relations(catalog)
     interpreter = AccessInterpreter(catalog, bindings)

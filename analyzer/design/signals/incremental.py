@@ -20,7 +20,7 @@ import io
 import pickle
 from array import array
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from analyzer.design.signals.couplings import (
     by_suffix,
@@ -38,7 +38,7 @@ from analyzer.design.symbols.resolve import (
 from analyzer.model.coupling import KINDS, Coupling, Kind
 from analyzer.model.facts import FileFacts
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +56,20 @@ class FileCouplings:
 
 @dataclass(frozen=True, slots=True)
 class CouplingState:
-    """Per module: its file's couplings and the record resolution read from it."""
+    """Per module: its file's couplings and the record resolution read from it. Beside them, the
+    couplings the data catalog gave (``None`` when unknown), the names it asked of each module
+    and a digest of what it read of each file (see ``analyzer.design.data.reuse``)."""
 
     files: Mapping[str, FileCouplings]
     records: Mapping[str, Record]
+    data: tuple[Coupling, ...] | None = None
+    data_asked: tuple[tuple[str, frozenset[str]], ...] = ()
+    projections: Mapping[str, bytes] = field(default_factory=dict)
+
+
+Changes = dict[str, frozenset[str] | None]
+"""The modules whose facts changed since the last run, each with the names that may resolve
+differently there (``None``: any)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +88,14 @@ def resolve_couplings(
     table: SymbolTable,
     keys: Mapping[str, bytes],
     previous: CouplingState | None = None,
+    changes: Changes | None = None,
 ) -> Resolved:
     """The couplings of ``files`` (``keys``: each file's fact key by path; a file without one is
-    always resolved), reusing those of ``previous`` that cannot have changed."""
-    reusable = _reusable(files, table, keys, previous)
+    always resolved), reusing those of ``previous`` that cannot have changed (``changes``: what
+    ``changes_since`` says, when the caller has it)."""
+    if changes is None:
+        changes = changes_since(files, table, keys, previous)
+    reusable = _reusable(files, previous, changes)
     modules = table.modules
     suffixes = by_suffix(modules)
     found: dict[str, FileCouplings] = {}
@@ -115,40 +129,50 @@ def resolve_couplings(
     return Resolved(tuple(couplings), external, state, len(reusable))
 
 
-def _reusable(
+def changes_since(
     files: Sequence[FileFacts],
     table: SymbolTable,
     keys: Mapping[str, bytes],
     previous: CouplingState | None,
-) -> set[str]:
-    """Modules whose couplings in ``previous`` are still those a resolution would find."""
+) -> Changes | None:
+    """What changed since ``previous`` (see ``Changes``); ``None`` without a previous state or
+    when the set of modules changed: everything is to be resolved again."""
     if previous is None or set(previous.records) != table.modules:
-        return set()
-    unchanged: set[str] = set()
-    changes: dict[str, frozenset[str] | None] = {}
+        return None
+    changes: Changes = {}
     for file in files:
         kept = previous.files.get(file.module)
         key = keys.get(file.path)
-        if kept is not None and key and kept.key == key:
-            unchanged.add(file.module)
-        else:
+        if kept is None or not key or kept.key != key:
             old, new = previous.records.get(file.module), table.record(file.module)
             changes[file.module] = changed_names(old, new)
+    return changes
+
+
+def _reusable(
+    files: Sequence[FileFacts], previous: CouplingState | None, changes: Changes | None
+) -> set[str]:
+    """Modules whose couplings in ``previous`` are still those a resolution would find."""
+    if previous is None or changes is None:
+        return set()
     reusable: set[str] = set()
-    for module in unchanged:
-        for other, names in previous.files[module].asked:
+    for file in files:
+        if file.module in changes:
+            continue
+        for other, names in previous.files[file.module].asked:
             if other in changes:
                 changed = changes[other]
                 if changed is None or not changed.isdisjoint(names):
                     break
         else:
-            reusable.add(module)
+            reusable.add(file.module)
     return reusable
 
 
 # The state as plain values: (FORMAT, strings, {module: record values}, {module: (key, asked,
-# imports, references, strings, external)}), where each list of couplings is bytes: per coupling,
-# nine 64-bit integers (``_FIELDS``), the text fields as indexes into ``strings``.
+# imports, references, strings, external)}, (data, data_asked, projections)), where each list of
+# couplings is bytes: per coupling, nine 64-bit integers (``_FIELDS``), the text fields as
+# indexes into ``strings``.
 
 _KINDS: dict[str, Kind] = {k: k for k in KINDS}
 _FIELDS = ("source", "target", "kind", "path", "line", "detail", "count", "soft", "mode")
@@ -168,7 +192,9 @@ def encode(state: CouplingState) -> bytes:
         )
         for m, f in state.files.items()
     }
-    value = (FORMAT, list(strings), records, files)
+    data = _pack(state.data, strings) if state.data is not None else None
+    extra = (data, state.data_asked, dict(state.projections))
+    value = (FORMAT, list(strings), records, files, extra)
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -198,9 +224,9 @@ def decode(data: bytes) -> CouplingState | None:
     """The state ``encode`` wrote, or ``None`` for bytes of any other shape."""
     try:
         value = _PlainValues(io.BytesIO(data)).load()
-        if not (isinstance(value, tuple) and len(value) == 4 and value[0] == FORMAT):
+        if not (isinstance(value, tuple) and len(value) == 5 and value[0] == FORMAT):
             return None
-        _, strings, raw_records, raw_files = value
+        _, strings, raw_records, raw_files, (raw_data, data_asked, projections) = value
         if not isinstance(raw_records, dict) or not isinstance(raw_files, dict):
             return None
         if not isinstance(strings, list) or not all(type(t) is str for t in strings):
@@ -212,22 +238,34 @@ def decode(data: bytes) -> CouplingState | None:
                 return None
             records[module] = record
         files = {m: _file(m, v, strings) for m, v in raw_files.items()}
+        catalog = _unpack(raw_data, strings) if raw_data is not None else None
+        _check_asked(data_asked)
+        if not isinstance(projections, dict) or not all(
+            isinstance(m, str) and isinstance(d, bytes) for m, d in projections.items()
+        ):
+            return None
     except (_Malformed, pickle.UnpicklingError, EOFError, TypeError, ValueError, IndexError):
         return None
     except (AttributeError, KeyError, MemoryError, RecursionError):
         return None
-    return CouplingState(files, records)
+    return CouplingState(files, records, catalog, data_asked, projections)
+
+
+def _check_asked(asked: object) -> None:
+    if not isinstance(asked, tuple):
+        raise _Malformed
+    for entry in asked:
+        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], frozenset)):
+            raise _Malformed
 
 
 def _file(module: object, values: object, strings: list[str]) -> FileCouplings:
     if not isinstance(module, str) or not isinstance(values, tuple) or len(values) != 6:
         raise _Malformed
     key, asked, imports, references, found, external = values
-    if not isinstance(key, bytes) or not isinstance(asked, tuple) or type(external) is not int:
+    if not isinstance(key, bytes) or type(external) is not int:
         raise _Malformed
-    for entry in asked:
-        if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[1], frozenset)):
-            raise _Malformed
+    _check_asked(asked)
     return FileCouplings(
         key,
         asked,

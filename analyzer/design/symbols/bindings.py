@@ -28,7 +28,12 @@ class Binding:
 
 
 class Bindings:
-    def __init__(self, files: Iterable[FileFacts]) -> None:
+    def __init__(
+        self, files: Iterable[FileFacts], asked: dict[str, set[str]] | None = None
+    ) -> None:
+        """``asked``, when given, collects each name asked of a module: module -> names (as
+        ``SymbolTable.track`` does)."""
+        self._asked = asked
         self._aliases: dict[str, dict[str, str]] = {}
         self._stars: dict[str, tuple[str, ...]] = {}
         self._values: dict[str, dict[str, tuple[str, bool]]] = {}
@@ -41,8 +46,13 @@ class Bindings:
         self._memo: dict[tuple[str, str], Binding | None] = {}
         self._absolute: dict[tuple[str, str], str | None] = {}
 
+    def _ask(self, module: str, name: str) -> None:
+        if self._asked is not None:
+            self._asked.setdefault(module, set()).add(name)
+
     def alias(self, module: str, name: str) -> str | None:
         """The absolute dotted name an import binds ``name`` to in ``module``."""
+        self._ask(module, name)
         return self._aliases.get(module, {}).get(name)
 
     def find(self, module: str, name: str) -> Binding | None:
@@ -55,6 +65,7 @@ class Bindings:
     def _find(self, module: str, name: str, depth: int) -> Binding | None:
         if depth > _MAX_DEPTH or module not in self._aliases:
             return None
+        self._ask(module, name)
         values = self._values[module]
         if name in values:
             value, call = values[name]
@@ -94,6 +105,7 @@ class Bindings:
 
     def _lookup_absolute(self, module: str, chain: str, depth: int) -> str | None:
         root, _, rest = chain.partition(".")
+        self._ask(module, root)
         bound = self._aliases[module].get(root)
         if bound is None:
             for star in self._stars[module]:

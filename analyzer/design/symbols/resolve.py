@@ -155,8 +155,11 @@ class SymbolTable:
         """From now on, note each name asked of another module than ``module`` (the file being
         resolved): module -> names, ``ATTRIBUTES + class`` for a class's attributes. Resolution
         from ``module`` then depends on nothing else but ``module`` itself and the set of
-        modules. ``untrack`` stops it."""
+        modules. With ``module`` empty, every name asked is noted (the memo is emptied first:
+        no answer may come from it unnoted). ``untrack`` stops it."""
         self._asked, self._own = {}, module
+        if not module:  # every question is noted: none may be answered from the memo
+            self._memo = {}
         return self._asked
 
     def untrack(self) -> None:
