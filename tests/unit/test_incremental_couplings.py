@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from analyzer.collect import Collected, derive
+from analyzer.design.data.catalog import DataCatalog
 from analyzer.design.signals.couplings import (
     import_couplings,
     reference_couplings,
@@ -27,6 +30,8 @@ from analyzer.extract.discover import discover_files
 from analyzer.extract.scan import scan
 from analyzer.model.coupling import Coupling
 from analyzer.model.facts import FileFacts
+from analyzer.model.options import AnalyzeOptions
+from analyzer.model.timings import Timings
 from tests.conftest import FIXTURES
 
 
@@ -99,7 +104,12 @@ def _removed_function(text: str) -> str:
     return re.sub(r"\ndef get_sellable_product\(.*?\n(?=def )", "\n", text, count=1, flags=re.S)
 
 
+def _appended_function(text: str) -> str:
+    return text + "\n\ndef _price_function():\n    return unit_price\n"
+
+
 EDITS = {
+    "appended function": ("shop/catalog/services.py", _appended_function),
     "body change": ("shop/catalog/services.py", _body_change),
     "new import": ("shop/inventory/services.py", _new_import),
     "new model": ("shop/catalog/models.py", _new_model),
@@ -160,3 +170,47 @@ def test_the_state_round_trips_and_damaged_bytes_read_as_none(root: Path) -> Non
     assert decode(b"") is None
     assert decode(data[: len(data) // 2]) is None
     assert decode(b"\x80\x05csubprocess\ncall\n.") is None  # a class is never looked up
+
+
+def _derive(root: Path, previous: CouplingState | None) -> tuple[Collected, Collected]:
+    """``derive`` from ``previous``, and a full ``derive`` of the same facts."""
+    discovery = discover_files(root)
+    with open_cache(_CACHES[root]) as cache:
+        scanned = scan(discovery, jobs=1, cache=cache)
+    keys = {s.path: fact_key(s, (root / s.path).read_bytes()) for s in discovery.files}
+    options = AnalyzeOptions(jobs=1)
+    since = derive(discovery, scanned, options, Timings(), keys, previous)
+    return since, derive(discovery, scanned, options, Timings())
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_data_couplings_after_an_edit_are_those_of_a_full_derivation(root: Path, kind: str) -> None:
+    first, full = _derive(root, None)
+    assert first.couplings == full.couplings
+    assert first.coupling_state is not None
+    path, change = EDITS[kind]
+    _edit(root / path, change)
+
+    again, full = _derive(root, decode(encode(first.coupling_state)))
+
+    assert again.couplings == full.couplings
+    assert again.external_imports == full.external_imports
+    # A function added at the end changes nothing the catalog reads: it is not built again.
+    # The other edits change data facts (or move them to other lines): it is.
+    reused = kind == "appended function"
+    assert (again.data == DataCatalog()) is reused
+    assert (again.data == full.data) is not reused
+
+
+def test_a_changed_name_the_catalog_asked_about_rebuilds_it(root: Path) -> None:
+    first, _ = _derive(root, None)
+    state = first.coupling_state
+    assert state is not None
+    # As if building the catalog had asked catalog.services what ``get_sellable_product`` is.
+    asked = (*state.data_asked, ("shop.catalog.services", frozenset({"get_sellable_product"})))
+    _edit(root / "shop/catalog/services.py", _removed_function)
+
+    again, full = _derive(root, replace(state, data_asked=asked))
+
+    assert again.data == full.data != DataCatalog()
+    assert again.couplings == full.couplings
