@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from analyzer.extract.cache import FactCache, fact_key
@@ -121,8 +121,10 @@ def scan_read(
     jobs: int = 0,
     reporter: Reporter | None = None,
     cache: FactCache | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> ScanResult:
-    """``scan`` of files already read by ``read_files``."""
+    """``scan`` of files already read by ``read_files``; ``meanwhile`` is called once the cached
+    facts are loaded, while a few changed files may still be parsed in a forked child."""
     reporter = reporter or SilentReporter()
     jobs = jobs or default_jobs()
     discovery, contents, keys = read.discovery, read.contents, read.keys
@@ -139,6 +141,8 @@ def scan_read(
         if hit is not None and hit.path == sources[index].path:
             run.results[index] = hit
     cached = len(run.results)
+    if meanwhile is not None:
+        meanwhile()
     if early is not None:
         for index, blob in early.result():
             if index not in run.results:

@@ -172,12 +172,16 @@ def _check(
     from analyzer.design.signals.incremental import encode as encode_couplings  # noqa: PLC0415
     from analyzer.extract.scan import scan_read  # noqa: PLC0415
 
-    with timings.stage("parse"):
-        scanned = scan_read(read, options.jobs, reporter, cache)
     root = Path(read.discovery.root)
-    keys = {s.path: k for s, k in zip(read.discovery.files, read.keys, strict=True) if k}
     slot = f"couplings:{root}"
-    previous = _previous_couplings(cache, slot)
+    loaded: list[CouplingState | None] = []
+    with timings.stage("parse"):
+        # The last check's couplings are read while changed files may still be parsed.
+        scanned = scan_read(
+            read, options.jobs, reporter, cache, lambda: loaded.append(_previous(cache, slot))
+        )
+    keys = {s.path: k for s, k in zip(read.discovery.files, read.keys, strict=True) if k}
+    previous = loaded[0] if loaded else None
 
     def keep(state: CouplingState) -> None:
         if cache is not None:
@@ -193,7 +197,7 @@ def _check(
     return _Found(result, checked.current, len(collected.skipped), scanned.notes)
 
 
-def _previous_couplings(cache: FactCache | None, slot: str) -> CouplingState | None:
+def _previous(cache: FactCache | None, slot: str) -> CouplingState | None:
     """The couplings the last check on this tree resolved, file by file (see
     ``analyzer.design.signals.incremental``)."""
     from analyzer.design.signals.incremental import decode  # noqa: PLC0415
