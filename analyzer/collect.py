@@ -6,7 +6,7 @@ the design stages from here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -108,12 +108,11 @@ def derive(
     timings: Timings,
     keys: Mapping[str, bytes] | None = None,
     previous: CouplingState | None = None,
-    keep: Callable[[CouplingState], None] | None = None,
 ) -> Collected:
     """The roles of the scanned files, and the couplings and the data catalog of those that are
     product code (all of them with ``--include-tests``). With ``keys`` (each file's fact key by
-    path), they are re-derived from ``previous`` (the last run's state; see ``_since``) and
-    ``keep`` is given the new state."""
+    path), they are re-derived from ``previous`` (the last run's state; see ``_since``), and
+    the new state is in the result."""
     with timings.stage("roles"):
         roles = assign_roles(scanned.facts)
         if options.include_tests:
@@ -121,9 +120,7 @@ def derive(
         aside = roles.modules
         files = tuple(f for f in scanned.facts if f.module not in aside)
     if keys is not None:
-        found, external, catalog, state = _since(
-            files, roles, options, timings, keys, previous, keep
-        )
+        found, external, catalog, state = _since(files, roles, options, timings, keys, previous)
         return Collected(discovery, scanned, found, external, catalog, roles, state)
     with timings.stage("couplings"):
         table = SymbolTable(files)
@@ -144,7 +141,6 @@ def _since(
     timings: Timings,
     keys: Mapping[str, bytes],
     previous: CouplingState | None,
-    keep: Callable[[CouplingState], None] | None,
 ) -> tuple[tuple[Coupling, ...], int, DataCatalog, CouplingState]:
     """``derive`` of product ``files`` from the last run's state: the couplings of files that
     cannot have changed come from it (``analyzer.design.signals.incremental``), and so do the
@@ -178,7 +174,4 @@ def _since(
         catalog = replace(catalog, peripheral=roles.peripheral)
         couplings.extend(data)
         state = replace(resolved.state, data=data, data_asked=asked, projections=projections)
-    if keep is not None:
-        with timings.stage("store"):
-            keep(state)
     return tuple(couplings), resolved.external, catalog, state

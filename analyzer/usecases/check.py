@@ -21,6 +21,7 @@ from analyzer.extract.cache import FactCache, code_digest, open_cache
 from analyzer.extract.discover import DiscoverOptions, discover_files
 from analyzer.extract.git import repository_prefix
 from analyzer.extract.scan import ReadFiles, read_files
+from analyzer.forked import Forked
 from analyzer.model.boundaries import Boundaries
 from analyzer.model.config import SeamsConfig
 from analyzer.model.errors import SeamsError
@@ -168,7 +169,7 @@ def _check(
     result is that of the check against the new baseline (everything found is known)."""
     # Imported here: a check reusing its stored outcome needs none of this.
     from analyzer.check.run import run_check  # noqa: PLC0415
-    from analyzer.collect import derive  # noqa: PLC0415
+    from analyzer.collect import background, derive  # noqa: PLC0415
     from analyzer.design.signals.incremental import encode as encode_couplings  # noqa: PLC0415
     from analyzer.extract.scan import scan_read  # noqa: PLC0415
 
@@ -180,20 +181,23 @@ def _check(
         scanned = scan_read(
             read, options.jobs, reporter, cache, lambda: loaded.append(_previous(cache, slot))
         )
-    keys = {s.path: k for s, k in zip(read.discovery.files, read.keys, strict=True) if k}
     previous = loaded[0] if loaded else None
-
-    def keep(state: CouplingState) -> None:
-        if cache is not None:
-            cache.put_blob(slot, code_digest(), encode_couplings(state))
-
-    collected = derive(read.discovery, scanned, options, timings, keys, previous, keep)
+    keys = None  # without a cache, nothing is kept for the next check
+    if cache is not None and cache.usable:
+        keys = {s.path: k for s, k in zip(read.discovery.files, read.keys, strict=True) if k}
+    collected = derive(read.discovery, scanned, options, timings, keys, previous)
+    state = collected.coupling_state
+    # Encoded for the next check on a second core, while this one checks.
+    encoded = Forked(encode_couplings, state, enabled=background(options)) if state else None
     files, couplings = collected.files, collected.couplings
     with timings.stage("check"):
         checked = run_check(root, files, couplings, boundaries, recorded, name)
         result = checked.result
         if update:
             result = run_check(root, files, couplings, boundaries, checked.current, name).result
+    if cache is not None and encoded is not None:
+        with timings.stage("store"):
+            cache.put_blob(slot, code_digest(), encoded.result())
     return _Found(result, checked.current, len(collected.skipped), scanned.notes)
 
 
