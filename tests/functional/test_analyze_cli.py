@@ -28,7 +28,7 @@ def test_writes_the_three_outputs_and_a_summary(analyzed: tuple[str, Path, Run])
     _, out, run = analyzed
     assert run.code == 0, run.stderr
     assert {p.name for p in out.iterdir()} == {"report.html", "decomposition.json", "summary.md"}
-    assert "proposed services" in run.stdout
+    assert run.stdout.startswith("Proposed: ")
     assert "Traceback" not in run.stderr
 
 
