@@ -7,14 +7,17 @@ on white. Services are coloured most-constrained first; each takes the pool colo
 CIEDE2000) from the colours of its already coloured neighbours, up to ``NEEDED``; among those,
 the farthest from every colour used so far, up to ``APART``, so the legend has no near twins
 either; then the farthest from its neighbours again, up to ``ENOUGH``; then the earliest in the
-pool. The shared library keeps its grey, and counts as
-a neighbour like any service. Deterministic: same input, same colours.
+pool. Then, while the closest pair of neighbours is under ``ENOUGH``, one of the two takes the
+colour farthest from all its neighbours if that is farther than now (each such move raises its
+closest difference and lowers no other, so it ends). Thirty services that all depend on one
+another still differ by 15 or more. The shared library keeps its grey, and counts as a
+neighbour like any service. Deterministic: same input, same colours.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from reports.colour_difference import Lab, ciede2000, hex_to_rgb, lab_to_rgb, rgb_to_hex, rgb_to_lab
@@ -34,9 +37,9 @@ FIRST = (
     "#8cd17d",
 )
 SHARED_COLOUR = "#9aa3ad"
-LIGHTNESS = (40, 50, 60, 70, 80)
-CHROMA = (30, 45, 60, 75)
-HUE_STEP = 15
+LIGHTNESS = (35, 42, 50, 58, 66, 74, 82)
+CHROMA = (25, 45, 65, 85)
+HUE_STEP = 12
 NEEDED = 20.0  # from each neighbour first: clearly different (15 is the bar), with a margin
 APART = 18.0  # then from every other service, as far as the pool allows: no legend twins
 ENOUGH = 30.0  # then from each neighbour again, as far as it goes
@@ -99,4 +102,46 @@ def assign_colours(kinds: Sequence[str], conflicts: Iterable[tuple[int, int]]) -
         used.add(best)
         result[i] = colours[best]
         everywhere = [min(x, d) for x, d in zip(everywhere, row(colours[best]), strict=True)]
-    return [str(c) for c in result]
+    final = [str(c) for c in result]
+    _spread(final, kinds, near, colours, row)
+    return final
+
+
+def _spread(
+    result: list[str],
+    kinds: Sequence[str],
+    near: Sequence[set[int]],
+    colours: Sequence[str],
+    row: Callable[[str], list[float]],
+) -> None:
+    """Raise the smallest difference between neighbours, one recolouring at a time."""
+    index = {c: k for k, c in enumerate(colours)}
+
+    def gap(x: str, y: str) -> float:
+        if y in index:
+            return row(x)[index[y]]
+        return row(y)[index[x]] if x in index else math.inf  # two libraries: both grey
+
+    pairs = sorted({(min(a, b), max(a, b)) for a in range(len(near)) for b in near[a]})
+    for _ in range(4 * len(result)):
+        if not pairs:
+            return
+        closest, a, b = min((gap(result[a], result[b]), a, b) for a, b in pairs)
+        if closest >= ENOUGH:
+            return
+        for v in (a, b):
+            if kinds[v] == "shared-library":
+                continue
+            others = {result[u] for u in range(len(result)) if u != v}
+            mine = [math.inf] * len(colours)
+            for u in near[v]:
+                mine = [min(x, d) for x, d in zip(mine, row(result[u]), strict=True)]
+            best = max(
+                (c for c in range(len(colours)) if colours[c] not in others),
+                key=lambda c: (mine[c], -c),
+            )
+            if mine[best] > mine[index[result[v]]] + 1e-6:
+                result[v] = colours[best]
+                break
+        else:
+            return
