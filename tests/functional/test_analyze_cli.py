@@ -150,3 +150,39 @@ def test_version_and_help() -> None:
         "--open",
     ):
         assert option in help_text
+
+
+def test_terminal_json_report_summary_and_readme_count_alike(
+    analyzed: tuple[str, Path, Run],
+) -> None:
+    name, out, run = analyzed
+    document = json.loads((out / "decomposition.json").read_text())
+    services = [s for s in document["services"] if s["kind"] == "service"]
+    library = [s for s in document["services"] if s["kind"] == "shared-library"]
+    lines = sum(s["loc"] for s in document["services"])
+    assert library, "both fixtures set a shared library apart"
+    phrase = (
+        f"{len(services)} services plus a shared library of"
+        f" {sum(len(s['modules']) for s in library)} modules"
+        f" / {sum(s['loc'] for s in library):,} lines"
+    )
+    scope = f"({len(document['modules'])} modules, {lines:,} lines of code analyzed)"
+    assert document["metrics"]["proposed"]["services"] == len(services)
+
+    assert run.stdout.splitlines()[0] == f"Proposed: {phrase} {scope}"
+    summary = (out / "summary.md").read_text()
+    assert summary.splitlines()[2].startswith(f"{phrase} {scope};")
+    html = (out / "report.html").read_text()
+    assert f'<b id="proposal-count">{phrase}</b>' in html
+    tiles = dict(re.findall(r'data-count="(\w+)"><b>([\d,]+)</b>', html))
+    assert tiles == {
+        "services": str(len(services)),
+        "library": str(sum(len(s["modules"]) for s in library)),
+        "modules": str(len(document["modules"])),
+        "lines": f"{lines:,}",
+    }
+    assert f"<title>Seams report: {phrase}</title>" in html
+    if name == "shop":  # the README shows this run
+        readme = (FIXTURES.parent / "README.md").read_text()
+        assert f"Proposed: {phrase} {scope}" in readme
+        assert f"{lines:,}-line" in readme
