@@ -7,9 +7,10 @@ on white. Services are coloured most-constrained first; each takes the pool colo
 CIEDE2000) from the colours of its already coloured neighbours, up to ``NEEDED``; among those,
 the farthest from every colour used so far, up to ``APART``, so the legend has no near twins
 either; then the farthest from its neighbours again, up to ``ENOUGH``; then the earliest in the
-pool. Then, while the closest pair of neighbours is under ``ENOUGH``, one of the two takes the
-colour farthest from all its neighbours if that is farther than now (each such move raises its
-closest difference and lowers no other, so it ends). Thirty services that all depend on one
+pool. Then, while the closest pair of neighbours is under ``NEEDED``, one of the two takes the
+colour farthest from all its neighbours (up to ``NEEDED``, then farthest from every other
+service up to ``APART``) if that is farther than now: each such move raises its closest
+difference to a neighbour and lowers no other, so it ends. Thirty services that all depend on one
 another still differ by 15 or more. The shared library keeps its grey, and counts as a
 neighbour like any service. Deterministic: same input, same colours.
 """
@@ -127,7 +128,7 @@ def _spread(
         if not pairs:
             return
         closest, a, b = min((gap(result[a], result[b]), a, b) for a, b in pairs)
-        if closest >= ENOUGH:
+        if closest >= NEEDED:
             return
         for v in (a, b):
             if kinds[v] == "shared-library":
@@ -136,11 +137,14 @@ def _spread(
             mine = [math.inf] * len(colours)
             for u in near[v]:
                 mine = [min(x, d) for x, d in zip(mine, row(result[u]), strict=True)]
+            apart = [math.inf] * len(colours)
+            for colour in others:
+                apart = [min(x, d) for x, d in zip(apart, row(colour), strict=True)]
             best = max(
                 (c for c in range(len(colours)) if colours[c] not in others),
-                key=lambda c: (mine[c], -c),
+                key=lambda c: (min(mine[c], NEEDED), min(apart[c], APART), mine[c], -c),
             )
-            if mine[best] > mine[index[result[v]]] + 1e-6:
+            if min(mine[best], NEEDED) > mine[index[result[v]]] + 1e-6:
                 result[v] = colours[best]
                 break
         else:

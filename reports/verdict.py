@@ -92,10 +92,8 @@ def _join(items: list[str]) -> str:
 
 
 def _pct(value: float) -> str:
-    """``12.8%``, ``62%``, ``0%``: one decimal only where it says something."""
-    percent = value * 100
-    text = f"{percent:.1f}" if abs(percent) < 20 else f"{percent:.0f}"
-    return text.removesuffix(".0") + "%"
+    """``12.8%``, ``62.3%``, ``0%``."""
+    return f"{value * 100:.1f}".removesuffix(".0") + "%"
 
 
 def _weight(p: float, a: float) -> str:
