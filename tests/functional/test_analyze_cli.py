@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from analyzer.model.options import DEFAULT_WEIGHTS
 from reports.json_report import schema
 from tests.conftest import FIXTURES, Run, run_seams
 
@@ -150,6 +151,13 @@ def test_version_and_help() -> None:
         "--open",
     ):
         assert option in help_text
+
+
+def test_the_weights_help_gives_the_defaults_in_force() -> None:
+    help_text = " ".join(run_seams("analyze", "--help").stdout.split())
+    shown = dict(re.findall(r"(\w+)=([\d.]+)", help_text.split("--weights", 1)[1].split(").")[0]))
+    assert shown == {kind: f"{weight:g}" for kind, weight in DEFAULT_WEIGHTS.items()}
+    assert shown["data"] == "2"
 
 
 def test_terminal_json_report_summary_and_readme_count_alike(
