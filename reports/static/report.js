@@ -120,6 +120,7 @@
     var crumbs = document.getElementById("crumbs");
     var box = root.viewBox.baseVal;
     var view = { x: 0, y: 0, k: 1 };
+    var ZOOMED = 1.5; // beyond this the map shows a service's insides, not the overview
     var selection = { service: -1, piece: -1 };
     var pieceEls = new Array(nPieces);
     root.querySelectorAll("[data-piece]").forEach(function (node) {
@@ -195,7 +196,7 @@
     var pending = false;
     function apply() {
       viewport.setAttribute("transform", "translate(" + view.x.toFixed(2) + " " + view.y.toFixed(2) + ") scale(" + view.k.toFixed(5) + ")");
-      root.classList.toggle("zoomed", view.k > 1.5);
+      root.classList.toggle("zoomed", view.k > ZOOMED);
       if (!pending) {
         pending = true;
         requestAnimationFrame(function () { pending = false; drawLabels(); });
@@ -235,7 +236,6 @@
         w: +arc.getAttribute("data-weight") });
     });
     var offscreen = document.getElementById("offscreen");
-    var ZOOMED = 1.5;
 
     // Labels for the pieces that are large enough on screen, the biggest first.
     var labelPool = [];
@@ -380,7 +380,8 @@
           transform: "translate(" + m.x.toFixed(2) + " " + m.y.toFixed(2) + ")" });
         group.appendChild(svg("title", { text: (m.out && m.into ? S[focus].name + " and " + S[m.service].name + " depend on each other" :
           m.out ? S[focus].name + " depends on " + S[m.service].name : S[m.service].name + " depends on " + S[focus].name) +
-          " (weight " + fmt(m.w) + "), out of view: click to go there" }));
+          // (the weight as written in the document: the locale formatter costs ~20 ms on first use)
+          " (weight " + m.w + "), out of view: click to go there" }));
         group.appendChild(svg("rect", { x: bx.toFixed(2), y: by.toFixed(2), width: w.toFixed(2), height: h.toFixed(2),
           rx: (4 * unit).toFixed(2), stroke: S[m.service].colour, "stroke-width": (2 * unit).toFixed(2) }));
         group.appendChild(svg("path", { "class": "tip", d: "M" + tip + " 0L" + (-tip) + " " + (-tip * 0.7) + "L" + (-tip) + " " + (tip * 0.7) + "z",
