@@ -18,7 +18,7 @@ neighbour like any service. Deterministic: same input, same colours.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from reports.colour_difference import Lab, ciede2000, hex_to_rgb, lab_to_rgb, rgb_to_hex, rgb_to_lab
@@ -59,38 +59,51 @@ def pool() -> tuple[tuple[str, ...], tuple[Lab, ...]]:
     return tuple(colours), tuple(rgb_to_lab(hex_to_rgb(c)) for c in colours)
 
 
+class _Differences:
+    """CIEDE2000 from a colour in use to every pool colour, each row computed once."""
+
+    def __init__(self, colours: Sequence[str], labs: Sequence[Lab]) -> None:
+        self.colours, self.labs = colours, labs
+        self.index = {c: k for k, c in enumerate(colours)}
+        self.rows: dict[str, list[float]] = {}
+
+    def row(self, colour: str) -> list[float]:
+        if colour not in self.rows:
+            lab = rgb_to_lab(hex_to_rgb(colour))
+            self.rows[colour] = [ciede2000(lab, other) for other in self.labs]
+        return self.rows[colour]
+
+    def nearest(self, used: Iterable[str]) -> list[float]:
+        """For each pool colour, its difference to the closest of ``used``."""
+        result = [math.inf] * len(self.colours)
+        for colour in used:
+            result = [min(x, d) for x, d in zip(result, self.row(colour), strict=True)]
+        return result
+
+    def between(self, x: str, y: str) -> float:
+        if y in self.index:
+            return self.row(x)[self.index[y]]
+        return self.row(y)[self.index[x]] if x in self.index else math.inf  # both grey
+
+
 def assign_colours(kinds: Sequence[str], conflicts: Iterable[tuple[int, int]]) -> list[str]:
     """One ``#rrggbb`` per service (``kinds[i]`` is ``service`` or ``shared-library``); a
     conflict is a pair of service indices that must look different."""
-    colours, labs = pool()
-    n = len(kinds)
-    near: list[set[int]] = [set() for _ in range(n)]
+    table = _Differences(*pool())
+    near: list[set[int]] = [set() for _ in kinds]
     for a, b in conflicts:
-        if a != b and 0 <= a < n and 0 <= b < n:
+        if a != b and 0 <= a < len(kinds) and 0 <= b < len(kinds):
             near[a].add(b)
             near[b].add(a)
-    result: list[str | None] = [None] * n
-    rows: dict[str, list[float]] = {}  # an assigned colour's difference to every pool colour
-
-    def row(colour: str) -> list[float]:
-        if colour not in rows:
-            lab = rgb_to_lab(hex_to_rgb(colour))
-            rows[colour] = [ciede2000(lab, other) for other in labs]
-        return rows[colour]
-
-    everywhere = [math.inf] * len(colours)
-    used: set[int] = set()
-    for i, kind in enumerate(kinds):
-        if kind == "shared-library":
-            result[i] = SHARED_COLOUR
-            everywhere = [min(x, d) for x, d in zip(everywhere, row(SHARED_COLOUR), strict=True)]
-    order = sorted((i for i in range(n) if result[i] is None), key=lambda i: (-len(near[i]), i))
+    result = [SHARED_COLOUR if kind == "shared-library" else "" for kind in kinds]
+    everywhere = table.nearest(c for c in result if c)
+    order = sorted(
+        (i for i in range(len(kinds)) if not result[i]), key=lambda i: (-len(near[i]), i)
+    )
     for i in order:
-        mine = [math.inf] * len(colours)
-        for j in near[i]:
-            if result[j] is not None:
-                mine = [min(x, d) for x, d in zip(mine, row(str(result[j])), strict=True)]
-        free = [c for c in range(len(colours)) if c not in used] or list(range(len(colours)))
+        mine = table.nearest(result[j] for j in near[i] if result[j])
+        used = {table.index[c] for c in result if c in table.index}
+        free = [c for c in range(len(table.colours)) if c not in used] or range(len(table.colours))
         best = max(
             free,
             key=lambda c: (
@@ -100,52 +113,44 @@ def assign_colours(kinds: Sequence[str], conflicts: Iterable[tuple[int, int]]) -
                 -c,
             ),
         )
-        used.add(best)
-        result[i] = colours[best]
-        everywhere = [min(x, d) for x, d in zip(everywhere, row(colours[best]), strict=True)]
-    final = [str(c) for c in result]
-    _spread(final, kinds, near, colours, row)
-    return final
+        result[i] = table.colours[best]
+        everywhere = [min(x, d) for x, d in zip(everywhere, table.row(result[i]), strict=True)]
+    _spread(result, kinds, near, table)
+    return result
 
 
 def _spread(
-    result: list[str],
-    kinds: Sequence[str],
-    near: Sequence[set[int]],
-    colours: Sequence[str],
-    row: Callable[[str], list[float]],
+    result: list[str], kinds: Sequence[str], near: Sequence[set[int]], table: _Differences
 ) -> None:
     """Raise the smallest difference between neighbours, one recolouring at a time."""
-    index = {c: k for k, c in enumerate(colours)}
-
-    def gap(x: str, y: str) -> float:
-        if y in index:
-            return row(x)[index[y]]
-        return row(y)[index[x]] if x in index else math.inf  # two libraries: both grey
-
     pairs = sorted({(min(a, b), max(a, b)) for a in range(len(near)) for b in near[a]})
     for _ in range(4 * len(result)):
         if not pairs:
             return
-        closest, a, b = min((gap(result[a], result[b]), a, b) for a, b in pairs)
-        if closest >= NEEDED:
+        closest, a, b = min((table.between(result[a], result[b]), a, b) for a, b in pairs)
+        if closest >= NEEDED or not _recolour(result, kinds, near, table, (a, b)):
             return
-        for v in (a, b):
-            if kinds[v] == "shared-library":
-                continue
-            others = {result[u] for u in range(len(result)) if u != v}
-            mine = [math.inf] * len(colours)
-            for u in near[v]:
-                mine = [min(x, d) for x, d in zip(mine, row(result[u]), strict=True)]
-            apart = [math.inf] * len(colours)
-            for colour in others:
-                apart = [min(x, d) for x, d in zip(apart, row(colour), strict=True)]
-            best = max(
-                (c for c in range(len(colours)) if colours[c] not in others),
-                key=lambda c: (min(mine[c], NEEDED), min(apart[c], APART), mine[c], -c),
-            )
-            if min(mine[best], NEEDED) > mine[index[result[v]]] + 1e-6:
-                result[v] = colours[best]
-                break
-        else:
-            return
+
+
+def _recolour(
+    result: list[str],
+    kinds: Sequence[str],
+    near: Sequence[set[int]],
+    table: _Differences,
+    pair: tuple[int, int],
+) -> bool:
+    """Give one service of ``pair`` a colour farther from its neighbours, if there is one."""
+    for v in pair:
+        if kinds[v] == "shared-library":
+            continue
+        others = {result[u] for u in range(len(result)) if u != v}
+        mine = table.nearest(result[u] for u in near[v])
+        apart = table.nearest(others)
+        best = max(
+            (c for c in range(len(table.colours)) if table.colours[c] not in others),
+            key=lambda c: (min(mine[c], NEEDED), min(apart[c], APART), mine[c], -c),
+        )
+        if min(mine[best], NEEDED) > mine[table.index[result[v]]] + 1e-6:
+            result[v] = table.colours[best]
+            return True
+    return False
