@@ -335,13 +335,23 @@
       }
       return -1;
     }
+    var MARKERS = 14; // the heaviest dependencies out of view get a marker, at most this many
     function drawMarkers(sc, vis) {
       offscreen.replaceChildren();
       var focus = focusService(vis);
       if (focus < 0) return;
-      var unit = 1 / sc.s0, pad = 18 * unit;
-      var L = -sc.ox / sc.s0, T = -sc.oy / sc.s0, W = sc.rect.width / sc.s0, H = sc.rect.height / sc.s0;
-      var cx = L + W / 2, cy = T + H / 2, halfW = W / 2 - pad, halfH = H / 2 - pad;
+      var edge = { unit: 1 / sc.s0, left: -sc.ox / sc.s0, top: -sc.oy / sc.s0,
+        width: sc.rect.width / sc.s0, height: sc.rect.height / sc.s0 };
+      edge.pad = 18 * edge.unit;
+      var found = markersOf(focus, vis, edge);
+      ["left", "right", "top", "bottom"].forEach(function (side) { spreadAlong(found, side, edge); });
+      found.forEach(function (m) { offscreen.appendChild(marker(focus, m, edge.unit)); });
+    }
+    // Where the line from the view's centre to each service out of view leaves the view (in the
+    // map's own coordinates, not zoomed): one marker per service, heaviest first.
+    function markersOf(focus, vis, edge) {
+      var cx = edge.left + edge.width / 2, cy = edge.top + edge.height / 2;
+      var halfW = edge.width / 2 - edge.pad, halfH = edge.height / 2 - edge.pad;
       var found = [];
       links.forEach(function (link) {
         if (link.a !== focus && link.b !== focus) return;
@@ -354,41 +364,42 @@
         var side = Math.abs(dx) * t >= halfW - 1e-6 ? (dx > 0 ? "right" : "left") : (dy > 0 ? "bottom" : "top");
         var text = (out && into ? "\u21c4 " : out ? "\u2192 " : "\u2190 ") + S[other].name;
         found.push({ service: other, w: link.w, x: cx + dx * t, y: cy + dy * t, dx: dx, dy: dy, side: side,
-          text: text, width: (text.length * 7 + 14) * unit, out: out, into: into });
+          text: text, width: (text.length * 7 + 14) * edge.unit, out: out, into: into });
       });
       found.sort(function (a, b) { return b.w - a.w || a.service - b.service; });
-      found = found.slice(0, 14);
-      ["left", "right", "top", "bottom"].forEach(function (side) {
-        var mine = found.filter(function (m) { return m.side === side; });
-        var vertical = side === "left" || side === "right";
-        var axis = vertical ? "y" : "x";
-        var low = vertical ? T + pad : L + pad, high = vertical ? T + H - pad : L + W - pad;
-        mine.sort(function (a, b) { return a[axis] - b[axis]; });
-        function room(a, b) { return vertical ? 24 * unit : (a.width + b.width) / 2 + 8 * unit; }
-        for (var i = 1; i < mine.length; i++) mine[i][axis] = Math.max(mine[i][axis], mine[i - 1][axis] + room(mine[i - 1], mine[i]));
-        if (mine.length && mine[mine.length - 1][axis] > high) mine[mine.length - 1][axis] = high;
-        for (i = mine.length - 2; i >= 0; i--) mine[i][axis] = Math.min(mine[i][axis], mine[i + 1][axis] - room(mine[i], mine[i + 1]));
-        mine.forEach(function (m) { m[axis] = Math.max(low, m[axis]); });
-      });
-      found.forEach(function (m) {
-        var h = 22 * unit, w = m.width;
-        var bx = m.side === "right" ? -w : m.side === "left" ? 0 : -w / 2;
-        var by = m.side === "bottom" ? -h : m.side === "top" ? 0 : -h / 2;
-        var angle = Math.atan2(m.dy, m.dx) * 180 / Math.PI;
-        var tip = 7 * unit;
-        var group = svg("g", { "class": "offscreen-marker", "data-service": String(m.service),
-          transform: "translate(" + m.x.toFixed(2) + " " + m.y.toFixed(2) + ")" });
-        group.appendChild(svg("title", { text: (m.out && m.into ? S[focus].name + " and " + S[m.service].name + " depend on each other" :
-          m.out ? S[focus].name + " depends on " + S[m.service].name : S[m.service].name + " depends on " + S[focus].name) +
-          // (the weight as written in the document: the locale formatter costs ~20 ms on first use)
-          " (weight " + m.w + "), out of view: click to go there" }));
-        group.appendChild(svg("rect", { x: bx.toFixed(2), y: by.toFixed(2), width: w.toFixed(2), height: h.toFixed(2),
-          rx: (4 * unit).toFixed(2), stroke: S[m.service].colour, "stroke-width": (2 * unit).toFixed(2) }));
-        group.appendChild(svg("path", { "class": "tip", d: "M" + tip + " 0L" + (-tip) + " " + (-tip * 0.7) + "L" + (-tip) + " " + (tip * 0.7) + "z",
-          fill: S[m.service].colour, transform: "rotate(" + angle.toFixed(1) + ")" }));
-        group.appendChild(svg("text", { x: (bx + w / 2).toFixed(2), y: (by + h / 2).toFixed(2), "font-size": (12 * unit).toFixed(2), text: m.text }));
-        offscreen.appendChild(group);
-      });
+      return found.slice(0, MARKERS);
+    }
+    // Markers on one side of the view, pushed apart along it so that none covers another.
+    function spreadAlong(found, side, edge) {
+      var mine = found.filter(function (m) { return m.side === side; });
+      var vertical = side === "left" || side === "right";
+      var axis = vertical ? "y" : "x";
+      var low = (vertical ? edge.top : edge.left) + edge.pad;
+      var high = (vertical ? edge.top + edge.height : edge.left + edge.width) - edge.pad;
+      function room(a, b) { return vertical ? 24 * edge.unit : (a.width + b.width) / 2 + 8 * edge.unit; }
+      mine.sort(function (a, b) { return a[axis] - b[axis]; });
+      for (var i = 1; i < mine.length; i++) mine[i][axis] = Math.max(mine[i][axis], mine[i - 1][axis] + room(mine[i - 1], mine[i]));
+      if (mine.length && mine[mine.length - 1][axis] > high) mine[mine.length - 1][axis] = high;
+      for (i = mine.length - 2; i >= 0; i--) mine[i][axis] = Math.min(mine[i][axis], mine[i + 1][axis] - room(mine[i], mine[i + 1]));
+      mine.forEach(function (m) { m[axis] = Math.max(low, m[axis]); });
+    }
+    function marker(focus, m, unit) {
+      var h = 22 * unit, w = m.width, tip = 7 * unit;
+      var bx = m.side === "right" ? -w : m.side === "left" ? 0 : -w / 2;
+      var by = m.side === "bottom" ? -h : m.side === "top" ? 0 : -h / 2;
+      var angle = Math.atan2(m.dy, m.dx) * 180 / Math.PI;
+      var how = m.out && m.into ? S[focus].name + " and " + S[m.service].name + " depend on each other" :
+        m.out ? S[focus].name + " depends on " + S[m.service].name : S[m.service].name + " depends on " + S[focus].name;
+      var group = svg("g", { "class": "offscreen-marker", "data-service": String(m.service),
+        transform: "translate(" + m.x.toFixed(2) + " " + m.y.toFixed(2) + ")" });
+      // the weight as written in the document: the locale formatter costs ~20 ms on first use
+      group.appendChild(svg("title", { text: how + " (weight " + m.w + "), out of view: click to go there" }));
+      group.appendChild(svg("rect", { x: bx.toFixed(2), y: by.toFixed(2), width: w.toFixed(2), height: h.toFixed(2),
+        rx: (4 * unit).toFixed(2), stroke: S[m.service].colour, "stroke-width": (2 * unit).toFixed(2) }));
+      group.appendChild(svg("path", { "class": "tip", d: "M" + tip + " 0L" + (-tip) + " " + (-tip * 0.7) + "L" + (-tip) + " " + (tip * 0.7) + "z",
+        fill: S[m.service].colour, transform: "rotate(" + angle.toFixed(1) + ")" }));
+      group.appendChild(svg("text", { x: (bx + w / 2).toFixed(2), y: (by + h / 2).toFixed(2), "font-size": (12 * unit).toFixed(2), text: m.text }));
+      return group;
     }
     function shortLabel(piece) {
       var parts = P.label[piece].split(".");
