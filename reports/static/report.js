@@ -289,8 +289,12 @@
           x = Math.max(vis.left + half + gap, Math.min(vis.right - half - gap, x));
           x = Math.max(c.x - c.r + half, Math.min(c.x + c.r - half, x));
         }
-        label.setAttribute("x", x.toFixed(2));
-        label.setAttribute("y", y.toFixed(2));
+        var at = x.toFixed(2) + " " + y.toFixed(2);
+        if (label.seamsAt !== at) { // moving a text costs a layout: only when it moved
+          label.seamsAt = at;
+          label.setAttribute("x", x.toFixed(2));
+          label.setAttribute("y", y.toFixed(2));
+        }
         boxes.push({ l: (x - half) * px, r: (x + half) * px, t: y * px - 10, b: y * px + 10 });
       });
       return boxes;
