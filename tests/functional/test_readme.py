@@ -63,4 +63,4 @@ def test_the_first_command_installs_seams_and_writes_the_report(tmp_path: Path) 
     report = repo / "seams-report" / "report.html"
     assert report.is_file() and "<html" in report.read_text(encoding="utf-8")[:500].lower()
     assert (repo / ".venv" / "bin" / "seams").is_file()
-    assert "proposed services" in run.stdout
+    assert run.stdout.startswith("Proposed: ")
