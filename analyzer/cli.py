@@ -21,6 +21,7 @@ import click
 
 from analyzer import __version__, interrupts
 from analyzer.model.errors import SeamsError
+from analyzer.model.options import DEFAULT_WEIGHTS
 from analyzer.terminal import TerminalReporter, print_notes, print_timings, stderr_console
 from analyzer.usecases.options import CacheFlags, Flags
 
@@ -117,7 +118,12 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
 )
 @proposal_options
 @click.option("--granularity", type=click.Choice(["module", "symbol"]), help="What to cluster.")
-@click.option("--weights", help="Coupling weights, e.g. import=1,call=1,data=3,cochange=0.5.")
+@click.option(
+    "--weights",
+    help="Coupling weights as comma-separated kind=number (defaults: "
+    + ", ".join(f"{k}={v:g}" for k, v in DEFAULT_WEIGHTS.items())
+    + ").",
+)
 @click.option("--git/--no-git", default=None, help="Use git history for co-change coupling.")
 @analysis_options
 @_flag("--open", "open_report", help="Open the report in a browser when done.")
@@ -139,7 +145,7 @@ def analyze_command(ctx: click.Context, /, path: Path, out_dir: Path, **given: A
     print_notes(analyzed.notes)
     with analyzed.timings.stage("render"):
         interrupts.write_outputs(analyzed.outputs)
-    print_summary(analyzed.document, out_dir)
+    print_summary(analyzed.document, out_dir, path)
     if given["timings"]:
         print_timings(analyzed.timings.stages, analyzed.timings.memory)
     if given["open_report"]:

@@ -12,8 +12,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, ProgressColumn, TaskID
+    from rich.table import Table
 
-# rich is imported where it is used: a check with nothing to show never loads it.
+# rich (and the report's wording) is imported where it is used: a check with nothing to show
+# never loads it.
+
+MARKS = {"better": "\u25b2 better", "worse": "\u25bc worse", "same": "\u2248 same"}
 
 
 def stderr_console() -> Console:
@@ -108,11 +112,17 @@ class TerminalReporter:
             self._progress, self._task, self._timer = None, None, None
 
 
-def print_summary(document: dict[str, Any], out_dir: Path) -> None:
+def print_summary(document: dict[str, Any], out_dir: Path, path: Path | None = None) -> None:
+    """The proposal (counted as in every other output), its metrics next to today's layout with
+    which is better, the verdict, and the commands that come next."""
     from rich.table import Table
 
+    from reports.counts import count, headline
+    from reports.keep_cuts import COMMANDS
+    from reports.verdict import judge
+
     console = stdout_console()
-    table = Table(title=f"{len(document['services'])} proposed services", title_justify="left")
+    table = Table(title=f"Proposed: {headline(count(document))}", title_justify="left")
     table.add_column("service")
     table.add_column("kind")
     table.add_column("modules", justify="right")
@@ -127,15 +137,11 @@ def print_summary(document: dict[str, Any], out_dir: Path) -> None:
             str(len(s["tables_owned"])),
         )
     console.print(table)
-    proposed = document["metrics"]["proposed"]
-    as_is = document["metrics"]["as_is"]
-    metrics = Table(title="proposal vs as-is", title_justify="left")
-    metrics.add_column("metric")
-    metrics.add_column("proposed", justify="right")
-    metrics.add_column("as-is", justify="right")
-    for key in ("modularity", "icp", "data_purity", "cross_service_edges", "services"):
-        metrics.add_row(key, _fmt(proposed.get(key)), _fmt(as_is.get(key)))
-    console.print(metrics)
+    console.print(_metrics_table(document))
+    verdict = judge(document)
+    console.print(f"Verdict: {verdict.title}.", markup=False, highlight=False)
+    for line in verdict.lines():
+        console.print(f"  {line}", markup=False, highlight=False)
     if document["skipped"]:
         aside = sum(1 for s in document["skipped"] if s.get("role"))
         detail = (
@@ -155,6 +161,36 @@ def print_summary(document: dict[str, Any], out_dir: Path) -> None:
         markup=False,
         highlight=False,
     )
+    target = str(path) if path is not None else "PATH"
+    steps = "; then ".join(c.replace(" .", f" {target}", 1) for c, _ in COMMANDS)
+    console.print(f"To keep the cuts: {steps} in CI.", markup=False, highlight=False)
+
+
+def _metrics_table(document: dict[str, Any]) -> Table:
+    from rich.table import Table
+
+    from reports.metric_info import METRICS, format_metric
+    from reports.verdict import mark
+
+    proposed = document["metrics"]["proposed"]
+    as_is = document["metrics"]["as_is"]
+    metrics = Table(title="The proposal next to today's layout", title_justify="left")
+    metrics.add_column("metric")
+    metrics.add_column("proposed", justify="right")
+    metrics.add_column("today", justify="right")
+    metrics.add_column("")
+    for info in METRICS:
+        if info.key not in proposed and info.key not in as_is:
+            continue
+        label = f"{info.label} ({info.better} is better)" if info.better else info.label
+        change = mark(info.key, proposed.get(info.key), as_is.get(info.key))
+        metrics.add_row(
+            label,
+            format_metric(proposed.get(info.key)),
+            format_metric(as_is.get(info.key)),
+            MARKS.get(change, ""),
+        )
+    return metrics
 
 
 def print_notes(notes: Iterable[str]) -> None:
@@ -185,11 +221,3 @@ def print_timings(stages: dict[str, float], memory: dict[str, tuple[int, int]]) 
 
 def _mb(value: int) -> str:
     return f"{value / 2**20:,.0f} MB" if value else "n/a"
-
-
-def _fmt(value: object) -> str:
-    if value is None:
-        return "n/a"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)

@@ -307,3 +307,31 @@ def place_circles(
         points = relax(points, ordered, symmetric, 80 if n <= 60 else 30)
         points = compact(separate(points, ordered, gap, passes=200), ordered, gap)
     return [points[rank[s]] for s in range(n)]
+
+
+def neighbour_pairs(circles: Sequence[Circle]) -> set[tuple[int, int]]:
+    """Pairs of circles a reader sees side by side: their borders are closer than the smaller
+    one's radius (or two service gaps), and no third circle lies across the line between them."""
+    pairs = set()
+    for i, a in enumerate(circles):
+        for j in range(i + 1, len(circles)):
+            b = circles[j]
+            distance = math.hypot(b.x - a.x, b.y - a.y)
+            if distance - a.r - b.r > max(min(a.r, b.r), 2.0 * SERVICE_GAP):
+                continue
+            if not any(_crosses(a, b, c) for k, c in enumerate(circles) if k not in (i, j)):
+                pairs.add((i, j))
+    return pairs
+
+
+def _crosses(a: Circle, b: Circle, c: Circle) -> bool:
+    """Whether circle ``c`` lies across the segment between the centres of ``a`` and ``b``."""
+    dx, dy = b.x - a.x, b.y - a.y
+    length = dx * dx + dy * dy
+    if length == 0:
+        return False
+    t = ((c.x - a.x) * dx + (c.y - a.y) * dy) / length
+    if t <= 0 or t >= 1:
+        return False
+    px, py = a.x + t * dx, a.y + t * dy
+    return math.hypot(c.x - px, c.y - py) < c.r

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.metric_info import METRICS, format_metric, verdict
+from reports.api_surface import public_api
+from reports.close_calls import close_calls
+from reports.counts import count, headline
+from reports.crossings import library_uses, service_dependencies
+from reports.first_steps import Step, first_steps
+from reports.keep_cuts import CI_FILE, CI_RECIPE, COMMANDS
+from reports.metric_info import METRICS, format_metric
+from reports.ownership import table_rows
+from reports.plan import extraction_plan
+from reports.verdict import Verdict, judge, mark
 
 
 def _cell(text: object) -> str:
@@ -20,21 +29,45 @@ def _some(items: list[str], limit: int) -> str:
 
 
 def _headline(document: dict[str, Any]) -> str:
-    services = document["services"]
     params = document["parameters"]
-    real = [s for s in services if s.get("kind", "service") == "service"]
-    shared = [s["name"] for s in services if s.get("kind") == "shared-library"]
-    lines = sum(s.get("loc", 0) for s in services)
-    library = f" and a shared library ({', '.join(shared)})" if shared else ""
     return (
-        f"{len(real)} services{library} from {len(document['modules'])} modules ({lines:,} lines),"
-        f" granularity `{params.get('granularity')}`, services `{params.get('services')}`,"
-        f" seed `{params.get('seed')}`."
+        f"{headline(count(document))}; granularity `{params.get('granularity')}`,"
+        f" services `{params.get('services')}`, seed `{params.get('seed')}`."
     )
 
 
+def _verdict(verdict: Verdict) -> list[str]:
+    lines = [f"**{verdict.title}.**", ""]
+    lines += [f"- {line}" for line in verdict.lines()]
+    if verdict.context:
+        lines += ["", verdict.context]
+    return lines
+
+
+def _steps(steps: tuple[Step, ...]) -> list[str]:
+    if not steps:
+        return []
+    lines = ["", "## Do first", ""]
+    lines += [f"{i}. **{s.action}**: {s.detail}." for i, s in enumerate(steps, 1)]
+    return lines
+
+
+def _keep() -> list[str]:
+    lines = ["", "## Keep the cuts", ""]
+    lines += ["Run these at the root of the analyzed code (docs/check.md has the details):", ""]
+    lines += ["```"] + [f"{command:<16}# {what}" for command, what in COMMANDS] + ["```"]
+    lines += ["", f"In GitHub Actions (`{CI_FILE}`):", "", "```yaml", CI_RECIPE.rstrip(), "```"]
+    return lines
+
+
 def render_markdown(document: dict[str, Any], *, max_rows: int = 15) -> str:
+    verdict_ = judge(document)
+    tables = table_rows(document)
+    plan = extraction_plan(document, public_api(document), tables)
+    steps = first_steps(document, verdict_, plan, tables, close_calls(document))
     lines = ["# Seams: proposed services", "", _headline(document), ""]
+    lines += _verdict(verdict_) + _steps(steps)
+    lines += ["", "## Services", ""]
     lines += ["| service | kind | modules | lines | tables owned |", "|---|---|---:|---:|---|"]
     for s in document["services"]:
         owned = list(s.get("tables_owned", []))
@@ -53,17 +86,17 @@ def render_markdown(document: dict[str, Any], *, max_rows: int = 15) -> str:
     lines += ["| metric | proposed | as-is | |", "|---|---:|---:|---|"]
     for info in METRICS:
         if info.key in proposed or info.key in as_is:
-            mark = verdict(info.key, proposed.get(info.key), as_is.get(info.key))
-            label = f"{info.label} ({info.better or 'count'})"
+            change = mark(info.key, proposed.get(info.key), as_is.get(info.key))
+            label = f"{info.label} ({info.better} is better)" if info.better else info.label
             lines.append(
                 _row(
                     label,
                     format_metric(proposed.get(info.key)),
                     format_metric(as_is.get(info.key)),
-                    mark,
+                    "about the same" if change == "same" else change,
                 )
             )
-    deps = document.get("dependencies", [])
+    deps = service_dependencies(document)
     if deps:
         lines += ["", "## Strongest dependencies between services", ""]
         lines += ["| from | to | weight | kinds | example |", "|---|---|---:|---|---|"]
@@ -72,6 +105,14 @@ def render_markdown(document: dict[str, Any], *, max_rows: int = 15) -> str:
             ex = d["examples"][0] if d["examples"] else None
             where = f"`{ex['file']}:{ex['line']}` {ex['target']}" if ex else ""
             lines.append(_row(d["from"], d["to"], f"{d['weight']:.1f}", kinds, where))
+    uses = library_uses(document)
+    if uses:
+        weight = sum(float(d.get("weight", 0)) for d in uses)
+        lines += [
+            "",
+            f"Uses of the shared library (a package, not calls between services): {len(uses)}"
+            f" service pairs, weight {weight:,.1f}.",
+        ]
     lines += _data_sections(document, max_rows)
     split = document.get("split_modules", {})
     if split:
@@ -85,6 +126,7 @@ def render_markdown(document: dict[str, Any], *, max_rows: int = 15) -> str:
     if skipped:
         lines += ["", f"## Skipped files ({len(skipped)})", ""]
         lines += [f"- `{s['path']}`: {_cell(s['reason'])}" for s in skipped[:max_rows]]
+    lines += _keep()
     return "\n".join(lines) + "\n"
 
 

@@ -90,19 +90,3 @@ def format_metric(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3f}" if abs(value) < 100 else f"{value:,.1f}"
     return str(value)
-
-
-def verdict(key: str, proposed: object, as_is: object) -> str:
-    """ "better", "worse" or "" for the proposal against the as-is layout."""
-    info = next((m for m in METRICS if m.key == key), None)
-    if (
-        info is None
-        or not info.better
-        or not isinstance(proposed, int | float)
-        or not isinstance(as_is, int | float)
-    ):
-        return ""
-    if abs(float(proposed) - float(as_is)) < 1e-9:
-        return ""
-    higher = float(proposed) > float(as_is)
-    return "better" if higher == (info.better == "higher") else "worse"

@@ -9,31 +9,17 @@ netbox's ~20k-node symbol graph stays a few megabytes.
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reports.layout import MapLayout, layout_map, piece_radius
+from reports.layout import MapLayout, layout_map, neighbour_pairs, piece_radius
+from reports.map_arcs import MapArc, build_arcs
+from reports.service_colours import assign_colours
 
 KINDS = ("import", "call", "inheritance", "data", "cochange")
 NODE_KINDS = {"module": "m", "class": "c", "function": "f", "table": "t"}
-PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#59a14f",
-    "#e15759",
-    "#76b7b2",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#2f8f9d",
-    "#c45a9a",
-    "#8cd17d",
-)
-SHARED_COLOUR = "#9aa3ad"
 TABLE_PREFIX = "table::"
 # Characters of map data (nodes, edges, explanations): keeps netbox-sized reports under 5 MB.
 DATA_BUDGET = 3_200_000
@@ -65,17 +51,6 @@ class MapPiece:
 
 
 @dataclass(frozen=True, slots=True)
-class MapArc:
-    source: int
-    target: int
-    weight: float
-    path: str
-    width: float
-    opacity: float
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
 class ServiceMap:
     width: float
     height: float
@@ -85,14 +60,9 @@ class ServiceMap:
     arcs: tuple[MapArc, ...]
     data: dict[str, Any]
 
-
-def service_colour(index: int, kind: str) -> str:
-    if kind == "shared-library":
-        return SHARED_COLOUR
-    if index < len(PALETTE):
-        return PALETTE[index]
-    hue = (index * 137.508) % 360
-    return f"hsl({hue:.0f}, 55%, 52%)"
+    @property
+    def strong(self) -> int:
+        return sum(1 for a in self.arcs if a.style == "strong")
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +120,13 @@ def build_service_map(document: Mapping[str, Any], budget: int = DATA_BUDGET) ->
         _piece_weights(edges, pieces.of_node),
         _service_weights(document.get("dependencies", []), service_index),
     )
-    colours = [service_colour(i, s.get("kind", "service")) for i, s in enumerate(services)]
+    colours = assign_colours(
+        [str(s.get("kind", "service")) for s in services],
+        [
+            *_service_weights(document.get("dependencies", []), service_index),
+            *neighbour_pairs(layout.services),
+        ],
+    )
     map_services = _map_services(services, colours, layout)
     map_pieces = tuple(
         MapPiece(
@@ -172,7 +148,7 @@ def build_service_map(document: Mapping[str, Any], budget: int = DATA_BUDGET) ->
         max(14.0, round(max(layout.width, layout.height) / 45.0, 1)),
         map_services,
         map_pieces,
-        _arcs(map_services, document.get("dependencies", []), service_index),
+        build_arcs(map_services, document.get("dependencies", []), service_index),
         _embedded(document, services, colours, nodes, edges, pieces, map_pieces, budget),
     )
 
@@ -215,50 +191,6 @@ def _map_services(
         )
         for i, (s, c) in enumerate(zip(services, layout.services, strict=True))
     )
-
-
-def _arcs(
-    services: Sequence[MapService],
-    dependencies: Sequence[Mapping[str, Any]],
-    index: Mapping[str, int],
-) -> tuple[MapArc, ...]:
-    """One curved arrow per direction, so A->B and B->A do not hide each other."""
-    usable = [
-        (index[d["from"]], index[d["to"]], float(d.get("weight", 0)), d)
-        for d in dependencies
-        if d.get("from") in index and d.get("to") in index and d["from"] != d["to"]
-    ]
-    heaviest = max((w for _, _, w, _ in usable), default=1.0) or 1.0
-    arcs = []
-    for a, b, weight, dep in usable:
-        kinds = ", ".join(f"{k} {v}" for k, v in dep.get("kinds", {}).items())
-        arcs.append(
-            MapArc(
-                a,
-                b,
-                weight,
-                _arc_path(services[a], services[b]),
-                round(1.0 + 9.0 * math.sqrt(weight / heaviest), 1),
-                round(0.15 + 0.35 * math.sqrt(weight / heaviest), 2),
-                f"{dep['from']} \u2192 {dep['to']}: weight {weight:g} ({kinds})",
-            )
-        )
-    return tuple(sorted(arcs, key=lambda arc: arc.weight))
-
-
-def _arc_path(a: MapService, b: MapService) -> str:
-    dx, dy = b.x - a.x, b.y - a.y
-    distance = math.hypot(dx, dy) or 1.0
-    ux, uy = dx / distance, dy / distance
-    nx, ny = -uy, ux
-    tilt = 0.3
-    sx = a.x + a.r * (ux * math.cos(tilt) + nx * math.sin(tilt))
-    sy = a.y + a.r * (uy * math.cos(tilt) + ny * math.sin(tilt))
-    ex = b.x + b.r * (-ux * math.cos(tilt) + nx * math.sin(tilt))
-    ey = b.y + b.r * (-uy * math.cos(tilt) + ny * math.sin(tilt))
-    bend = 0.12 * distance
-    cx, cy = (sx + ex) / 2 + nx * bend, (sy + ey) / 2 + ny * bend
-    return f"M{sx:.1f} {sy:.1f}Q{cx:.1f} {cy:.1f} {ex:.1f} {ey:.1f}"
 
 
 def _number(value: float) -> float | int:

@@ -120,6 +120,7 @@
     var crumbs = document.getElementById("crumbs");
     var box = root.viewBox.baseVal;
     var view = { x: 0, y: 0, k: 1 };
+    var ZOOMED = 1.5; // beyond this the map shows a service's insides, not the overview
     var selection = { service: -1, piece: -1 };
     var pieceEls = new Array(nPieces);
     root.querySelectorAll("[data-piece]").forEach(function (node) {
@@ -195,7 +196,7 @@
     var pending = false;
     function apply() {
       viewport.setAttribute("transform", "translate(" + view.x.toFixed(2) + " " + view.y.toFixed(2) + ") scale(" + view.k.toFixed(5) + ")");
-      root.classList.toggle("zoomed", view.k > 1.5);
+      root.classList.toggle("zoomed", view.k > ZOOMED);
       if (!pending) {
         pending = true;
         requestAnimationFrame(function () { pending = false; drawLabels(); });
@@ -220,6 +221,22 @@
     }
     function fitAll() { view = { x: 0, y: 0, k: 1 }; apply(); }
 
+    // Where each service sits (its circle), its name on the map, and the lines between services.
+    var homes = [], serviceLabels = [];
+    regionEls.forEach(function (node, i) {
+      homes[i] = { x: +node.getAttribute("cx"), y: +node.getAttribute("cy"), r: +node.getAttribute("r") };
+    });
+    root.querySelectorAll("text.service-label").forEach(function (node) {
+      serviceLabels[+node.getAttribute("data-service")] = node;
+    });
+    var links = [];
+    root.querySelectorAll(".arc").forEach(function (arc) {
+      links.push({ a: +arc.getAttribute("data-from"), b: +arc.getAttribute("data-to"),
+        forward: +arc.getAttribute("data-forward"), backward: +arc.getAttribute("data-backward"),
+        w: +arc.getAttribute("data-weight") });
+    });
+    var offscreen = document.getElementById("offscreen");
+
     // Labels for the pieces that are large enough on screen, the biggest first.
     var labelPool = [];
     var arrow = document.getElementById("arrow");
@@ -231,6 +248,8 @@
       if (arrow) { arrow.setAttribute("markerWidth", (14 / px).toFixed(3)); arrow.setAttribute("markerHeight", (14 / px).toFixed(3)); }
       var left = (-sc.ox / sc.s0 - view.x) / view.k, top = (-sc.oy / sc.s0 - view.y) / view.k;
       var right = left + sc.rect.width / sc.s0 / view.k, bottom = top + sc.rect.height / sc.s0 / view.k;
+      var vis = { left: left, top: top, right: right, bottom: bottom };
+      var nameBoxes = placeServiceLabels(vis, px);
       var shown = [];
       for (var i = 0; i < nPieces; i++) {
         if (P.r[i] * px < 6) continue;
@@ -238,7 +257,7 @@
         shown.push(i);
       }
       shown.sort(function (a, b) { return P.r[b] - P.r[a] || a - b; });
-      shown = unclutter(shown, px).slice(0, 300);
+      shown = unclutter(shown, px, nameBoxes).slice(0, 300);
       while (labelPool.length < shown.length) {
         var text = svg("text", { "class": "piece-label" });
         labelLayer.appendChild(text);
@@ -252,9 +271,36 @@
         text.setAttribute("y", (P.y[piece] + P.r[piece] + 11 / px).toFixed(2));
         text.textContent = shortLabel(piece);
       });
+      drawMarkers(sc, vis);
+    }
+    // A service's name sits in its circle's middle on the overview. Zoomed in, it moves above the
+    // circle, clear of the dots, and stays in view (over the circle's top) while the circle fills
+    // the screen. Returns the names' boxes in screen pixels, for unclutter.
+    function placeServiceLabels(vis, px) {
+      var boxes = [], zoomed = view.k > ZOOMED;
+      S.forEach(function (service, i) {
+        var label = serviceLabels[i], c = homes[i];
+        if (!label || !c) return;
+        var half = (service.name.length * 9 + 8) / 2 / px, gap = 14 / px;
+        var x = c.x, y = c.y;
+        if (zoomed) {
+          y = c.y - c.r - gap;
+          if (y < vis.top + gap) y = Math.min(vis.top + gap * 1.5, c.y + c.r - gap);
+          x = Math.max(vis.left + half + gap, Math.min(vis.right - half - gap, x));
+          x = Math.max(c.x - c.r + half, Math.min(c.x + c.r - half, x));
+        }
+        var at = x.toFixed(2) + " " + y.toFixed(2);
+        if (label.seamsAt !== at) { // moving a text costs a layout: only when it moved
+          label.seamsAt = at;
+          label.setAttribute("x", x.toFixed(2));
+          label.setAttribute("y", y.toFixed(2));
+        }
+        boxes.push({ l: (x - half) * px, r: (x + half) * px, t: y * px - 10, b: y * px + 10 });
+      });
+      return boxes;
     }
     // Keep a label only where it does not cover one already kept (boxes in screen pixels).
-    function unclutter(candidates, px) {
+    function unclutter(candidates, px, taken) {
       var cell = 60, grid = new Map(), kept = [];
       function file(b) {
         var keys = [];
@@ -263,11 +309,7 @@
         }
         return keys;
       }
-      S.forEach(function (service, i) {
-        var region = regionEls[i];
-        if (!region) return;
-        var w = service.name.length * 9 + 8, cx = +region.getAttribute("cx") * px, cy = +region.getAttribute("cy") * px;
-        var b = { l: cx - w / 2, r: cx + w / 2, t: cy - 10, b: cy + 10 };
+      taken.forEach(function (b) {
         file(b).forEach(function (key) { if (!grid.has(key)) grid.set(key, []); grid.get(key).push(b); });
       });
       candidates.forEach(function (piece) {
@@ -284,6 +326,84 @@
         kept.push(piece);
       });
       return kept;
+    }
+
+    // Services out of view that the service in focus depends on, or is used by: a marker at the
+    // edge of the map, pointing towards each, with its name; clicking it goes there.
+    function focusService(vis) {
+      if (selection.service >= 0) return selection.service;
+      if (view.k <= ZOOMED) return -1;
+      var cx = (vis.left + vis.right) / 2, cy = (vis.top + vis.bottom) / 2;
+      for (var i = 0; i < homes.length; i++) {
+        if (homes[i] && Math.hypot(cx - homes[i].x, cy - homes[i].y) < homes[i].r) return i;
+      }
+      return -1;
+    }
+    var MARKERS = 14; // the heaviest dependencies out of view get a marker, at most this many
+    function drawMarkers(sc, vis) {
+      offscreen.replaceChildren();
+      var focus = focusService(vis);
+      if (focus < 0) return;
+      var edge = { unit: 1 / sc.s0, left: -sc.ox / sc.s0, top: -sc.oy / sc.s0,
+        width: sc.rect.width / sc.s0, height: sc.rect.height / sc.s0 };
+      edge.pad = 18 * edge.unit;
+      var found = markersOf(focus, vis, edge);
+      ["left", "right", "top", "bottom"].forEach(function (side) { spreadAlong(found, side, edge); });
+      found.forEach(function (m) { offscreen.appendChild(marker(focus, m, edge.unit)); });
+    }
+    // Where the line from the view's centre to each service out of view leaves the view (in the
+    // map's own coordinates, not zoomed): one marker per service, heaviest first.
+    function markersOf(focus, vis, edge) {
+      var cx = edge.left + edge.width / 2, cy = edge.top + edge.height / 2;
+      var halfW = edge.width / 2 - edge.pad, halfH = edge.height / 2 - edge.pad;
+      var found = [];
+      links.forEach(function (link) {
+        if (link.a !== focus && link.b !== focus) return;
+        var other = link.a === focus ? link.b : link.a, c = homes[other];
+        if (!c || (c.x >= vis.left && c.x <= vis.right && c.y >= vis.top && c.y <= vis.bottom)) return;
+        var out = link.a === focus ? link.forward > 0 : link.backward > 0;
+        var into = link.a === focus ? link.backward > 0 : link.forward > 0;
+        var dx = view.x + view.k * c.x - cx, dy = view.y + view.k * c.y - cy;
+        var t = Math.min(halfW / Math.max(Math.abs(dx), 1e-9), halfH / Math.max(Math.abs(dy), 1e-9));
+        var side = Math.abs(dx) * t >= halfW - 1e-6 ? (dx > 0 ? "right" : "left") : (dy > 0 ? "bottom" : "top");
+        var text = (out && into ? "\u21c4 " : out ? "\u2192 " : "\u2190 ") + S[other].name;
+        found.push({ service: other, w: link.w, x: cx + dx * t, y: cy + dy * t, dx: dx, dy: dy, side: side,
+          text: text, width: (text.length * 7 + 14) * edge.unit, out: out, into: into });
+      });
+      found.sort(function (a, b) { return b.w - a.w || a.service - b.service; });
+      return found.slice(0, MARKERS);
+    }
+    // Markers on one side of the view, pushed apart along it so that none covers another.
+    function spreadAlong(found, side, edge) {
+      var mine = found.filter(function (m) { return m.side === side; });
+      var vertical = side === "left" || side === "right";
+      var axis = vertical ? "y" : "x";
+      var low = (vertical ? edge.top : edge.left) + edge.pad;
+      var high = (vertical ? edge.top + edge.height : edge.left + edge.width) - edge.pad;
+      function room(a, b) { return vertical ? 24 * edge.unit : (a.width + b.width) / 2 + 8 * edge.unit; }
+      mine.sort(function (a, b) { return a[axis] - b[axis]; });
+      for (var i = 1; i < mine.length; i++) mine[i][axis] = Math.max(mine[i][axis], mine[i - 1][axis] + room(mine[i - 1], mine[i]));
+      if (mine.length && mine[mine.length - 1][axis] > high) mine[mine.length - 1][axis] = high;
+      for (i = mine.length - 2; i >= 0; i--) mine[i][axis] = Math.min(mine[i][axis], mine[i + 1][axis] - room(mine[i], mine[i + 1]));
+      mine.forEach(function (m) { m[axis] = Math.max(low, m[axis]); });
+    }
+    function marker(focus, m, unit) {
+      var h = 22 * unit, w = m.width, tip = 7 * unit;
+      var bx = m.side === "right" ? -w : m.side === "left" ? 0 : -w / 2;
+      var by = m.side === "bottom" ? -h : m.side === "top" ? 0 : -h / 2;
+      var angle = Math.atan2(m.dy, m.dx) * 180 / Math.PI;
+      var how = m.out && m.into ? S[focus].name + " and " + S[m.service].name + " depend on each other" :
+        m.out ? S[focus].name + " depends on " + S[m.service].name : S[m.service].name + " depends on " + S[focus].name;
+      var group = svg("g", { "class": "offscreen-marker", "data-service": String(m.service),
+        transform: "translate(" + m.x.toFixed(2) + " " + m.y.toFixed(2) + ")" });
+      // the weight as written in the document: the locale formatter costs ~20 ms on first use
+      group.appendChild(svg("title", { text: how + " (weight " + m.w + "), out of view: click to go there" }));
+      group.appendChild(svg("rect", { x: bx.toFixed(2), y: by.toFixed(2), width: w.toFixed(2), height: h.toFixed(2),
+        rx: (4 * unit).toFixed(2), stroke: S[m.service].colour, "stroke-width": (2 * unit).toFixed(2) }));
+      group.appendChild(svg("path", { "class": "tip", d: "M" + tip + " 0L" + (-tip) + " " + (-tip * 0.7) + "L" + (-tip) + " " + (tip * 0.7) + "z",
+        fill: S[m.service].colour, transform: "rotate(" + angle.toFixed(1) + ")" }));
+      group.appendChild(svg("text", { x: (bx + w / 2).toFixed(2), y: (by + h / 2).toFixed(2), "font-size": (12 * unit).toFixed(2), text: m.text }));
+      return group;
     }
     function shortLabel(piece) {
       var parts = P.label[piece].split(".");
@@ -315,12 +435,17 @@
       var u = toUser(event.clientX, event.clientY);
       zoomAt(u.x, u.y, Math.exp(-event.deltaY * 0.0015));
     }, { passive: false });
+    // On the overview a click anywhere on a service (its circle, its name or one of its dots)
+    // zooms into it; modules are picked once their service is open or the map is zoomed in.
     root.addEventListener("click", function (event) {
       if (dragged) { dragged = false; return; }
       var target = event.target.closest("[data-piece], [data-service]");
       if (!target) { clearSelection(); return; }
-      if (target.hasAttribute("data-piece")) selectPiece(+target.getAttribute("data-piece"), false);
-      else selectService(+target.getAttribute("data-service"), true);
+      if (target.hasAttribute("data-piece")) {
+        var piece = +target.getAttribute("data-piece");
+        if (selection.service === P.s[piece] || view.k > ZOOMED) selectPiece(piece, false);
+        else selectService(P.s[piece], true);
+      } else selectService(+target.getAttribute("data-service"), true);
     });
     root.addEventListener("dblclick", function (event) {
       var u = toUser(event.clientX, event.clientY);
@@ -370,6 +495,7 @@
       setCrumbs();
       details.replaceChildren(el("h3", { text: "Details" }),
         el("p", { "class": "muted", text: "Click a service or a module on the map, or search for one by name." }));
+      apply();
     }
     function segment(a, b) {
       return "M" + P.x[a] + " " + P.y[a] + "L" + P.x[b] + " " + P.y[b];
@@ -436,9 +562,8 @@
       body.removeAttribute("id");
       details.replaceChildren(body, el("p", { "class": "muted" }, [
         "Orange lines: its modules' dependencies on other services; blue: other services using it; grey: inside it."]));
-      if (zoom && regionEls[s]) {
-        fit(+regionEls[s].getAttribute("cx"), +regionEls[s].getAttribute("cy"), +regionEls[s].getAttribute("r"));
-      }
+      if (zoom && homes[s]) fit(homes[s].x, homes[s].y, homes[s].r);
+      else apply();
     }
 
     function selectPiece(p, zoom, focusNode) {
@@ -453,6 +578,7 @@
       setCrumbs(P.s[p], p);
       details.replaceChildren.apply(details, P.table[p] ? tableDetails(p) : pieceDetails(p, focusNode));
       if (zoom) fit(P.x[p], P.y[p], Math.max(P.r[p] * 6, 60));
+      else apply();
     }
 
     function dependencyRows(entries, outgoing) {

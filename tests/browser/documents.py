@@ -83,7 +83,13 @@ def sample_document() -> dict[str, Any]:
             "seed": 0,
             "weights": {"import": 1.0, "call": 1.0, "inheritance": 1.0, "data": 3.0},
             "git": {"commits": 120, "head": "abc1234"},
-            "steering": {"pins": ["shop.models:Book=catalog"]},
+            "steering": {
+                "pin": {"catalog": ["shop.models:Book"]},
+                "together": [],
+                "apart": [],
+                "rename": {},
+                "applied": [],
+            },
         },
         "services": [
             {
@@ -353,4 +359,154 @@ def legacy_document() -> dict[str, Any]:
     document["metrics"] = {"proposed": {}, "as_is": {}}
     for service in document["services"]:
         service.pop("stability", None)
+    return document
+
+
+SERVICE_NAMES = (
+    "accounts", "billing", "catalog", "checkout", "comments", "content", "coupons", "delivery",
+    "events", "exports", "feeds", "forums", "gallery", "imports", "inventory", "invoices",
+    "ledger", "media", "messaging", "moderation", "newsletter", "orders", "payments", "polls",
+    "profiles", "ratings", "reports", "search", "shipping", "tags", "tickets", "wiki",
+)  # fmt: skip
+
+
+def many_services_document(count: int = 30, seed: int = 7) -> dict[str, Any]:
+    """A proposal of ``count`` services and a shared library, as a large Django project gives:
+    each service a package of modules with classes, a table or two, and dependencies on a few
+    others (more on the ones before it, as layered code does), all through the shared library."""
+    import random
+
+    rng = random.Random(seed)
+    names = list(SERVICE_NAMES[:count])
+    nodes: list[dict[str, Any]] = []
+    edges: list[tuple[str, str, float, dict[str, int]]] = []
+    services = []
+    tables: dict[str, Any] = {}
+    for index, name in enumerate([*names, "core"]):
+        modules = [f"site.{name}.{part}" for part in ("models", "views", "services", "api")]
+        modules = modules[: 2 + index % 3]
+        for module in modules:
+            nodes.append(_node(module, "module", module, name, 4))
+            for k in range(1 + rng.randrange(3)):
+                symbol = f"{module}:{name.title()}{module.rsplit('.', 1)[1].title()}{k}"
+                nodes.append(_node(symbol, "class", module, name, 20 + rng.randrange(120), 10 * k))
+        if name != "core":
+            table = f"{name}_item"
+            nodes.append(_node(f"table::{table}", "table", "", name, 0))
+            edges.append((f"site.{name}.models", f"table::{table}", 2.0, {"data": 1}))
+            tables[table] = {"owner": name, "writers": [name], "readers": [], "models": []}
+        services.append(
+            {
+                "name": name,
+                "kind": "shared-library" if name == "core" else "service",
+                "modules": modules,
+                "symbols": [],
+                "tables_owned": [] if name == "core" else [f"{name}_item"],
+                "loc": 0,
+            }
+        )
+    weights: dict[tuple[str, str], float] = {}
+    for index, name in enumerate(names):
+        others = [n for n in names if n != name]
+        earlier = names[max(0, index - 6) : index] or others
+        for other in sorted({rng.choice(earlier) for _ in range(2)} | {rng.choice(others)}):
+            weight = float(1 + rng.randrange(12))
+            weights[(name, other)] = weight
+            edges.append((f"site.{name}.views", f"site.{other}.models", weight, {"call": 2}))
+        weights[(name, "core")] = 3.0
+        edges.append((f"site.{name}.views", "site.core.models", 3.0, {"import": 3}))
+    owner = {n["id"]: n["service"] for n in nodes}
+    for (a, b), _ in sorted(weights.items()):
+        if b != "core" and rng.random() < 0.5:
+            tables[f"{b}_item"]["readers"].append(a)
+    tables[f"{names[1]}_item"]["writers"].append(names[2])  # one table written by two services
+    loc: dict[str, int] = {}
+    for n in nodes:
+        loc[n["service"]] = loc.get(n["service"], 0) + n["loc"]
+    for service in services:
+        service["loc"] = loc[service["name"]]
+        service["symbols"] = sorted(
+            n["id"] for n in nodes if n["service"] == service["name"] and n["kind"] == "class"
+        )
+    document = sample_document()
+    document.update(
+        {
+            "parameters": {"granularity": "symbol", "services": count, "seed": 0},
+            "services": services,
+            "modules": {m: s["name"] for s in services for m in s["modules"]},
+            "symbols": {n["id"]: n["service"] for n in nodes if n["kind"] == "class"},
+            "split_modules": {
+                f"site.{names[0]}.models": {names[0]: ["A"], names[1]: ["B"]},
+            },
+            "tables": tables,
+            "dependencies": [
+                {
+                    "from": a,
+                    "to": b,
+                    "weight": w,
+                    "kinds": {"call": 2},
+                    "examples": [{"file": f"site/{a}/views.py", "line": 3, "target": f"site.{b}"}],
+                }
+                for (a, b), w in sorted(weights.items(), key=lambda item: (-item[1], item[0]))
+            ],
+            "cuts": [
+                {
+                    "from": owner[a],
+                    "to": owner[b],
+                    "source": a,
+                    "target": b,
+                    "weight": w,
+                    "kinds": k,
+                    "examples": [{"file": a.replace(".", "/") + ".py", "line": 5, "target": b}],
+                }
+                for a, b, w, k in sorted(edges, key=lambda e: (-e[2], e[0], e[1]))
+                if owner[a] != owner[b] and "core" not in (owner[a], owner[b])
+            ],
+            "graph": {
+                "granularity": "symbol",
+                "nodes": nodes,
+                "edges": [
+                    {"source": a, "target": b, "weight": w, "kinds": k} for a, b, w, k in edges
+                ],
+            },
+            "explanations": {
+                f"site.{name}.api": {
+                    "service": name,
+                    "runner_up": names[(i + 1) % count],
+                    "own_weight": 5.0,
+                    "runner_up_weight": 4.0 + i % 2,
+                    "reasons": [{"kind": "call", "text": "calls its models", "weight": 2.0}],
+                }
+                for i, name in enumerate(names)
+                if f"site.{name}.api" in {n["id"] for n in nodes}
+            },
+            "skipped": [],
+        }
+    )
+    document["metrics"] = {  # a mixed result: less coupling and cleaner data, lower modularity
+        "proposed": {
+            "modularity": 0.55,
+            "sm": 0.02,
+            "icp": 0.22,
+            "ifn": 3.1,
+            "ned": 0.1,
+            "data_purity": 0.91,
+            "shared_write_tables": 1,
+            "cross_service_edges": 140,
+            "cross_service_weight": 480.0,
+            "services": count,
+        },
+        "as_is": {
+            "modularity": 0.58,
+            "sm": 0.03,
+            "icp": 0.24,
+            "ifn": 2.8,
+            "ned": 0.3,
+            "data_purity": 0.86,
+            "shared_write_tables": 3,
+            "cross_service_edges": 150,
+            "cross_service_weight": 470.0,
+            "services": count - 4,
+        },
+    }
     return document

@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from analyzer.model.options import DEFAULT_WEIGHTS
 from reports.json_report import schema
 from tests.conftest import FIXTURES, Run, run_seams
 
@@ -28,7 +29,7 @@ def test_writes_the_three_outputs_and_a_summary(analyzed: tuple[str, Path, Run])
     _, out, run = analyzed
     assert run.code == 0, run.stderr
     assert {p.name for p in out.iterdir()} == {"report.html", "decomposition.json", "summary.md"}
-    assert "proposed services" in run.stdout
+    assert run.stdout.startswith("Proposed: ")
     assert "Traceback" not in run.stderr
 
 
@@ -150,3 +151,46 @@ def test_version_and_help() -> None:
         "--open",
     ):
         assert option in help_text
+
+
+def test_the_weights_help_gives_the_defaults_in_force() -> None:
+    help_text = " ".join(run_seams("analyze", "--help").stdout.split())
+    shown = dict(re.findall(r"(\w+)=([\d.]+)", help_text.split("--weights", 1)[1].split(").")[0]))
+    assert shown == {kind: f"{weight:g}" for kind, weight in DEFAULT_WEIGHTS.items()}
+    assert shown["data"] == "2"
+
+
+def test_terminal_json_report_summary_and_readme_count_alike(
+    analyzed: tuple[str, Path, Run],
+) -> None:
+    name, out, run = analyzed
+    document = json.loads((out / "decomposition.json").read_text())
+    services = [s for s in document["services"] if s["kind"] == "service"]
+    library = [s for s in document["services"] if s["kind"] == "shared-library"]
+    lines = sum(s["loc"] for s in document["services"])
+    assert library, "both fixtures set a shared library apart"
+    phrase = (
+        f"{len(services)} services plus a shared library of"
+        f" {sum(len(s['modules']) for s in library)} modules"
+        f" / {sum(s['loc'] for s in library):,} lines"
+    )
+    scope = f"({len(document['modules'])} modules, {lines:,} lines of code analyzed)"
+    assert document["metrics"]["proposed"]["services"] == len(services)
+
+    assert run.stdout.splitlines()[0] == f"Proposed: {phrase} {scope}"
+    summary = (out / "summary.md").read_text()
+    assert summary.splitlines()[2].startswith(f"{phrase} {scope};")
+    html = (out / "report.html").read_text()
+    assert f'<b id="proposal-count">{phrase}</b>' in html
+    tiles = dict(re.findall(r'data-count="(\w+)"><b>([\d,]+)</b>', html))
+    assert tiles == {
+        "services": str(len(services)),
+        "library": str(sum(len(s["modules"]) for s in library)),
+        "modules": str(len(document["modules"])),
+        "lines": f"{lines:,}",
+    }
+    assert f"<title>Seams report: {phrase}</title>" in html
+    if name == "shop":  # the README shows this run
+        readme = (FIXTURES.parent / "README.md").read_text()
+        assert f"Proposed: {phrase} {scope}" in readme
+        assert f"{lines:,}-line" in readme

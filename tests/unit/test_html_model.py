@@ -78,26 +78,69 @@ def test_table_rows_put_shared_writes_first() -> None:
     assert table_rows(legacy_document()) == []
 
 
-def test_plan_puts_services_without_write_conflicts_first_then_least_depended_on() -> None:
+def test_plan_puts_services_without_write_conflicts_first_then_fewest_ties() -> None:
     document = sample_document()
     plan = extraction_plan(document, public_api(document), table_rows(document))
-    assert [s.service for s in plan] == ["catalog", "orders", "payments"]
-    catalog, orders, payments = plan
-    assert catalog.conflicts == 0 and catalog.inbound_weight == 4.0
-    assert orders.conflicts == 1 and orders.inbound_weight == 4.0
-    assert payments.conflicts == 1 and payments.inbound_weight == 6.0
+    assert [s.service for s in plan] == ["catalog", "payments", "orders"]
+    catalog, payments, orders = plan
+    assert catalog.conflicts == 0 and catalog.inbound_weight == 4.0 and catalog.ties == 1
+    # payments: called by orders, reads orders_order
+    assert payments.conflicts == 1 and payments.ties == 2
+    assert payments.foreign_tables == ("orders_order",)
+    # orders: called by payments, writes payments_payment, reads catalog_book
+    assert orders.conflicts == 1 and orders.ties == 3
+    assert orders.foreign_tables == ("catalog_book", "payments_payment")
     assert [t.name for t in orders.shared_writes] == ["payments_payment"]
     assert orders.owned == ("orders_order",)
     assert [a.symbol for a in payments.api] == ["shop.payments.api:charge"]
     assert "common" not in [s.service for s in plan]  # a shared library is not extracted
 
 
-def test_plan_order_follows_inbound_weight_when_nobody_conflicts() -> None:
+def test_plan_order_follows_inbound_weight_when_conflicts_and_ties_are_equal() -> None:
     document = sample_document()
     document["tables"]["payments_payment"]["writers"] = ["payments"]
+    document["tables"]["orders_order"]["readers"] = []
     document["dependencies"][0]["weight"] = 0.5  # orders -> payments becomes light
     plan = extraction_plan(document, public_api(document), table_rows(document))
-    assert [s.service for s in plan] == ["payments", "catalog", "orders"]
+    assert [(s.service, s.ties) for s in plan] == [("payments", 1), ("catalog", 1), ("orders", 2)]
+
+
+def test_a_service_nobody_calls_that_reads_other_services_tables_is_not_first() -> None:
+    """Like a back office: no service calls it, but every table it reads must become an API."""
+    document = sample_document()
+    document["tables"]["payments_payment"]["writers"] = ["payments"]
+    document["services"].append(
+        {
+            "name": "backoffice",
+            "kind": "service",
+            "modules": ["shop.backoffice.views"],
+            "symbols": [],
+            "tables_owned": [],
+            "loc": 50,
+        }
+    )
+    for table in ("orders_order", "payments_payment", "catalog_book"):
+        document["tables"][table]["readers"].append("backoffice")
+    for other in ("orders", "payments", "catalog"):
+        document["dependencies"].append(
+            {"from": "backoffice", "to": other, "weight": 3.0, "kinds": {"call": 2}, "examples": []}
+        )
+    plan = extraction_plan(document, public_api(document), table_rows(document))
+    order = [s.service for s in plan]
+    backoffice = plan[order.index("backoffice")]
+    assert not backoffice.inbound and backoffice.ties == 3
+    assert order.index("backoffice") > order.index("catalog")
+
+
+def test_the_shared_library_using_a_service_is_not_a_caller() -> None:
+    document = sample_document()
+    document["dependencies"].append(
+        {"from": "common", "to": "catalog", "weight": 2.0, "kinds": {"import": 1}, "examples": []}
+    )
+    plan = {s.service: s for s in extraction_plan(document, public_api(document), [])}
+    assert [d.other for d in plan["catalog"].inbound] == ["orders"]
+    assert [d.other for d in plan["catalog"].library_users] == ["common"]
+    assert plan["catalog"].inbound_weight == 4.0
 
 
 def test_split_files_say_which_symbols_go_where() -> None:

@@ -126,10 +126,42 @@ def test_a_document_without_the_newer_keys_still_renders() -> None:
     assert data["why"] == {"total": 0, "texts": [], "rows": {}}
 
 
-def test_parameters_steering_and_git_are_shown() -> None:
-    text = " ".join("".join(_page(render_html(sample_document())).text).split())
-    assert "steering applied" in text and "pins=shop.models:Book=catalog" in text
-    assert "commits=120, head=abc1234" in text
+def _text(document: dict) -> str:  # type: ignore[type-arg]
+    return " ".join(" ".join(_page(render_html(document)).text).split())
+
+
+def test_parameters_steering_and_git_are_shown_in_words() -> None:
+    text = _text(sample_document())
+    assert "steering shop.models:Book pinned to catalog" in text
+    assert "git history 120 commits up to abc1234" in text
+    assert "coupling weights import 1, call 1, inheritance 1, data 3" in text
+
+
+def test_an_unused_git_history_says_why_not_how_it_is_stored() -> None:
+    document = sample_document()
+    document["parameters"]["git"] = {
+        "used": False,
+        "commits": 0,
+        "head": "",
+        "shallow": False,
+        "note": "not used (--no-git)",
+    }
+    text = _text(document)
+    assert "git history not used (--no-git)" in text
+    assert "used=" not in text and "shallow=" not in text and "head=" not in text
+
+
+def test_every_id_in_the_report_is_unique() -> None:
+    ids: list[str] = []
+
+    class _Ids(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            ids.extend(str(v) for k, v in attrs if k == "id" and v)
+
+    _Ids().feed(render_html(sample_document()))
+    assert len(ids) > 20
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    assert {"def-cross_service_edges", "def-cross_service_weight"} <= set(ids)
 
 
 def test_why_here_keeps_the_closest_calls_within_its_budget() -> None:
@@ -158,7 +190,7 @@ def test_too_many_edges_leave_out_those_inside_a_piece_first() -> None:
     weights = tiny["edges"][2::4]
     assert min(weights) >= max(set(full["edges"][2::4]) - set(weights))  # the heaviest stay
     text = " ".join("".join(_page(render_html(document)).text).split())
-    assert "left out" not in text
+    assert "left out of the map" not in text
 
 
 def test_service_map_draws_one_piece_per_module_and_service() -> None:
@@ -167,8 +199,10 @@ def test_service_map_draws_one_piece_per_module_and_service() -> None:
     assert ("shop.models", "orders") in labels and ("shop.models", "payments") in labels
     assert ("payments_payment", "payments") in labels
     assert len(labels) == 10  # shop.models split 3 ways, 4 whole modules, 3 tables
-    arcs = {(a.source, a.target) for a in service_map.arcs}
-    assert arcs == {(0, 1), (0, 2), (1, 0), (2, 3)}
+    arcs = {(a.source, a.target): a for a in service_map.arcs}
+    assert set(arcs) == {(0, 1), (0, 2), (2, 3)}  # one line per pair of services
+    assert (arcs[(0, 1)].forward, arcs[(0, 1)].backward) == (6.0, 4.0)  # orders <-> payments
+    assert arcs[(2, 3)].style == "library"  # catalog -> common, the shared library
 
 
 def test_close_calls_are_between_two_services_only() -> None:
