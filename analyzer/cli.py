@@ -21,7 +21,7 @@ import click
 
 from analyzer import __version__, interrupts
 from analyzer.model.errors import SeamsError
-from analyzer.model.options import DEFAULT_WEIGHTS
+from analyzer.model.options import WEIGHTS_HELP
 from analyzer.terminal import TerminalReporter, print_notes, print_timings, stderr_console
 from analyzer.usecases.options import CacheFlags, Flags
 
@@ -118,12 +118,7 @@ def cli(ctx: click.Context, debug: bool, quiet: bool) -> None:
 )
 @proposal_options
 @click.option("--granularity", type=click.Choice(["module", "symbol"]), help="What to cluster.")
-@click.option(
-    "--weights",
-    help="Coupling weights as comma-separated kind=number (defaults: "
-    + ", ".join(f"{k}={v:g}" for k, v in DEFAULT_WEIGHTS.items())
-    + ").",
-)
+@click.option("--weights", help=WEIGHTS_HELP)
 @click.option("--git/--no-git", default=None, help="Use git history for co-change coupling.")
 @analysis_options
 @_flag("--open", "open_report", help="Open the report in a browser when done.")

@@ -23,6 +23,12 @@ DEFAULT_WEIGHTS: dict[Kind, float] = {
     "data": 2.0,
     "cochange": 0.5,
 }
+# The --weights option's help, with the real defaults.
+WEIGHTS_HELP = (
+    "Coupling weights as comma-separated kind=number (defaults: "
+    + ", ".join(f"{k}={v:g}" for k, v in DEFAULT_WEIGHTS.items())
+    + ")."
+)
 
 
 @dataclass(frozen=True, slots=True)
