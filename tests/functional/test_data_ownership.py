@@ -16,6 +16,7 @@ capabilities writing and reading it (``table_access``), as its EXPECTED.md expla
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -69,13 +70,32 @@ def expected_access(truth: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+@functools.cache
+def collected_of(name: str) -> Any:
+    """The facts and data catalog of a fixture, collected once per test process (immutable)."""
+    return collect(FIXTURES / name, AnalyzeOptions(git=False, jobs=1), SilentReporter(), Timings())
+
+
+@pytest.fixture(scope="module")
+def automatic(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """``seams analyze`` of a fixture in automatic mode, run once per test process: the
+    output directory holding its decomposition.json and summary.md."""
+    done: dict[str, Path] = {}
+
+    def run(name: str) -> Path:
+        if name not in done:
+            out = tmp_path_factory.mktemp(name)
+            result = run_seams("analyze", FIXTURES / name, "-o", out, "--no-git", "--jobs", "1")
+            assert result.code == 0, result.stderr
+            done[name] = out
+        return done[name]
+
+    return run
+
+
 @pytest.fixture(scope="module", params=FIXTURE_NAMES)
-def analyzed(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[str, dict[str, Any], str]:
-    out = tmp_path_factory.mktemp(request.param)
-    run = run_seams("analyze", FIXTURES / request.param, "-o", out, "--no-git", "--jobs", "1")
-    assert run.code == 0, run.stderr
+def analyzed(request: pytest.FixtureRequest, automatic: Any) -> tuple[str, dict[str, Any], str]:
+    out = automatic(request.param)
     document = json.loads((out / "decomposition.json").read_text())
     return request.param, document, (out / "summary.md").read_text()
 
@@ -100,9 +120,7 @@ def test_sites_write_and_read_as_the_truth_says(analyzed: tuple[str, dict[str, A
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_ownership_under_the_reference_partition(name: str) -> None:
     truth = truth_of(name)
-    collected = collect(
-        FIXTURES / name, AnalyzeOptions(git=False, jobs=1), SilentReporter(), Timings()
-    )
+    collected = collected_of(name)
     groups: dict[str, set[str]] = defaultdict(set)
     for node, group in [*truth["modules"].items(), *truth["symbols"].items()]:
         groups[group].add(node)
@@ -153,9 +171,7 @@ def test_under_todays_layout_a_table_belongs_to_the_package_defining_its_model(
 ) -> None:
     """Cut along today's packages (Django apps, or second-level packages), each table is owned
     by the package defining its model, unless the code says otherwise (``MOVED_TODAY``)."""
-    collected = collect(
-        FIXTURES / name, AnalyzeOptions(git=False, jobs=1), SilentReporter(), Timings()
-    )
+    collected = collected_of(name)
     units = as_is_units(collected.discovery.files, django=uses_django(collected.files))
     groups: dict[str, set[str]] = defaultdict(set)
     for f in collected.files:
@@ -182,22 +198,25 @@ def test_under_todays_layout_a_table_belongs_to_the_package_defining_its_model(
 SHARED_CAPABILITIES = frozenset({"shared", "core", "project", "common"})
 
 
-@pytest.mark.parametrize("automatic", [False, True], ids=["capability-count", "automatic"])
+@pytest.mark.parametrize("mode", ["capability-count", "automatic"])
 @pytest.mark.parametrize("name", PROPOSAL_FIXTURES)
 def test_the_proposal_gives_every_table_its_true_access(
-    tmp_path: Path, name: str, automatic: bool
+    tmp_path: Path, name: str, mode: str, automatic: Any
 ) -> None:
     """Asked for as many services as the truth has capabilities, or left to choose the count,
     the proposal's tables have the truth's owner, writers and readers once each service stands
     for the capability holding most of its lines."""
     truth = truth_of(name)
-    count = len(set(truth["symbols"].values()) - SHARED_CAPABILITIES)
-    services = () if automatic else ("--services", str(count))
-    run = run_seams(
-        "analyze", FIXTURES / name, "-o", tmp_path, "--no-git", "--jobs", "1", *services
-    )
-    assert run.code == 0, run.stderr
-    document = json.loads((tmp_path / "decomposition.json").read_text())
+    count = str(len(set(truth["symbols"].values()) - SHARED_CAPABILITIES))
+    if mode == "automatic":
+        out = automatic(name)
+    else:
+        out = tmp_path
+        run = run_seams(
+            "analyze", FIXTURES / name, "-o", out, "--no-git", "--jobs", "1", "--services", count
+        )
+        assert run.code == 0, run.stderr
+    document = json.loads((out / "decomposition.json").read_text())
     lines: dict[str, Counter[str]] = defaultdict(Counter)
     for node in document["graph"]["nodes"]:
         if node["kind"] != "table":
