@@ -10,10 +10,11 @@ onto the same nodes and are summed in the same order, and a test holds the value
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from analyzer.check.mapping import ServiceMap
+from analyzer.design.evaluate.purity import data_purity
 from analyzer.model.boundaries import SHARED, Boundaries
 from analyzer.model.coupling import Coupling, is_table, module_of
 from analyzer.model.facts import FileFacts
@@ -56,7 +57,7 @@ def boundary_metrics(
             access[target][c.mode].add(source)
     services_count = len(set(measured.values()))
     return {
-        "data_purity": _number(_data_purity(access, measured, services_count)),
+        "data_purity": _number(data_purity(access, measured, services_count)),
         "icp": _number(_icp(calls, measured)),
     }
 
@@ -71,22 +72,6 @@ def _icp(calls: Mapping[tuple[str, str], int], measured: Mapping[str, str]) -> f
         if measured[source] != measured[target]:
             crossing += value
     return crossing / total if total else None
-
-
-def _data_purity(
-    access: Mapping[str, Mapping[str, set[str]]], measured: Mapping[str, str], k: int
-) -> float | None:
-    if not access:
-        return None
-    if k <= 1:
-        return 1.0
-    impurity = 0.0
-    for table in sorted(access):
-        labels = Counter(measured[u] for u in access[table]["read"] | access[table]["write"])
-        n = sum(labels.values())
-        entropy = -sum((labels[s] / n) * math.log2(labels[s] / n) for s in sorted(labels))
-        impurity += entropy / math.log2(k)
-    return 1 - impurity / len(access)
 
 
 def _number(value: float | None) -> float | None:

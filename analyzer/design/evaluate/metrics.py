@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
+from analyzer.design.evaluate.purity import data_purity
 from analyzer.design.signals.graph import CodeGraph, GraphNode
 from analyzer.model.coupling import is_table
 
@@ -179,19 +180,7 @@ def _table_access(graph: CodeGraph, nodes: Mapping[str, object]) -> dict[str, di
 def _data_purity(
     graph: CodeGraph, assignment: Mapping[str, str], nodes: Mapping[str, object], k: int
 ) -> float | None:
-    access = _table_access(graph, nodes)
-    if not access:
-        return None
-    if k <= 1:
-        return 1.0
-    impurity = 0.0
-    for table in sorted(access):
-        units = access[table]["read"] | access[table]["write"]
-        labels = Counter(assignment[u] for u in units)
-        n = sum(labels.values())
-        entropy = -sum((labels[s] / n) * math.log2(labels[s] / n) for s in sorted(labels))
-        impurity += entropy / math.log2(k)
-    return 1 - impurity / len(access)
+    return data_purity(_table_access(graph, nodes), assignment, k)
 
 
 def _shared_write_tables(
