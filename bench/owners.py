@@ -23,7 +23,7 @@ import os
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analyzer.design.data.ownership import assign_ownership  # noqa: E402
-from analyzer.design.evaluate.asis import as_is_units  # noqa: E402
+from analyzer.design.evaluate.asis import as_is_units, layout_clusters  # noqa: E402
 from analyzer.model.options import AnalyzeOptions  # noqa: E402
 from analyzer.pipeline import Collected, analyze, uses_django  # noqa: E402
 
@@ -171,13 +171,9 @@ def _roles_by_module(document: dict[str, Any]) -> dict[str, str]:
 def todays_layout(collected: Collected) -> list[dict[str, Any]]:
     """Tables owned, when cut along today's packages, by another package than their model's."""
     units = as_is_units(collected.discovery.files, django=uses_django(collected.files))
-    groups: dict[str, set[str]] = defaultdict(set)
-    for f in collected.files:
-        groups[units[f.module]].add(f.module)
-        groups[units[f.module]].update(f"{f.module}:{s.name}" for s in f.symbols)
-    names = sorted(groups)
-    node_of = {node: node for members in groups.values() for node in members}
-    ownership = assign_ownership(collected.data, node_of, [frozenset(groups[n]) for n in names])
+    names, clusters = layout_clusters(collected.files, units)
+    node_of = {node: node for members in clusters for node in members}
+    ownership = assign_ownership(collected.data, node_of, clusters)
     return [
         {
             "table": t.table,

@@ -26,7 +26,7 @@ import jsonschema
 import pytest
 
 from analyzer.design.data.ownership import assign_ownership
-from analyzer.design.evaluate.asis import as_is_units
+from analyzer.design.evaluate.asis import as_is_units, layout_clusters
 from analyzer.model.options import AnalyzeOptions
 from analyzer.model.progress import SilentReporter
 from analyzer.pipeline import Timings, collect, uses_django
@@ -173,13 +173,9 @@ def test_under_todays_layout_a_table_belongs_to_the_package_defining_its_model(
     by the package defining its model, unless the code says otherwise (``MOVED_TODAY``)."""
     collected = collected_of(name)
     units = as_is_units(collected.discovery.files, django=uses_django(collected.files))
-    groups: dict[str, set[str]] = defaultdict(set)
-    for f in collected.files:
-        groups[units[f.module]].add(f.module)
-        groups[units[f.module]].update(f"{f.module}:{s.name}" for s in f.symbols)
-    names = sorted(groups)
-    node_of = {node: node for members in groups.values() for node in members}
-    ownership = assign_ownership(collected.data, node_of, [frozenset(groups[n]) for n in names])
+    names, clusters = layout_clusters(collected.files, units)
+    node_of = {node: node for members in clusters for node in members}
+    ownership = assign_ownership(collected.data, node_of, clusters)
     found = {
         t.table: (names[t.owner] if t.owner is not None else None, t.reason)
         for t in ownership.tables

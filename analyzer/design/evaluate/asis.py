@@ -9,8 +9,10 @@ an app, and calling its parent an app would lump the whole code base into one un
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 
+from analyzer.model.facts import FileFacts
 from analyzer.model.source import SourceFile
 
 
@@ -53,3 +55,16 @@ def as_is_units(files: Iterable[SourceFile], django: bool = True) -> dict[str, s
             candidate = candidate.rpartition(".")[0]
         units[f.module] = unit or _package_unit(f)
     return units
+
+
+def layout_clusters(
+    files: Iterable[FileFacts], units: Mapping[str, str]
+) -> tuple[list[str], list[frozenset[str]]]:
+    """Today's layout as clusters of graph nodes: each module with its top-level symbols in its
+    unit (``units``: module -> unit), units sorted by name, with the cluster of each."""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for f in files:
+        groups[units[f.module]].add(f.module)
+        groups[units[f.module]].update(f"{f.module}:{s.name}" for s in f.symbols)
+    names = sorted(groups)
+    return names, [frozenset(groups[n]) for n in names]
