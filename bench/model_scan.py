@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,16 +91,21 @@ def _python_files(root: Path) -> list[Path]:
     )
 
 
-def scan(root: Path) -> tuple[list[ScannedClass], dict[str, str]]:
-    """Every top-level class with its bases and Meta, and AppConfig labels by directory."""
-    classes: list[ScannedClass] = []
-    labels: dict[str, str] = {}
+def _parsed(root: Path) -> Iterator[tuple[str, ast.Module]]:
+    """Each Python file under ``root`` that parses: its path relative to ``root`` and its tree."""
     for path in _python_files(root):
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except (SyntaxError, UnicodeDecodeError, ValueError):
             continue
-        rel = path.relative_to(root).as_posix()
+        yield path.relative_to(root).as_posix(), tree
+
+
+def scan(root: Path) -> tuple[list[ScannedClass], dict[str, str]]:
+    """Every top-level class with its bases and Meta, and AppConfig labels by directory."""
+    classes: list[ScannedClass] = []
+    labels: dict[str, str] = {}
+    for rel, tree in _parsed(root):
         django = any(
             isinstance(n, (ast.Import, ast.ImportFrom))
             and any((getattr(n, "module", None) or a.name).startswith("django") for a in n.names)
@@ -121,7 +127,7 @@ def scan(root: Path) -> tuple[list[ScannedClass], dict[str, str]]:
                 and not b.endswith(("Manager", "QuerySet", "Field", "Form"))
                 for b in bases
             )
-            if path.name == "apps.py" and any(b.endswith("Config") for b in bases):
+            if Path(rel).name == "apps.py" and any(b.endswith("Config") for b in bases):
                 for stmt in cls.body:
                     if (
                         isinstance(stmt, ast.Assign)
@@ -131,7 +137,7 @@ def scan(root: Path) -> tuple[list[ScannedClass], dict[str, str]]:
                     ):
                         labels[str(Path(rel).parent)] = str(stmt.value.value)
             meta, has_meta = _meta(cls)
-            in_models = path.name == "models.py" or "models" in Path(rel).parts[:-1]
+            in_models = Path(rel).name == "models.py" or "models" in Path(rel).parts[:-1]
             m2m = _m2m(cls)
             for base in bases:
                 m2m += _INHERITED_M2M.get(f"{imported.get(base, '')}.{base}", [])
@@ -296,12 +302,7 @@ def sqlalchemy_tables(root: Path) -> dict[str, str]:
     directly that names no table, is not ``__abstract__`` and declares a primary key column
     (Flask-SQLAlchemy names its table: the class name in snake case)."""
     found: dict[str, str] = {}
-    for path in _python_files(root):
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (SyntaxError, UnicodeDecodeError, ValueError):
-            continue
-        rel = path.relative_to(root).as_posix()
+    for rel, tree in _parsed(root):
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _dotted(node.func).rsplit(".", 1)[-1] == "Table":
                 name = _string(node.args[0]) if node.args else None
