@@ -12,14 +12,25 @@ def node(node_id: str, loc: int = 50) -> GraphNode:
     return GraphNode(node_id, kind, module, loc)
 
 
-def test_names_come_from_packages_not_layers_and_are_unique() -> None:
+def test_a_service_is_named_after_the_package_holding_most_of_its_code() -> None:
     clusters = [
         ["shop.orders.models", "shop.orders.views", "shop.orders.services"],
         ["shop.payments.models", "shop.payments.gateways", "shop.orders.payment_views"],
+        # a generic word names the service when its package is the majority
         ["shop.core.utils", "shop.core.money"],
     ]
     nodes = {n: node(n) for c in clusters for n in c}
-    assert name_services(clusters, nodes) == ["orders", "payments", "money"]
+    assert name_services(clusters, nodes) == ["orders", "payments", "core"]
+
+
+def test_a_minor_member_never_names_a_service() -> None:
+    clusters = [
+        ["forum.threads.models", "forum.threads.views", "forum.threads.api"],
+        ["forum.core.a", "forum.core.b", "forum.core.c", "forum.icons.icon"],
+    ]
+    nodes = {n: node(n) for c in clusters for n in c}
+    nodes["forum.icons.icon"] = node("forum.icons.icon", loc=20)
+    assert name_services(clusters, nodes) == ["threads", "core"]
 
 
 def test_symbol_names_name_services_in_layered_code() -> None:

@@ -1,11 +1,16 @@
 """naming: a meaningful, unique, stable name for each proposed service.
 
-Names come from what the members of a service are called: their packages and modules (``orders``
-from ``shop.orders.services``), the tables they own, and at symbol granularity their class and
-function names (``Invoice`` -> ``invoice``). Technical words (``models``, ``views``, ``utils``...)
-and verbs say nothing about a business capability and are ignored. A word scores by the code it
-covers in the service times how much of that word's code the service holds, so a name is both
-big and distinctive. Each service takes its best word not yet taken; failing that, two words.
+A service is named after the package holding most of its code: the first package below the
+project's root package holding a majority of its lines (``threads`` for a service that is
+mostly ``misago.threads``), whatever the word (``core`` or ``admin`` is kept when it is the
+majority); a clash with a larger service is settled by going down that package
+(``threads-api``). A minor member never names a service. When no package holds a majority
+(layered code, where a capability's code spreads over ``models``, ``services`` and ``api``),
+the name is the word its code is called by: the words of its packages, modules, classes and
+functions (``Invoice`` -> ``invoice``), technical words (``models``, ``views``, ``utils``...) and
+verbs aside, among the words covering at least ``WORD_COVER`` of its lines, scored by the code
+they cover in the service times how much of that word's code the service holds. Failing both,
+the package holding the most of it.
 """
 
 from __future__ import annotations
@@ -59,54 +64,125 @@ def _module_words(module: str, strip_root: bool) -> list[str]:
     return [w for part in parts for w in _words(part) if w not in GENERIC]
 
 
+# A word names a service of layered code only if code holding it makes up this share of the
+# service's lines: a minor member's word never does.
+WORD_COVER = 0.25
+
+
+def _packages(module: str, strip_root: bool) -> list[str]:
+    """The packages (and the module) a module sits in, outermost first, the root left out
+    when every module shares it: ``a.b.c`` -> ``b``, ``b.c``."""
+    parts = module.split(".")
+    start = 1 if strip_root and len(parts) > 1 else 0
+    return [".".join(parts[start:depth]) for depth in range(start + 1, len(parts) + 1)]
+
+
 def name_services(
     clusters: Sequence[Iterable[str]],
     nodes: Mapping[str, GraphNode],
     tables: Sequence[Iterable[str]] | None = None,
     taken: Iterable[str] = (),
 ) -> list[str]:
-    """One name per cluster, in the same order; ``taken`` names are not reused."""
+    """One name per cluster, in the same order; ``taken`` names are not reused. Larger
+    services choose first."""
     roots = {n.module.split(".")[0] for n in nodes.values() if n.module}
     strip_root = len(roots) == 1
+    members = [
+        [nodes[n] for n in sorted(c) if n in nodes and nodes[n].kind != "table"] for c in clusters
+    ]
+    words = _word_scores(members, strip_root, tables)
+    used = set(taken)
+    names: list[str] = [""] * len(members)
+    sizes = [sum(n.loc + 1 for n in group) for group in members]
+    for i in sorted(range(len(members)), key=lambda i: (-sizes[i], i)):
+        options = _options(members[i], strip_root, words[i], sizes[i])
+        names[i] = _pick(options, used, fallback=f"service-{i + 1}")
+        used.add(names[i])
+    return names
+
+
+def _options(
+    group: Sequence[GraphNode], strip_root: bool, words: Sequence[str], size: int
+) -> list[str]:
+    """Names for one service, best first."""
+    lines: dict[str, int] = defaultdict(int)
+    for node in group:
+        for package in _packages(node.module, strip_root):
+            lines[package] += node.loc + 1
+    if not lines:
+        return list(words)
+    majority: list[str] = []
+    level = [p for p in lines if "." not in p]
+    while level:
+        top = max(sorted(level), key=lambda p: lines[p])
+        if 2 * lines[top] <= size:
+            break
+        majority.append(top)
+        level = [p for p in lines if p.startswith(f"{top}.") and "." not in p[len(top) + 1 :]]
+    if majority:
+        options = [_slug(p) for p in majority]
+        if level:  # a clash goes one level down, to the largest part holding enough of it
+            part = max(sorted(level), key=lambda p: lines[p])
+            if lines[part] >= WORD_COVER * size:
+                options.append(_slug(part))
+        return options
+    first = [p for p in lines if "." not in p]
+    plurality = max(sorted(first), key=lambda p: lines[p])
+    return [*words, _slug(plurality)]
+
+
+def _slug(package: str) -> str:
+    return package.replace(".", "-").replace("_", "-").lower()
+
+
+def _word_scores(
+    members: Sequence[Sequence[GraphNode]],
+    strip_root: bool,
+    tables: Sequence[Iterable[str]] | None,
+) -> list[list[str]]:
+    """Per service, the words naming it, best first (only words covering ``WORD_COVER`` of
+    its lines)."""
     weight: list[dict[str, float]] = []
+    cover: list[dict[str, int]] = []
     surface: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for index, members in enumerate(clusters):
+    for index, group in enumerate(members):
         scores: dict[str, float] = defaultdict(float)
-        for node_id in sorted(members):
-            node = nodes.get(node_id)
-            if node is None or node.kind == "table":
-                continue
+        covered: dict[str, int] = defaultdict(int)
+        for node in group:
             size = node.loc + 1
+            seen: set[str] = set()
             for word in _module_words(node.module, strip_root):
                 scores[_key(word)] += _MODULE_WEIGHT * size
                 surface[_key(word)][word] += size
+                seen.add(_key(word))
             if node.kind in ("class", "function"):
                 for word in _words(node.id.split(":", 1)[1]):
                     if word not in GENERIC:
                         scores[_key(word)] += _SYMBOL_WEIGHT * size
                         surface[_key(word)][word] += size * 0.1
+                        seen.add(_key(word))
+            for key in seen:
+                covered[key] += size
         for table in tables[index] if tables else ():
             for word in _words(table):
                 if word not in GENERIC:
                     scores[_key(word)] += _TABLE_WEIGHT * 50
                     surface[_key(word)][word] += 1
         weight.append(scores)
+        cover.append(covered)
     totals: dict[str, float] = defaultdict(float)
     for scores in weight:
         for key, value in scores.items():
             totals[key] += value
-    ranked = [
-        sorted(((v * v / totals[k], k) for k, v in scores.items()), key=lambda t: (-t[0], t[1]))
-        for scores in weight
-    ]
-    used = set(taken)
-    names: list[str | None] = [None] * len(ranked)
-    order = sorted(range(len(ranked)), key=lambda i: (-sum(weight[i].values()), i))
-    for i in order:
-        words = [_display(k, surface) for _, k in ranked[i]]
-        names[i] = _pick(words, used, fallback=f"service-{i + 1}")
-        used.add(names[i])  # type: ignore[arg-type]
-    return [n or f"service-{i + 1}" for i, n in enumerate(names)]
+    result = []
+    for scores, covered, group in zip(weight, cover, members, strict=True):
+        size = sum(n.loc + 1 for n in group) or 1
+        ranked = sorted(
+            ((v * v / totals[k], k) for k, v in scores.items() if covered[k] >= WORD_COVER * size),
+            key=lambda t: (-t[0], t[1]),
+        )
+        result.append([_display(k, surface) for _, k in ranked])
+    return result
 
 
 def _display(key: str, surface: Mapping[str, Mapping[str, float]]) -> str:
@@ -114,16 +190,11 @@ def _display(key: str, surface: Mapping[str, Mapping[str, float]]) -> str:
     return max(sorted(forms), key=lambda f: forms[f])
 
 
-def _pick(words: list[str], used: set[str], fallback: str) -> str:
-    for word in words[:3]:
-        if word not in used:
-            return word
-    for first in words[:3]:
-        for second in words[1:6]:
-            candidate = f"{first}-{second}"
-            if first != second and candidate not in used:
-                return candidate
-    base = words[0] if words else fallback
+def _pick(options: list[str], used: set[str], fallback: str) -> str:
+    for option in options:
+        if option not in used:
+            return option
+    base = options[0] if options else fallback
     n = 2
     while f"{base}-{n}" in used:
         n += 1

@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from analyzer.design.cluster.engine import cluster, index_graph
+from analyzer.design.cluster.engine import Clustering, cluster
 from analyzer.design.cluster.naming import name_services
+from analyzer.design.cluster.params import DEFAULT_PARAMS, EngineParams
 from analyzer.design.cluster.shared import SharedCode, find_shared, release_readers
 from analyzer.design.cluster.stability import held, reruns
 from analyzer.design.cluster.steering import contract, expand, make_plan, pinned_names
@@ -41,6 +42,7 @@ class Proposal:
     stability: Mapping[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     ownership: Ownership | None = None
+    clustering: Clustering | None = None  # how the services were found (as clustered)
 
     @property
     def shared(self) -> frozenset[str]:
@@ -99,10 +101,12 @@ def propose(
     steering: Steering | None = None,
     catalog: DataCatalog | None = None,
     background: bool = False,
+    params: EngineParams | None = None,
 ) -> Unsettled:
     """Cluster, set the shared library aside, cluster the rest, give each table an owner, and
     name everything, honouring the user's steering (pinned, together, apart, renamed). The
     stability reruns go to a forked process when ``background`` (see ``Unsettled``)."""
+    params = params or DEFAULT_PARAMS
     plan = make_plan([n.id for n in graph.nodes], steering or Steering())
     unit_hint = {
         **hint,
@@ -110,8 +114,8 @@ def propose(
     }
     roles = data_roles(graph)
     whole = graph.clustering_graph(roles=roles)
-    first = expand(cluster(contract(whole, plan), None, seed, unit_hint, plan.apart), plan)
-    shared = find_shared(graph, first, roles)
+    first = cluster(contract(whole, plan), None, seed, unit_hint, plan.apart, params)
+    shared = find_shared(graph, expand(list(first.communities), plan), roles)
     shared = SharedCode(
         {n: why for n, why in shared.reasons.items() if n not in plan.members},
         shared.shell - plan.members,
@@ -120,20 +124,24 @@ def propose(
     # first would reshuffle how everything else clusters.
     shell = shared.shell
     work = contract(whole, plan, drop=shared.nodes - shell)
-    indexed = index_graph(work)  # read once, clustered once per seed
+    loc = {n: int(d.get("loc", 0)) for n, d in work.nodes(data=True)}
 
     target = services
 
-    def run(with_seed: int) -> list[frozenset[str]]:
-        return cluster(indexed, target, with_seed, unit_hint, plan.apart, final=True)
-
-    contracted = run(seed)
+    outcome = cluster(work, target, seed, unit_hint, plan.apart, params)
+    contracted = list(outcome.communities)
     lost = sum(1 for c in contracted if c <= shell)  # shell nodes are never steered units
     if target is not None and lost:
         # A community of nothing but the shell empties when the shell is set aside: ask for
         # as many more, so that `--services N` still gives N services.
         target += lost
-        contracted = run(seed)
+        outcome = cluster(work, target, seed, unit_hint, plan.apart, params)
+        contracted = list(outcome.communities)
+
+    def run(with_seed: int) -> list[frozenset[str]]:
+        again = cluster(work, target, with_seed, unit_hint, plan.apart, params, (outcome.start,))
+        return list(again.communities)
+
     # Nothing clustered, nothing to rerun: an empty list of partitions.
     partitions = (
         Forked(reruns, run, seed, enabled=background) if contracted else Forked(list, enabled=False)
@@ -171,9 +179,15 @@ def propose(
     names = _rename(names, dict(steering.rename) if steering else {}, notes)
     proposal = make_proposal(graph, clusters, names, kinds, shared)
     return Unsettled(
-        replace(proposal, notes=tuple(notes), ownership=ownership, released=released),
+        replace(
+            proposal,
+            notes=tuple(notes),
+            ownership=ownership,
+            released=released,
+            clustering=outcome,
+        ),
         partitions,
-        indexed.loc,
+        loc,
         tuple(contracted),
         {n: i for n, i in zip(names, origin, strict=True) if i is not None},
     )

@@ -29,11 +29,6 @@ SOFT_FACTOR = 0.5
 # function everybody calls (an auth dependency, a session factory) says little about where each
 # caller belongs, and would otherwise glue unrelated capabilities together. Measured on the
 # fixtures: symbol ARI layered 0.29 -> 0.51, shop 0.54 -> 0.61.
-# Code in one file is not automatically together (references decide), but a little cohesion
-# (total weight COHESION per node, spread over the module's other nodes) keeps read-only
-# helpers with their file when nothing else decides: shop symbol ARI 0.61 -> 0.67.
-COHESION = 0.5
-PAIRWISE_LIMIT = 60
 MAX_EXAMPLES = 3
 _WRITES = frozenset({"write", "model"})
 # Data edges: a table write (or a model defining its table) counts as WRITE_FACTOR reads, and an
@@ -94,7 +89,7 @@ class CodeGraph:
         self, *, exclude: Iterable[str] = (), roles: DataRoles | None = None
     ) -> nx.Graph:
         """The graph clustering works on: fused weights, each edge into a node divided by the
-        square root of how many edges come into it (hubs damped), plus ``COHESION``. Edges
+        square root of how many edges come into it (hubs damped). Edges
         also carry their ``read`` share (see ``read_through``), whether they ``own`` a table
         (the source writes it or defines it) and whether they join a model to the table it
         ``defines``; pass ``roles`` when they are at hand."""
@@ -123,8 +118,6 @@ class CodeGraph:
             weight = edge.weight / math.sqrt(callers[edge.target])
             _add(graph, edge.source, edge.target, weight)
             _mark(graph[edge.source][edge.target], edge, weight, roles)
-        if roles is not None:
-            _cohesion(graph, self.nodes)
         return graph
 
 
@@ -190,28 +183,6 @@ def _add(graph: nx.Graph, a: str, b: str, weight: float) -> None:
         graph[a][b]["weight"] += weight
     else:
         graph.add_edge(a, b, weight=weight)
-
-
-def _cohesion(graph: nx.Graph, nodes: Iterable[GraphNode]) -> None:
-    """Tie the code nodes of each module together with ``COHESION`` per node, spread over its
-    pairs; a very large module (generated code) is tied through its own top-level code instead,
-    so the cost stays linear."""
-    by_module: dict[str, list[str]] = defaultdict(list)
-    for node in nodes:
-        if node.id in graph and node.kind != "table":
-            by_module[node.module].append(node.id)
-    for module, members in by_module.items():
-        if len(members) < 2:
-            continue
-        if len(members) > PAIRWISE_LIMIT and module in graph:
-            for member in members:
-                if member != module:
-                    _add(graph, module, member, COHESION)
-            continue
-        weight = COHESION / (len(members) - 1)
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                _add(graph, a, b, weight)
 
 
 # At symbol granularity a module this small (or with one symbol) stays one node: splitting a

@@ -1,0 +1,80 @@
+"""Leiden (igraph), seeded, on a level of the work graph or on a part of it.
+
+Leiden is Louvain's successor: its communities are always connected, and on a 5,000-node
+symbol graph it ran 5x faster than networkx's Louvain with a higher modularity (0.674 against
+0.653 on netbox). The engine uses it for candidate starts and to propose splits; what is kept
+is decided by the objective, not by Leiden's own modularity.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+from typing import cast
+
+from analyzer.design.cluster.work import Level
+
+
+def _igraph() -> ModuleType:
+    """igraph, loaded on first use (`seams check` never clusters) and without its plotting
+    backend: when matplotlib is installed, igraph imports ``matplotlib.pyplot`` as it loads
+    (~0.5 s), and Seams never plots. Hiding matplotlib for that one import makes igraph fall
+    back to its placeholder; matplotlib stays importable afterwards."""
+    loaded = sys.modules.get("igraph")
+    if loaded is not None:
+        return loaded
+    hide = "matplotlib" not in sys.modules
+    if hide:
+        sys.modules["matplotlib"] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import igraph  # noqa: PLC0415 - loaded on first use, see above
+    finally:
+        if hide and sys.modules.get("matplotlib", 0) is None:
+            del sys.modules["matplotlib"]
+    return cast(ModuleType, igraph)
+
+
+def leiden(
+    level: Level,
+    resolution: float,
+    seed: int,
+    nodes: Sequence[int] | None = None,
+    initial: Sequence[int] | None = None,
+) -> list[int]:
+    """A community label for each of ``nodes`` (default: every node of ``level``), by Leiden's
+    modularity at ``resolution`` on the graph they induce (self-loops kept), starting from the
+    ``initial`` labels when given. Labels are renumbered by first appearance."""
+    igraph = _igraph()
+    chosen = list(range(len(level))) if nodes is None else list(nodes)
+    if not chosen:
+        return []
+    index = {j: i for i, j in enumerate(chosen)}
+    edges: list[tuple[int, int]] = []
+    weights: list[float] = []
+    for i, j in enumerate(chosen):
+        if level.loop[j] > 0:
+            edges.append((i, i))
+            weights.append(level.loop[j])
+        for k, w in level.adj[j].items():
+            other = index.get(k)
+            if other is not None and other > i:
+                edges.append((i, other))
+                weights.append(w)
+    graph = igraph.Graph(n=len(chosen), edges=edges, edge_attrs={"weight": weights})
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        options: dict[str, object] = {
+            "objective_function": "modularity",
+            "weights": "weight",
+            "resolution": resolution,
+            "n_iterations": -1,
+        }
+        if initial is not None:
+            options["initial_membership"] = list(initial)
+        membership = graph.community_leiden(**options).membership
+    finally:
+        igraph.set_random_number_generator(random)
+    renumber: dict[int, int] = {}
+    return [renumber.setdefault(m, len(renumber)) for m in membership]
