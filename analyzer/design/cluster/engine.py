@@ -107,7 +107,7 @@ def cluster(
     hint = hint or {}
     if graph.number_of_nodes() == 0:
         return Clustering(())
-    work = build_work(graph, params)
+    work = build_work(graph, params, hint)
     level, group = work.modules_level()
     rules = _Rules(work, level, apart)
     scored: list[tuple[str, float]] = []
@@ -118,7 +118,7 @@ def cluster(
         starts = [s for s in starts if s.name in only] or starts
     for start in starts:
         state = State(work, level, rules.separated(start.labels), params)
-        made = refine(state, seed, rules.allowed, rules.mergeable)
+        made = refine(state, seed, rules.allowed, rules.mergeable, rules.separated)
         value = state.value()
         scored.append((start.name, round(value, 6)))
         if best is None or value > best[0] + 1e-12:
@@ -136,7 +136,9 @@ def cluster(
     top: tuple[float, str, State, list[Move]] | None = None
     for name, labels, earlier in candidates:
         state = State(work, work.base, base_rules.separated(labels), params)
-        made = earlier + refine(state, seed, base_rules.allowed, base_rules.mergeable)
+        made = earlier + refine(
+            state, seed, base_rules.allowed, base_rules.mergeable, base_rules.separated
+        )
         value = state.value()
         if name != best[1]:
             scored.append((name, round(value, 6)))

@@ -43,12 +43,7 @@ class State:
         self.gamma = params.resolution
         self.total = work.total or 1.0
         self.min_lines = params.min_service_lines(work.total_loc)
-        self.label = list(labels)
         self.unsplittable: set[tuple[int, ...]] = set()  # member lists no split improved
-        self.tot: dict[int, float] = defaultdict(float)
-        self.inner: dict[int, float] = defaultdict(float)
-        self.lines: dict[int, int] = defaultdict(int)
-        self.count: dict[int, int] = defaultdict(int)
         # per level node: the tables whose write sites (or model) it holds
         self.sites: list[dict[int, int]] = [{} for _ in range(len(level))]
         self.defines: list[list[int]] = [[] for _ in range(len(level))]
@@ -64,6 +59,7 @@ class State:
         for tab, model in work.definer.items():
             self.defines[group[model]].append(tab)
             self.home[tab] = group[model]
+        self.data_nodes = [j for j in range(len(level)) if self.sites[j] or self.defines[j]]
         # per level node: its base nodes in each part of the coupling graph; per part, all of them
         self.parts: list[dict[int, int]] = [{} for _ in range(len(level))]
         self.part_size: dict[int, int] = defaultdict(int)
@@ -72,29 +68,47 @@ class State:
                 part = work.component[b]
                 self.parts[j][part] = self.parts[j].get(part, 0) + 1
                 self.part_size[part] += 1
-        self.in_part: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.written: dict[int, int] = {t: len(ws) for t, ws in work.writers.items()}
         self.all_writes = sum(self.written.values())
+        self.relabel(labels)
+
+    def relabel(self, labels: Sequence[int]) -> None:
+        """Take ``labels`` as the partition, and compute its sums afresh."""
+        level = self.level
+        self.label = label = list(labels)
+        self.tot: dict[int, float] = defaultdict(float)
+        self.inner: dict[int, float] = defaultdict(float)
+        self.lines: dict[int, int] = defaultdict(int)
+        self.count: dict[int, int] = defaultdict(int)
+        self.in_part: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
         self.table_sites: dict[int, dict[int, int]] = {t: defaultdict(int) for t in self.written}
         # community -> the tables it holds write sites or models of
         self.holds: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-        label = self.label
+        tot, lines, count, inner = self.tot, self.lines, self.count, self.inner
+        strength, loc, loop, adj = level.strength, level.loc, level.loop, level.adj
         for j in range(len(level)):
             c = label[j]
-            self.tot[c] += level.strength[j]
-            self.lines[c] += level.loc[j]
-            self.count[c] += 1
-            inside = level.loop[j]
-            for k, w in level.adj[j].items():
+            tot[c] += strength[j]
+            lines[c] += loc[j]
+            count[c] += 1
+            inside = loop[j]
+            for k, w in adj[j].items():
                 if k > j and label[k] == c:
                     inside += w
-            self.inner[c] += inside
+            inner[c] += inside
+            parts = self.parts[j]
+            if len(parts) == 1:
+                (part, n), = parts.items()
+                self.in_part[c][part] += n
+            else:
+                for part, n in parts.items():
+                    self.in_part[c][part] += n
+        for j in self.data_nodes:
+            c = label[j]
             for tab, n in self.sites[j].items():
                 self.table_sites[tab][c] += n
             for tab in self._touched(j):
                 self.holds[c][tab] += 1
-            for part, n in self.parts[j].items():
-                self.in_part[c][part] += n
 
     # -- bookkeeping ----------------------------------------------------------------------------
     def _add(self, j: int, c: int) -> None:

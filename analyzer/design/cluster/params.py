@@ -22,10 +22,10 @@ class EngineParams:
     (as a share of that minimum); parts of the graph with no edge to the rest are exempt.
     ``starts_resolutions`` are the resolutions (times γ) Leiden runs at to give starts."""
 
-    resolution: float = 1.0
+    resolution: float = 0.35
+    layout_prior: float = 0.0
     package_prior: float = 0.3
     file_prior: float = 0.5
-    prior_cohesion: bool = True
     ownership: float = 0.05
     min_share: float = 0.01
     min_lines: int = 0

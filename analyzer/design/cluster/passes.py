@@ -178,21 +178,74 @@ def _try_split(
     ]
 
 
+def leiden_moves(
+    state: State, seed: int, separated: Callable[[Sequence[int]], list[int]] | None = None
+) -> list[Move]:
+    """Leiden from the current partition, on the coupling term (node moves, refinement and
+    aggregation at C speed); kept when the whole objective gains. Each node that changed
+    community is a move (communities matched to the old ones by their largest overlap)."""
+    before = list(state.label)
+    index: dict[int, int] = {}
+    initial = [index.setdefault(c, len(index)) for c in before]
+    found = leiden(state.level, state.gamma, seed, initial=initial)
+    if separated is not None:
+        found = separated(found)
+    # name each new community after the old one it holds most of, so unchanged code stays put
+    overlap: dict[tuple[int, int], int] = {}
+    for old, new in zip(before, found, strict=True):
+        overlap[(new, old)] = overlap.get((new, old), 0) + 1
+    name: dict[int, int] = {}
+    taken: set[int] = set()
+    for (new, old), _ in sorted(overlap.items(), key=lambda item: (-item[1], item[0])):
+        if new not in name and old not in taken:
+            name[new] = old
+            taken.add(old)
+    fresh = max(before, default=-1) + 1
+    labels = []
+    for new in found:
+        if new not in name:
+            name[new] = fresh
+            fresh += 1
+        labels.append(name[new])
+    value = state.value()
+    state.relabel(labels)
+    gain = state.value() - value
+    if gain <= EPSILON:
+        state.relabel(before)
+        return []
+    changed = [j for j in range(len(labels)) if labels[j] != before[j]]
+    share = gain / max(len(changed), 1)
+    return [
+        Move(
+            _names(state, [j]),
+            "leiden",
+            before[j],
+            labels[j],
+            round(share, 9),
+            "more of its coupling is there than here",
+        )
+        for j in changed
+    ]
+
+
 def refine(
     state: State,
     seed: int,
     allowed: Allowed = _always,
     mergeable: Mergeable | None = None,
-    rounds: int = 4,
+    separated: Callable[[Sequence[int]], list[int]] | None = None,
+    rounds: int = 3,
 ) -> list[Move]:
-    """Moves, merges and splits in turn until a round no longer raises the objective."""
+    """Until a round no longer raises the objective: Leiden from the current partition (the
+    coupling term, fast), then the nodes holding data moved on the whole objective (the
+    ownership term only changes with them), then merges on the whole objective (the size
+    terms act on communities)."""
     moves: list[Move] = []
     value = state.value()
     for i in range(rounds):
-        moves += local_moves(state, seed + i, allowed=allowed)
+        moves += leiden_moves(state, seed + i, separated)
+        moves += local_moves(state, seed + i, allowed=allowed, nodes=state.data_nodes)
         moves += merges(state, mergeable=mergeable)
-        moves += splits(state, seed + i)
-        moves += local_moves(state, seed + i, allowed=allowed)
         now = state.value()
         if now <= value + EPSILON:
             break
@@ -288,8 +341,24 @@ def _leiden_parts(state: State, members: Sequence[int], seed: int) -> list[int]:
 
 
 def _cheapest_merge(state: State, mergeable: Mergeable | None) -> tuple[float, int, int] | None:
+    """The merge to make next on the way down to a count: a community below the minimum
+    useful size first (the smallest, into the neighbour it gains most with), else the coupled
+    pair losing least, else the two smallest communities."""
+    between = state.between()
+    slivers = sorted(
+        (c for c in state.communities() if state.lines[c] < state.min_lines),
+        key=lambda c: (state.lines[c], c),
+    )
+    for sliver in slivers:
+        pairs = [
+            (state.merge_gain(a, b, w), a, b)
+            for (a, b), w in sorted(between.items())
+            if sliver in (a, b) and (mergeable is None or mergeable(state, a, b))
+        ]
+        if pairs:
+            return _ordered(state, max(pairs))
     best: tuple[float, int, int] | None = None
-    for (a, b), weight in sorted(state.between().items()):
+    for (a, b), weight in sorted(between.items()):
         if mergeable is not None and not mergeable(state, a, b):
             continue
         gain = state.merge_gain(a, b, weight)
@@ -307,7 +376,12 @@ def _cheapest_merge(state: State, mergeable: Mergeable | None) -> tuple[float, i
             return None
         a, b = pairs[0]
         best = (state.merge_gain(a, b, 0.0), a, b)
-    gain, a, b = best
+    return _ordered(state, best)
+
+
+def _ordered(state: State, found: tuple[float, int, int]) -> tuple[float, int, int]:
+    """(gain, keep, drop): the larger community keeps its label."""
+    gain, a, b = found
     keep, drop = (a, b) if state.lines[a] >= state.lines[b] else (b, a)
     return gain, keep, drop
 

@@ -8,16 +8,20 @@ other groups summed. Modularity is the same function of a partition at every lev
 partition found on modules refines on symbols without changing what is measured.
 
 The prior ties (see ``EngineParams``): each symbol is tied to its module's own code with
-``file_prior`` times its coupling; each module to the other modules of its package with
-``package_prior`` times its coupling, spread by size. Ties never join two parts of the coupling
-graph that share no edge when both hold at least ``MAJOR_SHARE`` of the code: the package tree
-places loose code, it does not glue independent components together.
+``file_prior`` times its coupling; each module to its unit of today's layout (Django app or
+package) with ``layout_prior`` times its coupling times the unit's cohesion, the share of its
+modules' coupling that stays inside it. An app whose code mostly uses itself is a capability and
+holds together unless coupling says otherwise; a layer package (an API or services package
+whose modules each serve other packages) has little cohesion, and so little prior. Ties never
+join two parts of the coupling graph that share no edge when both hold at least
+``MAJOR_SHARE`` of the code: the layout places loose code, it does not glue independent
+components together.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -118,10 +122,11 @@ def coarsen(level: Level, group: Sequence[int], count: int) -> Level:
 
 
 def build_work(
-    graph: nx.Graph, params: EngineParams, unit_of: Mapping[str, str] | None = None
+    graph: nx.Graph, params: EngineParams, units: Mapping[str, str] | None = None
 ) -> WorkGraph:
     """Read ``graph`` (the clustering graph: ``loc`` on nodes, ``weight``, ``owns`` and
-    ``defines`` on edges, ``steered`` on contracted units) and add the prior ties."""
+    ``defines`` on edges, ``steered`` on contracted units) and add the prior ties; ``units``
+    gives each node its unit in today's layout (default: its module's package)."""
     ids = list(graph.nodes)
     index = {n: i for i, n in enumerate(ids)}
     n = len(ids)
@@ -159,7 +164,11 @@ def build_work(
         sizes[c] += loc[i]
     major = frozenset(c for c, s in sizes.items() if total_loc and s >= MAJOR_SHARE * total_loc)
     adj = [dict(row) for row in real]
-    prior = _prior_ties(ids, module, loc, table, steered, real, component, major, params)
+    unit = [
+        "" if (table[i] or steered[i]) else (units or {}).get(x) or package_of(module[i]) or module[i]
+        for i, x in enumerate(ids)
+    ]
+    prior = _prior_ties(ids, module, unit, loc, table, steered, real, component, major, params)
     for (a, b), w in prior.items():
         adj[a][b] = adj[a].get(b, 0.0) + w
         adj[b][a] = adj[b].get(a, 0.0) + w
@@ -203,6 +212,7 @@ def _components(adj: Sequence[Mapping[int, float]]) -> list[int]:
 def _prior_ties(
     ids: Sequence[str],
     module: Sequence[str],
+    unit: Sequence[str],
     loc: Sequence[int],
     table: Sequence[bool],
     steered: Sequence[bool],
@@ -212,11 +222,10 @@ def _prior_ties(
     params: EngineParams,
 ) -> dict[tuple[int, int], float]:
     """Ties from each symbol to its module's own code (``file_prior``), and from each module to
-    the other modules of its package (``package_prior``), each worth that share of the node's
-    own coupling (``LOOSE_STRENGTH`` at least), spread over the mates by their size. With
-    ``prior_cohesion``, a file's and a package's ties are scaled by how much of their members'
-    coupling stays among them: a layer package, whose modules each serve other packages and
-    barely use each other, says little about where they belong."""
+    its unit of today's layout (``layout_prior`` times the unit's cohesion), each worth that
+    share of the node's own coupling (``LOOSE_STRENGTH`` at least). Modules and symbols are
+    tied through anchors: a module's own code (its largest symbol when that was set aside), a
+    unit's largest module coupled to the rest of the code."""
     ties: dict[tuple[int, int], float] = defaultdict(float)
 
     def tie(a: int, b: int, w: float) -> None:
@@ -228,108 +237,123 @@ def _prior_ties(
         ties[(a, b) if a < b else (b, a)] += w
 
     strength = [max(sum(row.values()), LOOSE_STRENGTH) for row in real]
-    own_code: dict[str, int] = {}  # module -> its own-code node
-    symbols: dict[str, list[int]] = defaultdict(list)
-    for i, name in enumerate(ids):
-        if table[i] or steered[i]:
-            continue
-        if ":" in name:
-            symbols[module[i]].append(i)
-        else:
-            own_code[name] = i
-    # A file whose own code was set aside (shared library) is anchored on its largest symbol.
-    for name, members in symbols.items():
-        if name not in own_code:
-            own_code[name] = max(members, key=lambda i: (loc[i], -i))
-    module_strength: dict[str, float] = defaultdict(float)
-    module_loc: dict[str, int] = defaultdict(int)
-    for name, members in symbols.items():
-        for i in members:
-            module_strength[name] += strength[i]
-            module_loc[name] += loc[i] + 1
-    for name, i in own_code.items():
-        if i not in symbols.get(name, ()):
-            module_strength[name] += strength[i]
-            module_loc[name] += loc[i] + 1
-    file_cohesion, package_cohesion = _cohesions(ids, module, table, real, own_code)
+    members: dict[str, list[int]] = defaultdict(list)  # module -> its nodes
+    for i in range(len(ids)):
+        if not (table[i] or steered[i]):
+            members[module[i]].append(i)
+    anchor: dict[str, int] = {}
+    for name, nodes in members.items():
+        own = [i for i in nodes if ids[i] == name]
+        anchor[name] = own[0] if own else max(nodes, key=lambda i: (loc[i], -i))
     if params.file_prior > 0:
-        for name, members in symbols.items():
-            anchor = own_code[name]
-            cohesion = file_cohesion.get(name, 1.0) if params.prior_cohesion else 1.0
-            for i in members:
-                # loose symbols (coupled to nothing) are placed by their file, however cohesive
-                scale = params.file_prior * (cohesion if real[i] else 1.0)
-                tie(i, anchor, scale * strength[i])
-    if params.package_prior <= 0:
+        cohesion = _file_cohesion(module, table, real)
+        for name, nodes in members.items():
+            hub = anchor[name]
+            for i in nodes:
+                # a file tied only by its layout (a forms module, whose classes never use each
+                # other) still holds what is coupled to nothing or too little to stand alone
+                held = 1.0 if component[i] not in major else cohesion.get(name, 0.0)
+                tie(i, hub, params.file_prior * held * strength[i])
+            others = [i for i in nodes if i != hub and component[i] in major]
+            if component[hub] not in major and others:
+                tie(hub, max(others, key=lambda i: (loc[i], -i)), params.file_prior * strength[hub])
+    if params.package_prior > 0:
+        _sibling_ties(module, loc, real, members, anchor, component, major, params, tie)
+    if params.layout_prior <= 0:
         return ties
-    siblings: dict[str, list[str]] = defaultdict(list)
-    for name in own_code:
-        siblings[package_of(name)].append(name)
-    # Loose code: modules coupled to nothing, or only within a part of the graph too small to
-    # stand alone (a pair of helpers calling each other).
-    loose = {
-        m
-        for m in own_code
-        if all(component[i] not in major for i in _nodes_of(m, own_code, symbols))
-    }
-    for package, mates in siblings.items():
-        if len(mates) < 2:
-            continue
-        cohesion = package_cohesion.get(package, 1.0) if params.prior_cohesion else 1.0
-        size = sum(module_loc[m] for m in mates)
-        for m in mates:
-            others = size - module_loc[m]
-            if others <= 0:
-                continue
-            # Loose code (coupled to nothing) is placed by its package, however cohesive.
-            scale = params.package_prior * (1.0 if m in loose else cohesion)
-            budget = scale * module_strength[m] / 2
-            for other in mates:
-                if other != m:
-                    tie(own_code[m], own_code[other], budget * module_loc[other] / others)
-    # A loose package marker (an ``__init__`` coupled to nothing) goes with the code inside it.
-    for m in sorted(loose):
-        children = siblings.get(m, [])
-        size = sum(module_loc[k] for k in children)
-        for child in children:
-            tie(own_code[m], own_code[child], params.package_prior * module_loc[child] / size)
+    cohesion = _unit_cohesion(unit, real)
+    unit_modules: dict[str, list[str]] = defaultdict(list)
+    for name, nodes in members.items():
+        unit_modules[unit[nodes[0]]].append(name)
+    for key, modules in unit_modules.items():
+        lines = {m: sum(loc[i] for i in members[m]) for m in modules}
+        # the unit's hub: its largest module coupled to the rest of the code
+        hub = max(
+            sorted(modules),
+            key=lambda m: (component[anchor[m]] in major, lines[m]),
+        )
+        for m in modules:
+            nodes = members[m]
+            # loose code (coupled to nothing, or only within a part too small to stand alone)
+            # is placed by its unit, however cohesive
+            loose = all(component[i] not in major for i in nodes)
+            scale = params.layout_prior * (1.0 if loose else cohesion.get(key, 0.0))
+            tie(anchor[m], anchor[hub], scale * sum(strength[i] for i in nodes))
     return ties
 
 
-def _nodes_of(
-    module: str, own_code: Mapping[str, int], symbols: Mapping[str, Sequence[int]]
-) -> list[int]:
-    return sorted({own_code[module], *symbols.get(module, ())})
-
-
-def _cohesions(
-    ids: Sequence[str],
+def _sibling_ties(
     module: Sequence[str],
-    table: Sequence[bool],
+    loc: Sequence[int],
     real: Sequence[Mapping[int, float]],
-    own_code: Mapping[str, int],
-) -> tuple[dict[str, float], dict[str, float]]:
-    """For each file, the share of its nodes' coupling between two of them (rather than with
-    the rest of the code); for each package, the share of its modules' coupling between two of
-    its modules (rather than with modules outside it). Tables count as outside."""
-    file_in: dict[str, float] = defaultdict(float)
-    file_all: dict[str, float] = defaultdict(float)
-    package_in: dict[str, float] = defaultdict(float)
-    package_all: dict[str, float] = defaultdict(float)
+    members: Mapping[str, Sequence[int]],
+    anchor: Mapping[str, int],
+    component: Sequence[int],
+    major: frozenset[int],
+    params: EngineParams,
+    tie: Callable[[int, int, float], None],
+) -> None:
+    """Ties between the modules of one directory (``package_prior`` times the directory's
+    cohesion, times each module's coupling, spread over its mates by their size)."""
+    strength = {m: max(sum(sum(real[i].values()) for i in nodes), LOOSE_STRENGTH) for m, nodes in members.items()}
+    lines = {m: sum(loc[i] + 1 for i in nodes) for m, nodes in members.items()}
+    directory = {m: package_of(m) for m in members}
+    inside: dict[str, float] = defaultdict(float)
+    total: dict[str, float] = defaultdict(float)
+    for m, nodes in members.items():
+        for i in nodes:
+            for k, w in real[i].items():
+                other = module[k]
+                if not other or other == m:
+                    continue
+                total[directory[m]] += w
+                if directory.get(other) == directory[m]:
+                    inside[directory[m]] += w
+    mates_of: dict[str, list[str]] = defaultdict(list)
+    for m in members:
+        mates_of[directory[m]].append(m)
+    for key, mates in mates_of.items():
+        if len(mates) < 2:
+            continue
+        cohesion = inside[key] / total[key] if total[key] > 0 else 1.0
+        size = sum(lines[m] for m in mates)
+        for m in mates:
+            others = size - lines[m]
+            loose = all(component[i] not in major for i in members[m])
+            budget = params.package_prior * (1.0 if loose else cohesion) * strength[m] / 2
+            for other in mates:
+                if other != m:
+                    tie(anchor[m], anchor[other], budget * lines[other] / others)
+
+
+def _file_cohesion(
+    module: Sequence[str], table: Sequence[bool], real: Sequence[Mapping[int, float]]
+) -> dict[str, float]:
+    """For each file, the share of its nodes' coupling that stays between two of them: high
+    for a module of one concern, low for a file of unrelated pieces (which capability each
+    belongs to is then for their own coupling to say)."""
+    inside: dict[str, float] = defaultdict(float)
+    total: dict[str, float] = defaultdict(float)
     for a, row in enumerate(real):
         if table[a] or not module[a]:
             continue
-        ma = module[a]
-        pa = package_of(ma)
         for b, w in row.items():
-            mb = module[b] if not table[b] else ""
-            file_all[ma] += w
-            if mb == ma:
-                file_in[ma] += w
-                continue
-            package_all[pa] += w
-            if mb and package_of(mb) == pa:
-                package_in[pa] += w
-    files = {m: file_in[m] / total for m, total in file_all.items() if total > 0}
-    packages = {p: package_in[p] / total for p, total in package_all.items() if total > 0}
-    return files, packages
+            total[module[a]] += w
+            if module[b] == module[a]:
+                inside[module[a]] += w
+    return {m: inside[m] / t for m, t in total.items() if t > 0}
+
+
+def _unit_cohesion(unit: Sequence[str], real: Sequence[Mapping[int, float]]) -> dict[str, float]:
+    """For each unit, the share of its nodes' coupling (tables left out) that stays inside it."""
+    inside: dict[str, float] = defaultdict(float)
+    total: dict[str, float] = defaultdict(float)
+    for a, row in enumerate(real):
+        if not unit[a]:
+            continue
+        for b, w in row.items():
+            if unit[b]:
+                total[unit[a]] += w
+                if unit[b] == unit[a]:
+                    inside[unit[a]] += w
+    return {u: inside[u] / t for u, t in total.items() if t > 0}
