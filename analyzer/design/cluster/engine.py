@@ -111,6 +111,18 @@ def cluster(
     level, group = work.modules_level()
     rules = _Rules(work, level, apart)
     scored: list[tuple[str, float]] = []
+    count = max(1, min(services, len(work.ids))) if services is not None else None
+
+    def settle(state: State, rules: _Rules, refined: bool) -> list[Move]:
+        """Refine (unless already refined) and, asked for a count, fit it: a candidate is
+        judged as it would be proposed."""
+        made = (
+            [] if refined else refine(state, seed, rules.allowed, rules.mergeable, rules.separated)
+        )
+        if count is not None:
+            made += fit_count(state, count, seed, rules.mergeable)
+        return made
+
     # 1. every start on the modules level, refined there
     best: tuple[float, str, State, list[Move]] | None = None
     starts = candidate_starts(work, level, group, hint, seed, params)
@@ -118,7 +130,7 @@ def cluster(
         starts = [s for s in starts if s.name in only] or starts
     for start in starts:
         state = State(work, level, rules.separated(start.labels), params)
-        made = refine(state, seed, rules.allowed, rules.mergeable, rules.separated)
+        made = settle(state, rules, refined=False)
         value = state.value()
         scored.append((start.name, round(value, 6)))
         if best is None or value > best[0] + 1e-12:
@@ -136,9 +148,21 @@ def cluster(
     top: tuple[float, str, State, list[Move]] | None = None
     for name, labels, earlier in candidates:
         state = State(work, work.base, base_rules.separated(labels), params)
-        made = earlier + refine(
-            state, seed, base_rules.allowed, base_rules.mergeable, base_rules.separated
-        )
+        if earlier or name == best[1]:
+            # the module-level winner: its symbols move on their own, the count kept
+            made = earlier + local_moves(
+                state,
+                seed,
+                step="symbol-move",
+                allowed=base_rules.allowed,
+                keep_count=count is not None,
+            )
+            if count is None:
+                made += refine(
+                    state, seed, base_rules.allowed, base_rules.mergeable, base_rules.separated
+                )
+        else:
+            made = settle(state, base_rules, refined=False)
         value = state.value()
         if name != best[1]:
             scored.append((name, round(value, 6)))
@@ -146,15 +170,14 @@ def cluster(
             top = (value, name, state, made)
     assert top is not None
     _, winner, base, moves = top
-    if services is not None:
-        count = max(1, min(services, len(work.ids)))
-        moves = moves + fit_count(base, count, seed, base_rules.mergeable)
-        moves += local_moves(base, seed, step="symbol-move", allowed=base_rules.allowed, keep_count=True)
     communities, order = _communities(base)
     index = {label: i for i, label in enumerate(order)}
     return Clustering(
         tuple(communities),
-        tuple(replace(m, source=index.get(m.source, -1), target=index.get(m.target, -1)) for m in moves),
+        tuple(
+            replace(m, source=index.get(m.source, -1), target=index.get(m.target, -1))
+            for m in moves
+        ),
         winner,
         tuple(scored),
         base.terms(),
@@ -182,19 +205,30 @@ def _communities(state: State) -> tuple[list[frozenset[str]], list[int]]:
 
 
 def _placements(state: State) -> dict[str, Placement]:
-    """For every node, the best community to move to and what the objective would change."""
+    """For every node, the community it is most coupled to besides its own, and what moving
+    there would change: the coupling term for every node, the whole objective for nodes
+    holding data (the only ones the data term moves with)."""
     found: dict[str, Placement] = {}
-    ids = state.work.ids
-    for j in range(len(state.level)):
+    ids, label, level = state.work.ids, state.label, state.level
+    w, gamma = state.total, state.gamma
+    data = set(state.data_nodes)
+    for j in range(len(level)):
         links = state.links(j)
-        own = state.label[j]
+        own = label[j]
+        rivals = [c for c in links if c != own]
         rival, change = None, 0.0
-        for c in sorted(links):
-            if c == own:
-                continue
-            gain = state.move_gain(j, c, links)
-            if rival is None or gain > change:
-                rival, change = c, gain
+        if rivals:
+            if j in data:
+                scored = [(state.move_gain(j, c, links), c) for c in sorted(rivals)]
+            else:
+                k = level.strength[j]
+                tot_own = state.tot[own] - k
+                stay = links.get(own, 0.0)
+                scored = [
+                    ((links[c] - stay) / w - gamma * k * (state.tot[c] - tot_own) / (2 * w * w), c)
+                    for c in sorted(rivals)
+                ]
+            change, rival = max(scored, key=lambda s: (s[0], -s[1]))
         found[ids[j]] = Placement(
             ids[j],
             own,

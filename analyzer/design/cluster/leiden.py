@@ -47,22 +47,13 @@ def leiden(
     modularity at ``resolution`` on the graph they induce (self-loops kept), starting from the
     ``initial`` labels when given. Labels are renumbered by first appearance."""
     igraph = _igraph()
-    chosen = list(range(len(level))) if nodes is None else list(nodes)
+    whole = nodes is None
+    chosen = list(range(len(level))) if whole else list(nodes or ())
     if not chosen:
         return []
-    index = {j: i for i, j in enumerate(chosen)}
-    edges: list[tuple[int, int]] = []
-    weights: list[float] = []
-    for i, j in enumerate(chosen):
-        if level.loop[j] > 0:
-            edges.append((i, i))
-            weights.append(level.loop[j])
-        for k, w in level.adj[j].items():
-            other = index.get(k)
-            if other is not None and other > i:
-                edges.append((i, other))
-                weights.append(w)
-    graph = igraph.Graph(n=len(chosen), edges=edges, edge_attrs={"weight": weights})
+    graph = level.igraph if whole and level.igraph is not None else _induced(igraph, level, chosen)
+    if whole:
+        level.igraph = graph  # the same graph is clustered from many starts
     igraph.set_random_number_generator(random.Random(seed))
     try:
         options: dict[str, object] = {
@@ -78,3 +69,20 @@ def leiden(
         igraph.set_random_number_generator(random)
     renumber: dict[int, int] = {}
     return [renumber.setdefault(m, len(renumber)) for m in membership]
+
+
+def _induced(igraph: ModuleType, level: Level, chosen: Sequence[int]) -> object:
+    """The igraph graph ``chosen`` induce in ``level`` (self-loops kept)."""
+    index = {j: i for i, j in enumerate(chosen)}
+    edges: list[tuple[int, int]] = []
+    weights: list[float] = []
+    for i, j in enumerate(chosen):
+        if level.loop[j] > 0:
+            edges.append((i, i))
+            weights.append(level.loop[j])
+        for k, w in level.adj[j].items():
+            other = index.get(k)
+            if other is not None and other > i:
+                edges.append((i, other))
+                weights.append(w)
+    return igraph.Graph(n=len(chosen), edges=edges, edge_attrs={"weight": weights})

@@ -98,7 +98,7 @@ class State:
             inner[c] += inside
             parts = self.parts[j]
             if len(parts) == 1:
-                (part, n), = parts.items()
+                ((part, n),) = parts.items()
                 self.in_part[c][part] += n
             else:
                 for part, n in parts.items():

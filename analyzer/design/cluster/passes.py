@@ -182,8 +182,8 @@ def leiden_moves(
     state: State, seed: int, separated: Callable[[Sequence[int]], list[int]] | None = None
 ) -> list[Move]:
     """Leiden from the current partition, on the coupling term (node moves, refinement and
-    aggregation at C speed); kept when the whole objective gains. Each node that changed
-    community is a move (communities matched to the old ones by their largest overlap)."""
+    aggregation at C speed). Each node that changed community is a move (communities matched
+    to the old ones by their largest overlap)."""
     before = list(state.label)
     index: dict[int, int] = {}
     initial = [index.setdefault(c, len(index)) for c in before]
@@ -207,14 +207,13 @@ def leiden_moves(
             name[new] = fresh
             fresh += 1
         labels.append(name[new])
+    changed = [j for j in range(len(labels)) if labels[j] != before[j]]
+    if not changed:
+        return []
     value = state.value()
     state.relabel(labels)
-    gain = state.value() - value
-    if gain <= EPSILON:
-        state.relabel(before)
-        return []
-    changed = [j for j in range(len(labels)) if labels[j] != before[j]]
-    share = gain / max(len(changed), 1)
+    # Leiden raised the coupling term; the data and size terms are the next passes' to mend
+    share = (state.value() - value) / len(changed)
     return [
         Move(
             _names(state, [j]),

@@ -53,6 +53,7 @@ class Level:
     loop: list[float]
     loc: list[int]
     strength: list[float] = field(default_factory=list)
+    igraph: object | None = None  # the level as an igraph Graph, built on first use
 
     def __post_init__(self) -> None:
         if not self.strength:
@@ -165,7 +166,9 @@ def build_work(
     major = frozenset(c for c, s in sizes.items() if total_loc and s >= MAJOR_SHARE * total_loc)
     adj = [dict(row) for row in real]
     unit = [
-        "" if (table[i] or steered[i]) else (units or {}).get(x) or package_of(module[i]) or module[i]
+        ""
+        if (table[i] or steered[i])
+        else (units or {}).get(x) or package_of(module[i]) or module[i]
         for i, x in enumerate(ids)
     ]
     prior = _prior_ties(ids, module, unit, loc, table, steered, real, component, major, params)
@@ -295,7 +298,10 @@ def _sibling_ties(
 ) -> None:
     """Ties between the modules of one directory (``package_prior`` times the directory's
     cohesion, times each module's coupling, spread over its mates by their size)."""
-    strength = {m: max(sum(sum(real[i].values()) for i in nodes), LOOSE_STRENGTH) for m, nodes in members.items()}
+    strength = {
+        m: max(sum(sum(real[i].values()) for i in nodes), LOOSE_STRENGTH)
+        for m, nodes in members.items()
+    }
     lines = {m: sum(loc[i] + 1 for i in nodes) for m, nodes in members.items()}
     directory = {m: package_of(m) for m in members}
     inside: dict[str, float] = defaultdict(float)
@@ -312,10 +318,11 @@ def _sibling_ties(
     mates_of: dict[str, list[str]] = defaultdict(list)
     for m in members:
         mates_of[directory[m]].append(m)
+    beyond = excess(inside, total)
     for key, mates in mates_of.items():
         if len(mates) < 2:
             continue
-        cohesion = inside[key] / total[key] if total[key] > 0 else 1.0
+        cohesion = beyond.get(key, 1.0) if total[key] > 0 else 1.0
         size = sum(lines[m] for m in mates)
         for m in mates:
             others = size - lines[m]
@@ -345,7 +352,8 @@ def _file_cohesion(
 
 
 def _unit_cohesion(unit: Sequence[str], real: Sequence[Mapping[int, float]]) -> dict[str, float]:
-    """For each unit, the share of its nodes' coupling (tables left out) that stays inside it."""
+    """For each unit, how much more of its coupling stays inside it than chance would keep
+    there (see ``excess``); tables left out."""
     inside: dict[str, float] = defaultdict(float)
     total: dict[str, float] = defaultdict(float)
     for a, row in enumerate(real):
@@ -356,4 +364,20 @@ def _unit_cohesion(unit: Sequence[str], real: Sequence[Mapping[int, float]]) -> 
                 total[unit[a]] += w
                 if unit[b] == unit[a]:
                     inside[unit[a]] += w
-    return {u: inside[u] / t for u, t in total.items() if t > 0}
+    return excess(inside, total)
+
+
+def excess(inside: Mapping[str, float], total: Mapping[str, float]) -> dict[str, float]:
+    """Cohesion beyond chance: a group keeping the share s of its coupling inside, when a
+    random graph of the same degrees would keep e (its share of all coupling), scores
+    (s − e) / (1 − e), 0 at or below chance. A layer package, whose modules each serve other
+    packages, keeps little more inside than chance; a capability keeps most of it."""
+    everything = sum(total.values())
+    scores: dict[str, float] = {}
+    for key, t in total.items():
+        if t <= 0 or everything <= 0:
+            continue
+        expected = t / everything
+        share = inside.get(key, 0.0) / t
+        scores[key] = max(0.0, (share - expected) / (1 - expected)) if expected < 1 else 0.0
+    return scores
