@@ -23,9 +23,9 @@ from dataclasses import dataclass, field, replace
 
 import networkx as nx
 
+from analyzer.design.cluster.leiden import leiden
 from analyzer.design.cluster.objective import State
 from analyzer.design.cluster.params import DEFAULT_PARAMS, EngineParams
-from analyzer.design.cluster.leiden import leiden
 from analyzer.design.cluster.passes import fit_count, local_moves, refine
 from analyzer.design.cluster.record import Move, Placement
 from analyzer.design.cluster.starts import candidate_starts

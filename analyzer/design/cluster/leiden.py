@@ -12,7 +12,7 @@ import random
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import cast
+from typing import Any, cast
 
 from analyzer.design.cluster.work import Level
 
@@ -51,7 +51,9 @@ def leiden(
     chosen = list(range(len(level))) if whole else list(nodes or ())
     if not chosen:
         return []
-    graph = level.igraph if whole and level.igraph is not None else _induced(igraph, level, chosen)
+    graph: Any = (
+        level.igraph if whole and level.igraph is not None else _induced(igraph, level, chosen)
+    )
     if whole:
         level.igraph = graph  # the same graph is clustered from many starts
     igraph.set_random_number_generator(random.Random(seed))
@@ -60,7 +62,9 @@ def leiden(
             "objective_function": "modularity",
             "weights": "weight",
             "resolution": resolution,
-            "n_iterations": -1,
+            # bounded: from some initial memberships Leiden can alternate between two
+            # partitions forever when asked to run until nothing changes
+            "n_iterations": 10,
         }
         if initial is not None:
             options["initial_membership"] = list(initial)

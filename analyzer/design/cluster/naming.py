@@ -57,9 +57,9 @@ def _key(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
-def _module_words(module: str, strip_root: bool) -> list[str]:
+def _module_words(module: str, root: str | None) -> list[str]:
     parts = module.split(".")
-    if strip_root and len(parts) > 1:
+    if len(parts) > 1 and parts[0] == root:
         parts = parts[1:]
     return [w for part in parts for w in _words(part) if w not in GENERIC]
 
@@ -69,11 +69,11 @@ def _module_words(module: str, strip_root: bool) -> list[str]:
 WORD_COVER = 0.25
 
 
-def _packages(module: str, strip_root: bool) -> list[str]:
-    """The packages (and the module) a module sits in, outermost first, the root left out
-    when every module shares it: ``a.b.c`` -> ``b``, ``b.c``."""
+def _packages(module: str, root: str | None) -> list[str]:
+    """The packages (and the module) a module sits in, outermost first, the project's root
+    package left out: ``a.b.c`` -> ``b``, ``b.c`` when ``a`` is the root."""
     parts = module.split(".")
-    start = 1 if strip_root and len(parts) > 1 else 0
+    start = 1 if len(parts) > 1 and parts[0] == root else 0
     return [".".join(parts[start:depth]) for depth in range(start + 1, len(parts) + 1)]
 
 
@@ -85,29 +85,42 @@ def name_services(
 ) -> list[str]:
     """One name per cluster, in the same order; ``taken`` names are not reused. Larger
     services choose first."""
-    roots = {n.module.split(".")[0] for n in nodes.values() if n.module}
-    strip_root = len(roots) == 1
+    root = _root(nodes.values())
     members = [
         [nodes[n] for n in sorted(c) if n in nodes and nodes[n].kind != "table"] for c in clusters
     ]
-    words = _word_scores(members, strip_root, tables)
+    words = _word_scores(members, root, tables)
     used = set(taken)
     names: list[str] = [""] * len(members)
     sizes = [sum(n.loc + 1 for n in group) for group in members]
     for i in sorted(range(len(members)), key=lambda i: (-sizes[i], i)):
-        options = _options(members[i], strip_root, words[i], sizes[i])
+        options = _options(members[i], root, words[i], sizes[i])
         names[i] = _pick(options, used, fallback=f"service-{i + 1}")
         used.add(names[i])
     return names
 
 
+def _root(nodes: Iterable[GraphNode]) -> str | None:
+    """The project's root package: the top-level package holding most of the code (``shop``
+    beside a ``manage`` module), None when the code is spread over several (netbox's apps are
+    top-level packages, and their names are the services' names)."""
+    lines: dict[str, int] = defaultdict(int)
+    for node in nodes:
+        if node.module and node.kind != "table":
+            lines[node.module.split(".")[0]] += node.loc + 1
+    if not lines:
+        return None
+    top = max(sorted(lines), key=lambda r: lines[r])
+    return top if 2 * lines[top] > sum(lines.values()) else None
+
+
 def _options(
-    group: Sequence[GraphNode], strip_root: bool, words: Sequence[str], size: int
+    group: Sequence[GraphNode], root: str | None, words: Sequence[str], size: int
 ) -> list[str]:
     """Names for one service, best first."""
     lines: dict[str, int] = defaultdict(int)
     for node in group:
-        for package in _packages(node.module, strip_root):
+        for package in _packages(node.module, root):
             lines[package] += node.loc + 1
     if not lines:
         return list(words)
@@ -137,7 +150,7 @@ def _slug(package: str) -> str:
 
 def _word_scores(
     members: Sequence[Sequence[GraphNode]],
-    strip_root: bool,
+    root: str | None,
     tables: Sequence[Iterable[str]] | None,
 ) -> list[list[str]]:
     """Per service, the words naming it, best first (only words covering ``WORD_COVER`` of
@@ -151,7 +164,7 @@ def _word_scores(
         for node in group:
             size = node.loc + 1
             seen: set[str] = set()
-            for word in _module_words(node.module, strip_root):
+            for word in _module_words(node.module, root):
                 scores[_key(word)] += _MODULE_WEIGHT * size
                 surface[_key(word)][word] += size
                 seen.add(_key(word))

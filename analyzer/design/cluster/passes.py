@@ -365,15 +365,15 @@ def _cheapest_merge(state: State, mergeable: Mergeable | None) -> tuple[float, i
             best = (gain, a, b)
     if best is None:
         ordered = sorted(state.communities(), key=lambda c: (state.lines[c], c))
-        pairs = [
+        smallest = [
             (a, b)
             for i, a in enumerate(ordered)
             for b in ordered[i + 1 :]
             if mergeable is None or mergeable(state, a, b)
         ]
-        if not pairs:
+        if not smallest:
             return None
-        a, b = pairs[0]
+        a, b = smallest[0]
         best = (state.merge_gain(a, b, 0.0), a, b)
     return _ordered(state, best)
 

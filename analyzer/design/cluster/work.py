@@ -149,8 +149,8 @@ def build_work(
         if data.get("defines"):
             model, tab = (a, b) if table[b] else (b, a)
             definer[tab] = model
-    for tab in writers:
-        writers[tab] = sorted(set(writers[tab]))
+    for tab, found_writers in list(writers.items()):
+        writers[tab] = sorted(set(found_writers))
     writes: dict[int, list[int]] = defaultdict(list)
     for tab, found in writers.items():
         for w in found:
@@ -271,7 +271,7 @@ def _prior_ties(
     for key, modules in unit_modules.items():
         lines = {m: sum(loc[i] for i in members[m]) for m in modules}
         # the unit's hub: its largest module coupled to the rest of the code
-        hub = max(
+        unit_hub = max(
             sorted(modules),
             key=lambda m: (component[anchor[m]] in major, lines[m]),
         )
@@ -281,7 +281,7 @@ def _prior_ties(
             # is placed by its unit, however cohesive
             loose = all(component[i] not in major for i in nodes)
             scale = params.layout_prior * (1.0 if loose else cohesion.get(key, 0.0))
-            tie(anchor[m], anchor[hub], scale * sum(strength[i] for i in nodes))
+            tie(anchor[m], anchor[unit_hub], scale * sum(strength[i] for i in nodes))
     return ties
 
 
@@ -303,7 +303,9 @@ def _sibling_ties(
         for m, nodes in members.items()
     }
     lines = {m: sum(loc[i] + 1 for i in nodes) for m, nodes in members.items()}
-    directory = {m: package_of(m) for m in members}
+    # a package's own module (its __init__.py) sits in the package's directory
+    packages = {package_of(m) for m in members}
+    directory = {m: m if m in packages else package_of(m) for m in members}
     inside: dict[str, float] = defaultdict(float)
     total: dict[str, float] = defaultdict(float)
     for m, nodes in members.items():

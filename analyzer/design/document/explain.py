@@ -63,6 +63,10 @@ def explain(graph: CodeGraph, proposal: Proposal) -> dict[str, dict[str, Any]]:
     for edge in graph.edges:
         incident[edge.source].append(edge)
         incident[edge.target].append(edge)
+    lines: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for node in graph.nodes:
+        if node.kind != "table" and node.id in assignment:
+            lines[node.module][assignment[node.id]] += node.loc + 1
     result: dict[str, dict[str, Any]] = {}
     for node in graph.nodes:
         if node.kind == "table" or node.id not in assignment:
@@ -75,6 +79,16 @@ def explain(graph: CodeGraph, proposal: Proposal) -> dict[str, dict[str, Any]]:
             explained["reasons"].insert(
                 0, _note("data", proposal.released[node.id], node.id, service)
             )
+        elif ":" in node.id and explained["own_weight"] < explained["runner_up_weight"]:
+            rest = dict(lines[node.module])
+            rest[service] -= node.loc + 1
+            share = rest[service] / max(sum(rest.values()), 1)
+            if share > 0.5:
+                # more coupled elsewhere: the engine's file tie kept it with most of its file
+                why = (
+                    f"kept with the rest of {node.module} ({share:.0%} of its other lines are here)"
+                )
+                explained["reasons"].insert(0, _note("file", why, node.id, service))
     return result
 
 
