@@ -157,7 +157,7 @@ def cluster(
                 allowed=base_rules.allowed,
                 keep_count=count is not None,
             )
-            if count is None:
+            if count is None and params.symbol_refine:
                 made += refine(
                     state, seed, base_rules.allowed, base_rules.mergeable, base_rules.separated
                 )

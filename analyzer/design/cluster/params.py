@@ -37,6 +37,7 @@ class EngineParams:
     shared_library: bool = True
     dissolve_layers: bool = True
     symbol_starts: bool = True
+    symbol_refine: bool = True
 
     def with_(self, **changes: object) -> EngineParams:
         return replace(self, **changes)  # type: ignore[arg-type]

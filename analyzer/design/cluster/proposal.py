@@ -128,14 +128,16 @@ def propose(
 
     target = services
 
-    outcome = cluster(work, target, seed, unit_hint, plan.apart, params)
+    # the shared library aside, the rest is clustered again from the start that won
+    only = (first.start,)
+    outcome = cluster(work, target, seed, unit_hint, plan.apart, params, only)
     contracted = list(outcome.communities)
     lost = sum(1 for c in contracted if c <= shell)  # shell nodes are never steered units
     if target is not None and lost:
         # A community of nothing but the shell empties when the shell is set aside: ask for
         # as many more, so that `--services N` still gives N services.
         target += lost
-        outcome = cluster(work, target, seed, unit_hint, plan.apart, params)
+        outcome = cluster(work, target, seed, unit_hint, plan.apart, params, only)
         contracted = list(outcome.communities)
 
     def run(with_seed: int) -> list[frozenset[str]]:
