@@ -23,9 +23,9 @@ class EngineParams:
     ``starts_resolutions`` are the resolutions (times γ) Leiden runs at to give starts."""
 
     resolution: float = 0.35
-    layout_prior: float = 0.0
+    layout_prior: float = 1.0
     package_prior: float = 0.3
-    file_prior: float = 0.5
+    file_prior: float = 1.5
     ownership: float = 0.05
     min_share: float = 0.01
     min_lines: int = 0
