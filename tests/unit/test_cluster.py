@@ -110,7 +110,10 @@ def test_more_services_than_the_code_has_splits_a_large_one_rather_than_padding(
     total = sum(d["loc"] for _, d in graph.nodes(data=True))
     parts = parts_of(cluster(graph, services=4, hint=hint_of(graph)))
     assert len(parts) == 4
-    assert all(sum(graph.nodes[n]["loc"] for n in p) >= 0.05 * total for p in parts)
+    # every part at least the smallest service worth deploying (and 1% of the code)
+    floor = DEFAULT_PARAMS.min_service_lines(total)
+    assert floor >= 0.01 * total
+    assert all(sum(graph.nodes[n]["loc"] for n in p) >= floor for p in parts)
 
 
 def test_a_file_holding_two_capabilities_is_cut_between_them() -> None:

@@ -37,11 +37,11 @@ def test_apart_groups_are_split_and_never_merged_back() -> None:
     graph.add_nodes_from(members, loc=10)
     graph.add_edges_from(itertools.combinations(members, 2), weight=1.0)
     apart = [frozenset({"m0", "m7"})]
-    parts = cluster(graph, None, 0, apart=apart)
+    parts = cluster(graph, None, 0, apart=apart).communities
     assert len(parts) == 2
     assert not any({"m0", "m7"} <= p for p in parts)
     assert (
-        len(cluster(graph, 1, 0, apart=apart)) == 2
+        len(cluster(graph, 1, 0, apart=apart).communities) == 2
     )  # cannot honour 1 service and the apart group
 
 

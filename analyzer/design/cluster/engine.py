@@ -151,15 +151,18 @@ def cluster(
         if earlier or name == best[1]:
             # the module-level winner: its symbols move on their own, the count kept
             made = earlier + local_moves(
-                state,
-                seed,
-                step="symbol-move",
-                allowed=base_rules.allowed,
-                keep_count=count is not None,
+                state, seed, step="symbol-move", allowed=base_rules.allowed
             )
             if count is None and params.symbol_refine:
                 made += refine(
                     state, seed, base_rules.allowed, base_rules.mergeable, base_rules.separated
+                )
+            if count is not None:
+                # symbols moving on their own may empty or shrink a service the count needed:
+                # the count is fitted again on the symbols, then they settle keeping it
+                made += fit_count(state, count, seed, base_rules.mergeable)
+                made += local_moves(
+                    state, seed, step="symbol-move", allowed=base_rules.allowed, keep_count=True
                 )
         else:
             made = settle(state, base_rules, refined=False)

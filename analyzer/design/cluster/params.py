@@ -28,7 +28,7 @@ class EngineParams:
     file_prior: float = 1.5
     ownership: float = 0.05
     min_share: float = 0.01
-    min_lines: int = 0
+    min_lines: int = 50
     small_penalty: float = 0.02
     balance: float = 0.0
     starts_resolutions: tuple[float, ...] = (0.5, 1.0, 2.0)

@@ -46,7 +46,7 @@ def local_moves(
 ) -> list[Move]:
     """Move nodes to the neighbouring community where the objective gains most, sweeping in a
     seeded order until a sweep moves nothing (at most ``max_sweeps``). With ``keep_count`` no
-    community is emptied."""
+    community is emptied, nor brought below the smallest service worth deploying."""
     order = list(range(len(state.level))) if nodes is None else list(nodes)
     random.Random(seed).shuffle(order)
     first: dict[int, int] = {}
@@ -55,7 +55,10 @@ def local_moves(
         moved = 0
         for j in order:
             a = state.label[j]
-            if keep_count and state.count[a] == 1:
+            if keep_count and (
+                state.count[a] == 1
+                or state.lines[a] - state.level.loc[j] < state.min_lines <= state.lines[a]
+            ):
                 continue
             links = state.links(j)
             best, best_gain = a, EPSILON
@@ -286,8 +289,8 @@ def fit_count(
 
 def _best_bisection(state: State, seed: int) -> list[Move]:
     """Split in two the community whose split loses the least, among splits leaving both
-    parts at least the minimum useful size; failing that, the largest community that can be
-    split. Large services are split before small ones are padded."""
+    parts at least the minimum useful size; failing that, the split whose smaller part is
+    largest. Large services are split before small ones are padded."""
     options = []
     for c in state.communities():
         if state.count[c] < 2:
@@ -306,7 +309,7 @@ def _best_bisection(state: State, seed: int) -> list[Move]:
         for j in moved:
             state.move(j, c)
         viable = min(sizes) >= state.min_lines
-        options.append((viable, gain if viable else state.lines[c], c, moved))
+        options.append((viable, gain if viable else min(sizes), c, moved))
     if not options:
         return []
     _, _, c, moved = max(options, key=lambda o: (o[0], o[1], -o[2]))

@@ -120,25 +120,15 @@ def propose(
         {n: why for n, why in shared.reasons.items() if n not in plan.members},
         shared.shell - plan.members,
     )
-    # The project shell stays in the clustering and is set aside afterwards: taking it out
-    # first would reshuffle how everything else clusters.
-    shell = shared.shell
-    work = contract(whole, plan, drop=shared.nodes - shell)
+    # The project shell (settings, URL confs, entry scripts) is glue: it is set aside with the
+    # shared library and does not take part in the second clustering, so a count asked for is
+    # a count of services holding code of their own.
+    work = contract(whole, plan, drop=shared.nodes)
     loc = {n: int(d.get("loc", 0)) for n, d in work.nodes(data=True)}
-
     target = services
-
     # the shared library aside, the rest is clustered again from the start that won
-    only = (first.start,)
-    outcome = cluster(work, target, seed, unit_hint, plan.apart, params, only)
+    outcome = cluster(work, target, seed, unit_hint, plan.apart, params, (first.start,))
     contracted = list(outcome.communities)
-    lost = sum(1 for c in contracted if c <= shell)  # shell nodes are never steered units
-    if target is not None and lost:
-        # A community of nothing but the shell empties when the shell is set aside: ask for
-        # as many more, so that `--services N` still gives N services.
-        target += lost
-        outcome = cluster(work, target, seed, unit_hint, plan.apart, params, only)
-        contracted = list(outcome.communities)
 
     def run(with_seed: int) -> list[frozenset[str]]:
         again = cluster(work, target, with_seed, unit_hint, plan.apart, params, (outcome.start,))
@@ -151,16 +141,6 @@ def propose(
     origin: list[int | None] = list(range(len(contracted)))
     pinned = pinned_names(contracted, plan)
     clusters = expand(contracted, plan)
-    if shell:
-        # Without the shell, largest first again (as clustering orders them).
-        loc = {n.id: n.loc for n in graph.nodes}
-        keep = sorted(
-            (i for i, c in enumerate(clusters) if c - shell),
-            key=lambda i: (-sum(loc.get(n, 0) for n in clusters[i] - shell), min(clusters[i])),
-        )
-        clusters = [clusters[i] - shell for i in keep]
-        origin = [origin[i] for i in keep]
-        pinned = {keep.index(i): name for i, name in pinned.items() if i in keep}
     clusters, shared, released = release_readers(graph, clusters, shared)
     kinds: list[ServiceKind] = ["service"] * len(clusters)
     if shared.nodes:

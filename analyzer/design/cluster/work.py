@@ -14,7 +14,8 @@ modules' coupling that stays inside it. An app whose code mostly uses itself is 
 holds together unless coupling says otherwise; a layer package (an API or services package
 whose modules each serve other packages) has little cohesion, and so little prior. Ties never
 join two parts of the coupling graph that share no edge when both hold at least
-``MAJOR_SHARE`` of the code: the layout places loose code, it does not glue independent
+``MAJOR_SHARE`` of the code and the smallest service worth deploying (``min_lines``): the
+layout places loose code and fragments too small to stand alone, it does not glue independent
 components together.
 """
 
@@ -29,8 +30,8 @@ import networkx as nx
 from analyzer.design.cluster.params import EngineParams
 from analyzer.model.coupling import is_table, module_of
 
-# A part of the coupling graph holding this share of the code is never tied to another by the
-# prior, and never shares a service with another (the property the tests hold).
+# A part of the coupling graph holding this share of the code (and at least ``min_lines``) is
+# never tied to another by the prior, and never shares a service with another.
 MAJOR_SHARE = 0.02
 # The coupling a node without any counts as having, for its prior ties: loose code is placed
 # by its package, as if it had one weak coupling.
@@ -163,7 +164,8 @@ def build_work(
     sizes: dict[int, int] = defaultdict(int)
     for i, c in enumerate(component):
         sizes[c] += loc[i]
-    major = frozenset(c for c, s in sizes.items() if total_loc and s >= MAJOR_SHARE * total_loc)
+    floor = max(MAJOR_SHARE * total_loc, params.min_lines)
+    major = frozenset(c for c, s in sizes.items() if total_loc and s >= floor)
     adj = [dict(row) for row in real]
     unit = [
         ""
