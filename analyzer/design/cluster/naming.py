@@ -145,7 +145,10 @@ def _options(
 
 
 def _slug(package: str) -> str:
-    return package.replace(".", "-").replace("_", "-").lower()
+    """``a.b_c`` -> ``a-b-c``; a private module's leading underscore is dropped (``_client``
+    names a service ``client``)."""
+    words = [p.strip("_").replace("_", "-").lower() for p in package.split(".") if p.strip("_")]
+    return "-".join(words) or package.lower()
 
 
 def _word_scores(

@@ -284,7 +284,42 @@ def _prior_ties(
             loose = all(component[i] not in major for i in nodes)
             scale = params.layout_prior * (1.0 if loose else cohesion.get(key, 0.0))
             tie(anchor[m], anchor[unit_hub], scale * sum(strength[i] for i in nodes))
+        if all(component[i] not in major for m in modules for i in members[m]):
+            # a unit of loose code only (a lone helper package nobody imports) is placed by
+            # the package around it
+            home = _enclosing(key, members, anchor, component, major, loc)
+            if home is not None:
+                weight = sum(strength[i] for m in modules for i in members[m])
+                tie(anchor[unit_hub], home, params.layout_prior * weight)
     return ties
+
+
+def _enclosing(
+    key: str,
+    members: Mapping[str, Sequence[int]],
+    anchor: Mapping[str, int],
+    component: Sequence[int],
+    major: frozenset[int],
+    loc: Sequence[int],
+) -> int | None:
+    """The anchor of the code around unit ``key``: going up its packages, the first holding
+    modules coupled to the rest of the code (the package's own module if it is one of them,
+    else its largest)."""
+    parent = package_of(key)
+    while parent:
+        inside = [
+            m
+            for m in members
+            if (m == parent or m.startswith(parent + "."))
+            and not (m == key or m.startswith(key + "."))
+            and component[anchor[m]] in major
+        ]
+        if inside:
+            if parent in inside:
+                return anchor[parent]
+            return anchor[max(sorted(inside), key=lambda m: sum(loc[i] for i in members[m]))]
+        parent = package_of(parent)
+    return None
 
 
 def _sibling_ties(
