@@ -349,7 +349,50 @@
       edge.pad = 18 * edge.unit;
       var found = markersOf(focus, vis, edge);
       ["left", "right", "top", "bottom"].forEach(function (side) { spreadAlong(found, side, edge); });
+      clearOfName(found, focus, edge);
       found.forEach(function (m) { offscreen.appendChild(marker(focus, m, edge.unit)); });
+    }
+    // A marker never covers the name of the service in focus (held at the view's edge when
+    // zoomed in): markers in its way move along their side, away from the name, pushing on
+    // those beyond them so that none covers another.
+    function clearOfName(found, focus, edge) {
+      var label = serviceLabels[focus];
+      if (!label) return;
+      var lx = view.x + view.k * +label.getAttribute("x"), ly = view.y + view.k * +label.getAttribute("y");
+      var half = (S[focus].name.length * 9 + 8) / 2 * edge.unit, tall = 12 * edge.unit, gap = 6 * edge.unit;
+      var box = { l: lx - half - gap, r: lx + half + gap, t: ly - tall - gap, b: ly + tall + gap };
+      var h = 22 * edge.unit;
+      function extent(m) {
+        var bx = m.side === "right" ? -m.width : m.side === "left" ? 0 : -m.width / 2;
+        var by = m.side === "bottom" ? -h : m.side === "top" ? 0 : -h / 2;
+        return { l: m.x + bx, r: m.x + bx + m.width, t: m.y + by, b: m.y + by + h };
+      }
+      ["top", "bottom", "left", "right"].forEach(function (side) {
+        var vertical = side === "left" || side === "right";
+        var axis = vertical ? "y" : "x";
+        var lo = vertical ? "t" : "l", hi = vertical ? "b" : "r";
+        var across = function (e) { return vertical ? e.r > box.l && e.l < box.r : e.b > box.t && e.t < box.b; };
+        var mine = found.filter(function (m) { return m.side === side && across(extent(m)); });
+        var hit = mine.some(function (m) { var e = extent(m); return e[hi] > box[lo] && e[lo] < box[hi]; });
+        if (!hit) return;
+        var centre = (box[lo] + box[hi]) / 2;
+        var after = mine.filter(function (m) { return m[axis] >= centre; });
+        var before = mine.filter(function (m) { return m[axis] < centre; });
+        after.sort(function (a, b) { return a[axis] - b[axis]; });
+        before.sort(function (a, b) { return b[axis] - a[axis]; });
+        var cursor = box[hi];
+        after.forEach(function (m) {
+          var e = extent(m);
+          if (e[lo] < cursor) m[axis] += cursor - e[lo];
+          cursor = extent(m)[hi] + gap;
+        });
+        cursor = box[lo];
+        before.forEach(function (m) {
+          var e = extent(m);
+          if (e[hi] > cursor) m[axis] -= e[hi] - cursor;
+          cursor = extent(m)[lo] - gap;
+        });
+      });
     }
     // Where the line from the view's centre to each service out of view leaves the view (in the
     // map's own coordinates, not zoomed): one marker per service, heaviest first.
