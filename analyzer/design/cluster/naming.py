@@ -57,10 +57,15 @@ def _key(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
+def _strip(module: str, root: str | None) -> int:
+    """How many leading parts of ``module`` are the project's root package path."""
+    if root and module.startswith(root + "."):
+        return root.count(".") + 1
+    return 0
+
+
 def _module_words(module: str, root: str | None) -> list[str]:
-    parts = module.split(".")
-    if len(parts) > 1 and parts[0] == root:
-        parts = parts[1:]
+    parts = module.split(".")[_strip(module, root) :]
     return [w for part in parts for w in _words(part) if w not in GENERIC]
 
 
@@ -73,7 +78,7 @@ def _packages(module: str, root: str | None) -> list[str]:
     """The packages (and the module) a module sits in, outermost first, the project's root
     package left out: ``a.b.c`` -> ``b``, ``b.c`` when ``a`` is the root."""
     parts = module.split(".")
-    start = 1 if len(parts) > 1 and parts[0] == root else 0
+    start = _strip(module, root)
     return [".".join(parts[start:depth]) for depth in range(start + 1, len(parts) + 1)]
 
 
@@ -102,16 +107,29 @@ def name_services(
 
 def _root(nodes: Iterable[GraphNode]) -> str | None:
     """The project's root package: the top-level package holding most of the code (``shop``
-    beside a ``manage`` module), None when the code is spread over several (netbox's apps are
-    top-level packages, and their names are the services' names)."""
-    lines: dict[str, int] = defaultdict(int)
+    beside a ``manage`` module), and below it, while one holds most of the code, its
+    subpackage (``oscar.apps``); None when the code is spread over several top-level packages
+    (netbox's apps, whose names are the services' names)."""
+    sizes: dict[str, int] = defaultdict(int)
     for node in nodes:
         if node.module and node.kind != "table":
-            lines[node.module.split(".")[0]] += node.loc + 1
-    if not lines:
-        return None
-    top = max(sorted(lines), key=lambda r: lines[r])
-    return top if 2 * lines[top] > sum(lines.values()) else None
+            sizes[node.module] += node.loc + 1
+    total = sum(sizes.values())
+    root: str | None = None
+    while True:
+        # the next package down holding most of the code (``oscar`` then ``oscar.apps``)
+        depth = 0 if root is None else root.count(".") + 1
+        lines: dict[str, int] = defaultdict(int)
+        for module, size in sizes.items():
+            parts = module.split(".")
+            if len(parts) > depth + 1 and (root is None or module.startswith(root + ".")):
+                lines[".".join(parts[: depth + 1])] += size
+        if not lines:
+            return root
+        top = max(sorted(lines), key=lambda r: lines[r])
+        if 2 * lines[top] <= total:
+            return root
+        root = top
 
 
 def _options(
