@@ -116,10 +116,7 @@ def propose(
     whole = graph.clustering_graph(roles=roles)
     first = cluster(contract(whole, plan), None, seed, unit_hint, plan.apart, params)
     shared = find_shared(graph, expand(list(first.communities), plan), roles)
-    shared = SharedCode(
-        {n: why for n, why in shared.reasons.items() if n not in plan.members},
-        shared.shell - plan.members,
-    )
+    shared = SharedCode({n: why for n, why in shared.reasons.items() if n not in plan.members})
     # The project shell (settings, URL confs, entry scripts) is glue: it is set aside with the
     # shared library and does not take part in the second clustering, so a count asked for is
     # a count of services holding code of their own.

@@ -47,11 +47,9 @@ LEAF_SHARE = 0.25
 
 @dataclass(frozen=True, slots=True)
 class SharedCode:
-    """Nodes set aside as shared library, each with why; ``shell``: those of the project shell,
-    which are set aside only after clustering."""
+    """Nodes set aside as shared library, each with why (the project shell among them)."""
 
     reasons: Mapping[str, str]
-    shell: frozenset[str] = frozenset()
 
     @property
     def nodes(self) -> frozenset[str]:
@@ -115,7 +113,7 @@ def find_shared(
         n for n in sorted(index) if module_of(n) in shell and n not in reasons and n not in data
     ]
     reasons.update(dict.fromkeys(shell_nodes, SHELL_REASON))
-    return SharedCode(dict(sorted(reasons.items())), frozenset(shell_nodes))
+    return SharedCode(dict(sorted(reasons.items())))
 
 
 def release_readers(
@@ -145,10 +143,7 @@ def release_readers(
             released[node] = f"reads {names} of this service only: not shareable"
     if not released:
         return list(clusters), shared, {}
-    left = SharedCode(
-        {n: why for n, why in shared.reasons.items() if n not in released},
-        shared.shell - set(released),
-    )
+    left = SharedCode({n: why for n, why in shared.reasons.items() if n not in released})
     return [frozenset(c) for c in services], left, released
 
 
