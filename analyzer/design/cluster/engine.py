@@ -11,7 +11,9 @@ on the fused coupling graph plus the package tree's prior ties. The search:
    today's layout on the objective;
 2. asked for N services, merges or splits reach N at the least loss, largest first;
 3. on the symbols level, each symbol moves where the objective gains (a god module's
-   functions go to the services they serve), never emptying a service when a count was asked.
+   functions go to the services they serve); asked for N services, the count is fitted again
+   on the symbols and the last moves keep it, none taking a service below the smallest
+   worth deploying.
 
 Seeded and deterministic: the same graph, seed and parameters give the same communities.
 """

@@ -8,8 +8,8 @@ merges or splits at the least loss.
 - ``merges``: the pair of coupled communities whose merge gains most merges, while any gains;
 - ``splits``: a community splits along Leiden's communities of the graph it induces when the
   objective gains;
-- ``fit_count``: merges at the least loss, or splits the largest community first, until the
-  count is right.
+- ``fit_count``: merges at the least loss, or splits where the split loses least among those
+  leaving both parts at least the smallest useful service, until the count is right.
 """
 
 from __future__ import annotations
@@ -259,9 +259,9 @@ def fit_count(
     state: State, count: int, seed: int, mergeable: Mergeable | None = None
 ) -> list[Move]:
     """Exactly ``count`` communities: merge the pair losing least (coupled pairs first, then
-    the two smallest), or split the largest community in two (its Leiden communities, at the
-    lowest resolution that finds two, the smaller ones merged at the least loss) — large
-    services are split before small ones are padded."""
+    the two smallest), or split a community in two (its Leiden communities, at the lowest
+    resolution that finds two, the smaller ones merged at the least loss; see
+    ``_best_bisection`` for which)."""
     moves: list[Move] = []
     while len(state.count) > count:
         pair = _cheapest_merge(state, mergeable)
