@@ -172,3 +172,26 @@ def test_every_node_has_a_placement_and_moves_say_why() -> None:
     assert own.community == next(i for i, c in enumerate(result.communities) if ORDERS[0] in c)
     assert all(m.reason and m.step for m in result.moves)
     assert any(m.step.startswith("fit") for m in result.moves)
+
+
+@pytest.mark.parametrize("services", [None, 2, 4])
+def test_refining_half_the_starts_in_a_forked_process_changes_nothing(services: int | None) -> None:
+    graph = monolith(ORDERS, BILLING, CATALOG, bridge=2.0)
+    hint = hint_of(graph)
+    here = cluster(graph, services, seed=3, hint=hint)
+    forked = cluster(graph, services, seed=3, hint=hint, parallel=True)
+    assert forked == here
+    assert len(here.starts) > 2  # there were starts to share out
+
+
+def test_a_named_start_is_the_only_one_tried_at_either_level() -> None:
+    graph = monolith(ORDERS, BILLING, CATALOG, bridge=2.0)
+    hint = hint_of(graph)
+    every = [name for name, _ in cluster(graph, hint=hint).starts]
+    symbols = next(name for name in every if name.startswith("Leiden on symbols"))
+    for name in ("today's layout", symbols):
+        again = cluster(graph, seed=5, hint=hint, only=(name,))
+        assert [n for n, _ in again.starts] == [name]
+        assert again.start == name
+    # a name no start has: every start is tried
+    assert len(cluster(graph, hint=hint, only=("no such start",)).starts) == len(every)

@@ -20,7 +20,8 @@ Seeded and deterministic: the same graph, seed and parameters give the same comm
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import networkx as nx
@@ -32,6 +33,10 @@ from analyzer.design.cluster.passes import fit_count, local_moves, refine
 from analyzer.design.cluster.record import Move, Placement
 from analyzer.design.cluster.starts import candidate_starts
 from analyzer.design.cluster.work import Level, WorkGraph, build_work, coarsen
+from analyzer.forked import Forked
+
+Refined = tuple[float, list[int], list[Move]]
+"""A start once refined: the objective's value, the labels, the moves that made them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,61 @@ class _Rules:
         return result
 
 
+class _Search:
+    """One clustering run's context: the work graph, the rules at both levels, the count asked
+    for; refines one start at a time."""
+
+    def __init__(
+        self,
+        work: WorkGraph,
+        apart: Sequence[frozenset[str]],
+        params: EngineParams,
+        seed: int,
+        count: int | None,
+    ) -> None:
+        self.work, self.params, self.seed, self.count = work, params, seed, count
+        self.level, self.group = work.modules_level()
+        self.rules = _Rules(work, self.level, apart)
+        self.base_rules = _Rules(work, work.base, apart)
+
+    def settle(self, state: State, rules: _Rules) -> list[Move]:
+        """Refine and, asked for a count, fit it: a candidate is judged as it would be
+        proposed."""
+        made = refine(state, self.seed, rules.allowed, rules.mergeable, rules.separated)
+        if self.count is not None:
+            made += fit_count(state, self.count, self.seed, rules.mergeable)
+        return made
+
+    def module_start(self, labels: Sequence[int]) -> Refined:
+        state = State(self.work, self.level, self.rules.separated(labels), self.params)
+        made = self.settle(state, self.rules)
+        return state.value(), state.label, made
+
+    def symbol_start(self, resolution: float) -> Refined:
+        """Leiden on the symbols at ``resolution`` (times γ), refined there."""
+        rules, params = self.base_rules, self.params
+        labels = leiden(self.work.base, resolution * params.resolution, self.seed)
+        state = State(self.work, self.work.base, rules.separated(labels), params)
+        made = self.settle(state, rules)
+        return state.value(), state.label, made
+
+    def module_winner(self, labels: Sequence[int], earlier: list[Move]) -> Refined:
+        """The module-level winner on the symbols: they move on their own, the count kept."""
+        seed, count, rules = self.seed, self.count, self.base_rules
+        state = State(self.work, self.work.base, rules.separated(labels), self.params)
+        made = earlier + local_moves(state, seed, step="symbol-move", allowed=rules.allowed)
+        if count is None and self.params.symbol_refine:
+            made += refine(state, seed, rules.allowed, rules.mergeable, rules.separated)
+        if count is not None:
+            # symbols moving on their own may empty or shrink a service the count needed:
+            # the count is fitted again on the symbols, then they settle keeping it
+            made += fit_count(state, count, seed, rules.mergeable)
+            made += local_moves(
+                state, seed, step="symbol-move", allowed=rules.allowed, keep_count=True
+            )
+        return state.value(), state.label, made
+
+
 def cluster(
     graph: nx.Graph,
     services: int | None = None,
@@ -101,80 +161,58 @@ def cluster(
     apart: Sequence[frozenset[str]] = (),
     params: EngineParams = DEFAULT_PARAMS,
     only: Sequence[str] = (),
+    parallel: bool = False,
 ) -> Clustering:
     """Partition every node of ``graph`` (the clustering graph) into ``services`` communities,
     or as many as the objective finds best; nodes of one ``apart`` group always end apart.
     ``hint`` gives each node its unit in today's layout; ``only`` limits the starts to those
-    named (reruns for stability try the start that won)."""
+    named (reruns for stability try the start that won). With ``parallel``, half of the starts
+    are refined in a forked process; the result is the same."""
     hint = hint or {}
     if graph.number_of_nodes() == 0:
         return Clustering(())
     work = build_work(graph, params, hint)
-    level, group = work.modules_level()
-    rules = _Rules(work, level, apart)
-    scored: list[tuple[str, float]] = []
     count = max(1, min(services, len(work.ids))) if services is not None else None
-
-    def settle(state: State, rules: _Rules, refined: bool) -> list[Move]:
-        """Refine (unless already refined) and, asked for a count, fit it: a candidate is
-        judged as it would be proposed."""
-        made = (
-            [] if refined else refine(state, seed, rules.allowed, rules.mergeable, rules.separated)
-        )
-        if count is not None:
-            made += fit_count(state, count, seed, rules.mergeable)
-        return made
-
+    search = _Search(work, apart, params, seed, count)
+    scored: list[tuple[str, float]] = []
     # 1. every start on the modules level, refined there
-    best: tuple[float, str, State, list[Move]] | None = None
-    starts = candidate_starts(work, level, group, hint, seed, params)
-    if only:
-        starts = [s for s in starts if s.name in only] or starts
-    for start in starts:
-        state = State(work, level, rules.separated(start.labels), params)
-        made = settle(state, rules, refined=False)
-        value = state.value()
+    starts = candidate_starts(work, search.level, search.group, hint, seed, params)
+    symbol_starts = {
+        f"Leiden on symbols at resolution {r:g}": r
+        for r in (params.starts_resolutions if params.symbol_starts else ())
+    }
+    if any(s.name in only for s in starts) or any(n in only for n in symbol_starts):
+        starts = [s for s in starts if s.name in only]
+        symbol_starts = {n: r for n, r in symbol_starts.items() if n in only}
+    refined = _each([functools.partial(search.module_start, s.labels) for s in starts], parallel)
+    best: tuple[float, str, list[int], list[Move]] | None = None
+    for start, (value, labels, made) in zip(starts, refined, strict=True):
         scored.append((start.name, round(value, 6)))
         if best is None or value > best[0] + 1e-12:
-            best = (value, start.name, state, made)
-    assert best is not None
+            best = (value, start.name, labels, made)
     # 2. the best of them against Leiden on the symbols, each refined on the symbols: code
     # whose modules mix capabilities (layered code) is only cut right there
-    base_rules = _Rules(work, work.base, apart)
-    lifted = [best[2].label[group[b]] for b in range(len(work.ids))]
-    candidates = [(best[1], lifted, best[3])]
-    if params.symbol_starts and not (only and best[1] in only):
-        for resolution in params.starts_resolutions:
-            labels = leiden(work.base, resolution * params.resolution, seed)
-            candidates.append((f"Leiden on symbols at resolution {resolution:g}", labels, []))
-    top: tuple[float, str, State, list[Move]] | None = None
-    for name, labels, earlier in candidates:
-        state = State(work, work.base, base_rules.separated(labels), params)
-        if earlier or name == best[1]:
-            # the module-level winner: its symbols move on their own, the count kept
-            made = earlier + local_moves(
-                state, seed, step="symbol-move", allowed=base_rules.allowed
-            )
-            if count is None and params.symbol_refine:
-                made += refine(
-                    state, seed, base_rules.allowed, base_rules.mergeable, base_rules.separated
-                )
-            if count is not None:
-                # symbols moving on their own may empty or shrink a service the count needed:
-                # the count is fitted again on the symbols, then they settle keeping it
-                made += fit_count(state, count, seed, base_rules.mergeable)
-                made += local_moves(
-                    state, seed, step="symbol-move", allowed=base_rules.allowed, keep_count=True
-                )
-        else:
-            made = settle(state, base_rules, refined=False)
-        value = state.value()
-        if name != best[1]:
+    names: list[str] = []
+    tasks: list[Callable[[], Refined]] = []
+    if best is not None:
+        lifted = [best[2][search.group[b]] for b in range(len(work.ids))]
+        names.append(best[1])
+        tasks.append(functools.partial(search.module_winner, lifted, best[3]))
+    for name, resolution in symbol_starts.items():
+        names.append(name)
+        tasks.append(functools.partial(search.symbol_start, resolution))
+    top: tuple[float, str, list[int], list[Move]] | None = None
+    for i, (name, (value, labels, made)) in enumerate(
+        zip(names, _each(tasks, parallel), strict=True)
+    ):
+        if best is None or i > 0:
             scored.append((name, round(value, 6)))
         if top is None or value > top[0] + 1e-12:
-            top = (value, name, state, made)
+            top = (value, name, labels, made)
     assert top is not None
-    _, winner, base, moves = top
+    _, winner, labels, moves = top
+    # the winner's sums computed afresh from its labels, wherever it was refined
+    base = State(work, work.base, labels, params)
     communities, order = _communities(base)
     index = {label: i for i, label in enumerate(order)}
     return Clustering(
@@ -195,6 +233,20 @@ def cluster(
             for node, p in _placements(base).items()
         },
     )
+
+
+def _each(tasks: Sequence[Callable[[], Refined]], parallel: bool) -> list[Refined]:
+    """Each task's result, in order; with ``parallel``, every second task runs in a forked
+    process meanwhile (the tasks are deterministic, so the results are the same)."""
+    if not parallel or len(tasks) < 2:
+        return [task() for task in tasks]
+    odd = tasks[1::2]
+    child = Forked(lambda: [task() for task in odd])
+    even = [task() for task in tasks[::2]]
+    results: list[Refined] = []
+    for i, found in enumerate(child.result()):
+        results += [even[i], found]
+    return results + even[len(odd) :]
 
 
 def _communities(state: State) -> tuple[list[frozenset[str]], list[int]]:

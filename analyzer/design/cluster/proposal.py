@@ -11,7 +11,7 @@ from analyzer.design.cluster.engine import Clustering, cluster
 from analyzer.design.cluster.naming import name_services
 from analyzer.design.cluster.params import DEFAULT_PARAMS, EngineParams
 from analyzer.design.cluster.shared import SharedCode, find_shared, release_readers
-from analyzer.design.cluster.stability import held, reruns
+from analyzer.design.cluster.stability import RUNS, held, reruns
 from analyzer.design.cluster.steering import contract, expand, make_plan, pinned_names
 from analyzer.design.data.catalog import DataCatalog
 from analyzer.design.data.ownership import Ownership, assign_ownership
@@ -82,13 +82,14 @@ class Unsettled:
     ``proposal`` is complete but for them, ``settle()`` adds them."""
 
     proposal: Proposal
-    partitions: Forked[list[list[frozenset[str]]]]
+    partitions: tuple[Forked[list[list[frozenset[str]]]], ...]
     loc: Mapping[str, int]  # of the clustered nodes
     clusters: tuple[frozenset[str], ...]  # as clustered (steered units not expanded)
     origin: Mapping[str, int]  # service name -> its cluster in ``clusters``
 
     def settle(self) -> Proposal:
-        figures = held(self.loc, self.clusters, self.partitions.result())
+        found = [partition for forked in self.partitions for partition in forked.result()]
+        figures = held(self.loc, self.clusters, found)
         stable = {name: figures[i] for name, i in self.origin.items()}
         return replace(self.proposal, stability=stable)
 
@@ -114,7 +115,9 @@ def propose(
     }
     roles = data_roles(graph)
     whole = graph.clustering_graph(roles=roles)
-    first = cluster(contract(whole, plan), None, seed, unit_hint, plan.apart, params)
+    first = cluster(
+        contract(whole, plan), None, seed, unit_hint, plan.apart, params, parallel=background
+    )
     shared = find_shared(graph, expand(list(first.communities), plan), roles)
     shared = SharedCode({n: why for n, why in shared.reasons.items() if n not in plan.members})
     # The project shell (settings, URL confs, entry scripts) is glue: it is set aside with the
@@ -123,18 +126,26 @@ def propose(
     work = contract(whole, plan, drop=shared.nodes)
     loc = {n: int(d.get("loc", 0)) for n, d in work.nodes(data=True)}
     target = services
-    # the shared library aside, the rest is clustered again from the start that won
-    outcome = cluster(work, target, seed, unit_hint, plan.apart, params, (first.start,))
-    contracted = list(outcome.communities)
+    # the shared library aside, the rest is clustered again from the start that won; the
+    # reruns for stability try that start too, with other seeds: on a second core, two forked
+    # processes share them while this one goes on
+    only = (first.start,)
 
     def run(with_seed: int) -> list[frozenset[str]]:
-        again = cluster(work, target, with_seed, unit_hint, plan.apart, params, (outcome.start,))
+        again = cluster(work, target, with_seed, unit_hint, plan.apart, params, only)
         return list(again.communities)
 
-    # Nothing clustered, nothing to rerun: an empty list of partitions.
+    half = (RUNS + 1) // 2
     partitions = (
-        Forked(reruns, run, seed, enabled=background) if contracted else Forked(list, enabled=False)
+        (
+            Forked(reruns, run, seed, half, enabled=background),
+            Forked(reruns, run, seed + half, RUNS - half, enabled=background),
+        )
+        if work.number_of_nodes()
+        else ()  # nothing to cluster, nothing to compare
     )
+    outcome = cluster(work, target, seed, unit_hint, plan.apart, params, only, parallel=background)
+    contracted = list(outcome.communities)
     origin: list[int | None] = list(range(len(contracted)))
     pinned = pinned_names(contracted, plan)
     clusters = expand(contracted, plan)
