@@ -84,6 +84,8 @@ class State:
         self.table_sites: dict[int, dict[int, int]] = {t: defaultdict(int) for t in self.written}
         # community -> the tables it holds write sites or models of
         self.holds: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        # table -> its write sites outside its owner now (dropped when a node touching it moves)
+        self.foreign_now: dict[int, int] = {}
         tot, lines, count, inner = self.tot, self.lines, self.count, self.inner
         strength, loc, loop, adj = level.strength, level.loc, level.loop, level.adj
         for j in range(len(level)):
@@ -125,6 +127,7 @@ class State:
             self.table_sites[tab][c] += n
         for tab in self._touched(j):
             self.holds[c][tab] += 1
+            self.foreign_now.pop(tab, None)
         for part, n in self.parts[j].items():
             self.in_part[c][part] += n
 
@@ -147,6 +150,7 @@ class State:
                 del self.table_sites[tab][c]
         held = self.holds[c]
         for tab in self._touched(j):
+            self.foreign_now.pop(tab, None)
             held[tab] -= 1
             if not held[tab]:
                 del held[tab]
@@ -198,7 +202,15 @@ class State:
         return home_c
 
     def foreign(self, tab: int, sites: Mapping[int, int] | None = None) -> int:
-        sites = self.table_sites[tab] if sites is None else sites
+        """Write sites of ``tab`` outside its owner: now, or with the sites ``sites``."""
+        if sites is None:
+            now = self.foreign_now.get(tab)
+            if now is None:
+                now = self.foreign_now[tab] = self._foreign(tab, self.table_sites[tab])
+            return now
+        return self._foreign(tab, sites)
+
+    def _foreign(self, tab: int, sites: Mapping[int, int]) -> int:
         owner = self.owner(tab, sites)
         return self.written[tab] - (sites.get(owner, 0) if owner is not None else 0)
 
