@@ -21,9 +21,9 @@ from analyzer.model.boundaries import (
     Boundary,
 )
 from analyzer.model.config import SeamsConfig
-from analyzer.model.coupling import KINDS
 from analyzer.model.errors import ConfigError, SeamsError
 from analyzer.model.options import Weights
+from analyzer.model.signals import signals
 from analyzer.model.steering import Steering
 from analyzer.model.violations import RULES, SEVERITIES, Severity
 
@@ -327,11 +327,13 @@ def _kinds(value: object, bad: Bad) -> tuple[str, ...]:
     items = _strings(value, "check.dependency_kinds", bad, "coupling kinds")
     if items is None:
         return DEFAULT_DEPENDENCY_KINDS
+    # Only couplings between pieces of code make dependencies; data has rules of its own.
+    code = [s.kind for s in signals() if s.between == "code"]
     for i, kind in enumerate(items):
-        if kind not in KINDS or kind == "data":
-            allowed = ", ".join(k for k in KINDS if k != "data")
+        if kind not in code:
+            allowed = ", ".join(code)
             bad(f"check.dependency_kinds[{i}]", f"unknown kind {kind!r} (kinds: {allowed})")
-    return tuple(k for k in items if k in KINDS and k != "data")
+    return tuple(k for k in items if k in code)
 
 
 def _steer_patterns(value: object) -> tuple[str, ...] | None:

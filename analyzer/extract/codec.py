@@ -1,8 +1,8 @@
 """codec: one file's facts as compact bytes, for worker processes and the fact cache.
 
 Facts are pickled with each fact object as its class and field values, then compressed. Reading
-back builds only the dataclasses of the fact modules, ``analyzer.model.facts`` and
-``analyzer.model.data`` (the bytes may come from a cache
+back builds only the dataclasses of the fact modules, ``analyzer.model.facts``,
+``analyzer.model.data`` and ``analyzer.model.flow`` (the bytes may come from a cache
 inside an untrusted tree, and unpickling anything else could run code), setting their slots
 directly: about twice as fast as pickle's default for frozen dataclasses, which matters when a
 warm run reads every file's facts.
@@ -21,10 +21,11 @@ from typing import Any
 
 from analyzer.model import data as data_model
 from analyzer.model import facts as facts_model
+from analyzer.model import flow as flow_model
 from analyzer.model.facts import FileFacts, ParseResult, Skipped
 
 # The modules whose dataclasses make up a file's facts; nothing else is ever built from bytes.
-FACT_MODULES = {m.__name__: m for m in (facts_model, data_model)}
+FACT_MODULES = {m.__name__: m for m in (facts_model, data_model, flow_model)}
 
 
 class DamagedFacts(ValueError):

@@ -13,6 +13,8 @@ from pathlib import Path
 import libcst as cst
 
 from analyzer.extract.collectors.data import DataCollector
+from analyzer.extract.collectors.entries import EntryCollector
+from analyzer.extract.collectors.flow import FlowCollector
 from analyzer.extract.collectors.imports import ImportCollector
 from analyzer.extract.collectors.pragmas import PragmaCollector
 from analyzer.extract.collectors.strings import StringCollector
@@ -102,7 +104,19 @@ def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
     pragmas = PragmaCollector(scope)
     strings = StringCollector(scope)
     data = DataCollector(scope)
-    collectors = [ScopeOpener(scope), imports, symbols, strings, pragmas, data, ScopeCloser(scope)]
+    entries = EntryCollector(scope)
+    flow = FlowCollector(scope)
+    collectors = [
+        ScopeOpener(scope),
+        imports,
+        symbols,
+        strings,
+        pragmas,
+        data,
+        entries,
+        flow,
+        ScopeCloser(scope),
+    ]
     traverse(tree, collectors, positions)
     return FileFacts(
         path=source.path,
@@ -120,6 +134,8 @@ def _extract(tree: cst.Module, text: str, source: SourceFile) -> FileFacts:
         pragmas=pragmas.facts(),
         notes=imports.problems(),
         data=data.facts(),
+        entries=entries.facts(),
+        flow=flow.facts(),
     )
 
 

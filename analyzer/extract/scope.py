@@ -17,9 +17,10 @@ class Scope:
     """Traversal state of one file.
 
     ``top`` is the top-level class or function being traversed (``None`` at module level);
-    ``fn_depth``/``class_depth`` count enclosing definitions; ``block_depth`` counts module-level
-    compound statements (``if``/``try``/...) around the current node; ``type_checking`` is positive
-    inside the body of ``if TYPE_CHECKING:``.
+    ``method`` the method of a top-level class being traversed (``""`` elsewhere);
+    ``fn_depth``/``class_depth`` count enclosing definitions; ``block_depth`` counts
+    module-level compound statements (``if``/``try``/...) around the current node;
+    ``type_checking`` is positive inside the body of ``if TYPE_CHECKING:``.
     """
 
     __slots__ = (
@@ -28,6 +29,8 @@ class Scope:
         "class_depth",
         "fn_depth",
         "is_package",
+        "method",
+        "method_node",
         "module",
         "positions",
         "top",
@@ -47,6 +50,8 @@ class Scope:
         self.top: str | None = None
         self.top_node: cst.CSTNode | None = None
         self.top_conditional = False
+        self.method = ""
+        self.method_node: cst.CSTNode | None = None
         self._tc_bodies: set[int] = set()
 
     @property
@@ -88,7 +93,11 @@ class ScopeOpener(BatchableCSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._enter_def(node)
-        self.scope.fn_depth += 1
+        scope = self.scope
+        if scope.fn_depth == 0 and scope.class_depth == 1:
+            scope.method = node.name.value
+            scope.method_node = node
+        scope.fn_depth += 1
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._enter_def(node)
@@ -140,7 +149,11 @@ class ScopeCloser(BatchableCSTVisitor):
             scope.top_conditional = False
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.scope.fn_depth -= 1
+        scope = self.scope
+        scope.fn_depth -= 1
+        if scope.method_node is original_node:
+            scope.method = ""
+            scope.method_node = None
         self._leave_def(original_node)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:

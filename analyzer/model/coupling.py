@@ -7,10 +7,12 @@ top-level class or function is ``module:Name``; a database table is ``table::nam
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
-Kind = Literal["import", "call", "inheritance", "data", "cochange"]
-KINDS: tuple[Kind, ...] = ("import", "call", "inheritance", "data", "cochange")
+from analyzer.model.signals import kinds
+
+Kind = str
+"""A registered signal's kind (``analyzer.model.signals``): ``import``, ``call``..."""
+KINDS: tuple[Kind, ...] = kinds()
 TABLE_PREFIX = "table::"
 
 

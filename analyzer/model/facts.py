@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from analyzer.model.data import DataFacts
+from analyzer.model.flow import EntryFact, FlowFacts
 
 # The shape and meaning of the facts below: bump it whenever a field is added, removed or changes
 # meaning, so that cached facts of an older shape are never read back.
@@ -167,6 +168,8 @@ class FileFacts:
     pragmas: tuple[Pragma, ...] = ()
     notes: tuple[str, ...] = ()
     data: DataFacts | None = None
+    entries: tuple[EntryFact, ...] = ()
+    flow: FlowFacts | None = None
 
     def __str__(self) -> str:
         return (

@@ -8,21 +8,14 @@ from typing import Literal
 
 from analyzer.model.coupling import KINDS, Kind
 from analyzer.model.errors import SeamsError
+from analyzer.model.signals import signals
 from analyzer.model.steering import Steering
 
 Granularity = Literal["module", "symbol"]
 
-# Why these defaults (docs/configuration.md has the measurements): a shared table says more about
-# where code belongs than an import, so data weighs most (2.0 beat 1.0, 2.5 and 3.0 on ICP and
-# data purity together on saleor, django-oscar and pretix); inheritance is as strong as a call;
-# co-change is noisy (formatting sweeps, renames), so it only nudges.
-DEFAULT_WEIGHTS: dict[Kind, float] = {
-    "import": 1.0,
-    "call": 1.0,
-    "inheritance": 1.0,
-    "data": 2.0,
-    "cochange": 0.5,
-}
+# Each registered signal's default weight; why each is what it is: analyzer/model/signals.py and
+# docs/configuration.md.
+DEFAULT_WEIGHTS: dict[Kind, float] = {s.kind: s.default_weight for s in signals()}
 # The --weights option's help, with the real defaults.
 WEIGHTS_HELP = (
     "Coupling weights as comma-separated kind=number (defaults: "
