@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from analyzer.design.cost.flows import Flows, build_flows
 from analyzer.design.data.catalog import DataCatalog, build_catalog, data_couplings
 from analyzer.design.data.reuse import build_tracked, catalog_holds
 from analyzer.design.roles.assign import assign_roles
@@ -44,6 +45,7 @@ class Collected:
     data: DataCatalog = field(default_factory=DataCatalog)
     roles: Roles = field(default_factory=Roles)
     coupling_state: CouplingState | None = None
+    flows: Flows | None = None
 
     @property
     def files(self) -> tuple[FileFacts, ...]:
@@ -131,7 +133,9 @@ def derive(
     with timings.stage("data"):
         catalog = replace(catalog_job.result(), peripheral=roles.peripheral)
         couplings.extend(data_couplings(catalog))
-    return Collected(discovery, scanned, tuple(couplings), external, catalog, roles)
+    with timings.stage("flows"):
+        flows = build_flows(files, table, catalog)
+    return Collected(discovery, scanned, tuple(couplings), external, catalog, roles, flows)
 
 
 def _since(

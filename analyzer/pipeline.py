@@ -15,12 +15,17 @@ from typing import Any
 
 from analyzer.collect import Collected, background, collect, derive, discover_stage, scan_stage
 from analyzer.design.cluster.proposal import Proposal, propose
+from analyzer.design.cost.flows import build_flows
+from analyzer.design.cost.partition import owners_under, price_partition, table_owners
+from analyzer.design.cost.registered import SignalInputs, registered_couplings
+from analyzer.design.document.costs import costs_section
 from analyzer.design.document.decompose import Document, build_document, graph_section
 from analyzer.design.document.explain import explain
 from analyzer.design.evaluate.asis import as_is_units
 from analyzer.design.evaluate.metrics import evaluate
 from analyzer.design.signals.cochange import cochange_couplings
 from analyzer.design.signals.graph import CodeGraph, build_graph, code_nodes, whole_modules
+from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.extract.cache import FactCache, code_digest, open_cache
 from analyzer.extract.git import read_history
 from analyzer.extract.scan import ScanResult
@@ -185,10 +190,17 @@ def _design(
     files = collected.files
     with timings.stage("history"):
         cochange = cochange_couplings(history, {f.path: f.module for f in files})
+    table = SymbolTable(files)
+    flows = collected.flows or build_flows(files, table, collected.data)
     with timings.stage("graph"):
         definers = [t.definer for t in collected.data.tables if t.definer]
         nodes = code_nodes(files, options.granularity, whole_modules(files, definers))
-        couplings = [*collected.couplings, *cochange]
+        inputs = SignalInputs(files, table, collected.data, flows)
+        couplings = [
+            *collected.couplings,
+            *cochange,
+            *registered_couplings(inputs, options.weights),
+        ]
         graph = build_graph(
             nodes,
             couplings,
@@ -218,6 +230,24 @@ def _design(
             "proposed": evaluate(graph, proposal.assignment, proposal.shared),
             "as_is": evaluate(graph, as_is, proposal.shared),
         }
+    with timings.stage("cost"):
+        costs = price_partition(
+            flows,
+            graph.node_of,
+            proposal.assignment,
+            table_owners(proposal.assignment),
+            proposal.shared,
+        )
+        as_is_owners = owners_under(collected.data, graph.node_of, as_is)
+        as_is_costs = price_partition(flows, graph.node_of, as_is, as_is_owners, proposal.shared)
+        metrics["proposed"].update(costs.metrics)
+        metrics["as_is"].update(as_is_costs.metrics)
+        totals = {
+            "entry_points": len(flows.entries),
+            "transactions": len(flows.transactions),
+            "joins": len(flows.joins),
+            "loop_calls": len(flows.loops),
+        }
     with timings.stage("document"):
         explanations = explain(graph, proposal)
         section = graph_section(
@@ -237,7 +267,11 @@ def _design(
             proposal=proposal,
             metrics=metrics,
             ownership=proposal.ownership,
-            extra={"explanations": explanations, "graph": section},
+            extra={
+                "explanations": explanations,
+                "graph": section,
+                "costs": costs_section(costs, totals),
+            },
         )
     return Analysis(
         document, collected.discovery, collected.scan, graph, proposal, timings, collected

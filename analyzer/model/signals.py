@@ -6,7 +6,7 @@ Its registration says everything the rest of Seams needs to know about it:
 - ``kind``: the name used everywhere (weights, the kinds of a dependency in
   decomposition.json, the configuration);
 - ``extractor``: ``"package.module:function"`` giving its couplings from the collected inputs
-  (``analyzer.design.cost.inputs.SignalInputs``), or ``""`` for the kinds the pipeline makes
+  (``analyzer.design.cost.registered.SignalInputs``), or ``""`` for the kinds the pipeline makes
   itself from the facts (imports, references, data access, git history);
 - ``default_weight``: its weight in the fused graph when the user sets none;
 - how it renders: a short ``label``, a one-sentence ``description``, the ``verb`` a check

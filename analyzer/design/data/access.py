@@ -95,6 +95,52 @@ class AccessInterpreter:
             seen.setdefault((touch.table, touch.mode), touch)
         return list(seen.values())
 
+    def joins(self, fact: AccessFact, context: Context) -> list[tuple[str, str, str]]:
+        """``(queried table, joined table, how)`` for every relation the query of ``fact``
+        follows in SQL: Django lookups (``how`` ``lookup``) and ``select_related``/
+        ``prefetch_related`` (``related``), ``join()``/``outerjoin()`` clauses and the other
+        models of a query (``join``), SQLAlchemy loader options (``joinedload``...)."""
+        self._touched = []
+        self._context = context
+        if fact.op == "use" and fact.subject is not None:
+            return self._use_joins(fact)
+        if fact.op == "statement" and fact.name.endswith("load"):
+            return self._loader_joins(fact)
+        if not (fact.op == "statement" and fact.name == "select") and not (
+            fact.op == "session" and fact.name == "query"
+        ):
+            return []
+        named = [self.tables_named(ref) for ref in fact.args]
+        bases = named[0] if named else []
+        others = [t for tables in named[1:] for t in tables]
+        others += [t for ref in fact.extra for t in self.tables_named(ref)]
+        return [(b, t, "join") for b in bases for t in dict.fromkeys(others) if t != b]
+
+    def _use_joins(self, fact: AccessFact) -> list[tuple[str, str, str]]:
+        assert fact.subject is not None
+        queried: list[str] = []
+        self.walk(fact.subject, queried, replay=False)
+        base = self.steps.table(queried[-1]) if queried else None
+        if base is None:
+            return []
+        found = []
+        for lookup in fact.lookups:
+            how = "related" if lookup.endswith("__*") else "lookup"
+            found += [(base, t, how) for t in lookup_tables(self.steps, queried[-1], [lookup])]
+        for ref in fact.extra:
+            found += [(base, t, "join") for t in self.tables_named(ref) if t != base]
+        return found
+
+    def _loader_joins(self, fact: AccessFact) -> list[tuple[str, str, str]]:
+        """``joinedload(Order.items)``: the table of ``Order`` joined with the items'."""
+        found = []
+        for ref in fact.args:
+            value = self.walk(ref, [], replay=False)
+            owner = self.steps.table(value.model) if value is not None and value.model else None
+            if owner is not None:
+                found += [(owner, t, fact.name) for t in self.tables_named(ref) if t != owner]
+        return found
+
     def _touch(self, table: str | None, mode: Mode) -> None:
         if table:
             self._touched.append(Touch(table, mode))

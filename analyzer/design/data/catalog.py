@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analyzer.design.data.access import AccessInterpreter
+from analyzer.design.data.joins import Join, find_joins
 from analyzer.design.data.kinds import Mode, Model
 from analyzer.design.data.models import ModelCatalog
 from analyzer.design.data.relations import link_relations
@@ -97,6 +98,7 @@ class DataCatalog:
     references: tuple[ModelReference, ...] = ()
     notes: tuple[str, ...] = ()
     peripheral: frozenset[str] = frozenset()
+    joins: tuple[Join, ...] = ()
 
     def table(self, name: str) -> TableInfo | None:
         return next((t for t in self.tables if t.name == name), None)
@@ -159,6 +161,7 @@ def build_catalog(
         foreign_keys=_foreign_keys(catalog),
         references=_references(files, catalog),
         notes=tuple(notes),
+        joins=find_joins(files, interpreter, canonical),
     )
 
 

@@ -1,0 +1,250 @@
+"""callgraph: what each piece of code calls, one method at a time, and the tables it touches.
+
+Nodes ("endpoints") are finer than the clustering's graph nodes, so that a call tree follows
+the method a request runs rather than its whole class:
+
+- ``module:func`` a top-level function; its calls are its references (``SymbolFact.refs``);
+- ``module:Class.method`` a method; its calls are the flow collector's call sites, ``self.x()``
+  being the class's own method ``x`` (or a base class's);
+- ``module:Class`` the class as a whole (a class-based view, a viewset, a mutation): every one
+  of its methods, its base classes as a whole, and the classes its body names
+  (``serializer_class = OrderSerializer``).
+
+A call names a method through a class (``OrderRepository.get``), an instance bound at module
+level (``_orders.get``) or an attribute set in ``__init__`` (``self.repo.create``): it goes to
+that method, found in the class or its bases; ``Order(...)`` goes to ``Order.__init__``.
+Attribute chains past a class that are not its methods (``Order.objects.filter``) are data
+access, which the data catalog reads; they make no call edge. Calls through a task queue
+(``.delay``, ``.apply_async``) and signals sent to receivers (``order_placed.send``) are
+asynchronous edges: they leave the request, and become events in a split.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from analyzer.design.data.catalog import DataCatalog
+from analyzer.design.symbols.bindings import Bindings
+from analyzer.design.symbols.resolve import SymbolTable
+from analyzer.model.facts import FileFacts, SymbolFact
+
+QUEUE_SUFFIXES = (".delay", ".apply_async", ".s", ".si", ".signature", ".enqueue")
+SIGNAL_SENDS = (".send", ".send_robust", ".asend", ".asend_robust")
+SIGNAL_PREFIX = "signal::"
+"""Asynchronous edges to a signal end at ``signal::<absolute name>``; its receivers listen."""
+_MRO_DEPTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """``target`` endpoint called at ``path``:``line`` as ``chain``; ``sync`` is false for a
+    task enqueued or a signal sent. ``kind`` is ``call``, or how a class reaches code that runs
+    as its own: ``member`` (a class to its methods), ``base`` (to a base class) and
+    ``inherited`` (a method found in a base class)."""
+
+    target: str
+    path: str
+    line: int
+    chain: str
+    sync: bool = True
+    kind: str = "call"
+
+    @property
+    def own(self) -> bool:
+        """Whether the target runs as the caller's own code (its methods, inherited code)."""
+        return self.kind != "call"
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    """A table read or written at ``path``:``line``."""
+
+    table: str
+    mode: str
+    path: str
+    line: int
+
+
+def code_node(endpoint: str) -> str:
+    """The clustering's node id an endpoint belongs to (``m:Class.method`` -> ``m:Class``)."""
+    module, sep, name = endpoint.partition(":")
+    return f"{module}:{name.split('.', 1)[0]}" if sep else endpoint
+
+
+def method_of(endpoint: str) -> str:
+    _, _, name = endpoint.partition(":")
+    return name.split(".", 1)[1] if "." in name else ""
+
+
+@dataclass(slots=True)
+class CallGraph:
+    """Calls and table accesses per endpoint (see the module docstring)."""
+
+    calls: dict[str, list[Call]]
+    touches: dict[str, list[Touch]]
+    classes: dict[str, tuple[str, ...]]  # class node -> its methods
+    bases: dict[str, tuple[str, ...]]  # class node -> its base classes in the tree
+    functions: frozenset[str]
+
+    def edges(self, endpoint: str) -> list[Call]:
+        return self.calls.get(endpoint, [])
+
+    def method(self, cls: str, name: str, depth: int = 0) -> str | None:
+        """The endpoint of method ``name`` of class ``cls``, looked up in its bases too."""
+        if name in self.classes.get(cls, ()):
+            return f"{cls}.{name}"
+        if depth < _MRO_DEPTH:
+            for base in self.bases.get(cls, ()):
+                found = self.method(base, name, depth + 1)
+                if found is not None:
+                    return found
+        return None
+
+
+def build_callgraph(
+    files: Sequence[FileFacts], table: SymbolTable, bindings: Bindings, catalog: DataCatalog
+) -> CallGraph:
+    """The calls and table accesses of every endpoint of ``files``."""
+    classes: dict[str, tuple[str, ...]] = {}
+    written: dict[str, tuple[str, ...]] = {}
+    functions: set[str] = set()
+    for f in files:
+        methods = {c.name: c.methods for c in f.data.classes} if f.data else {}
+        for symbol in f.symbols:
+            node = f"{f.module}:{symbol.name}"
+            if symbol.kind == "function":
+                functions.add(node)
+            else:
+                classes[node] = tuple(methods.get(symbol.name, ()))
+                found = (table.resolve(f.module, b) for b in symbol.bases)
+                written[node] = tuple(dict.fromkeys(b for b in found if b is not None))
+    bases = {c: tuple(b for b in found if b in classes and b != c) for c, found in written.items()}
+    graph = CallGraph({}, {}, classes, bases, frozenset(functions))
+    for f in files:
+        for symbol in f.symbols:
+            _symbol_calls(graph, f, symbol, table, bindings)
+        for site in f.flow.calls if f.flow else ():
+            if site.method:
+                source = f"{f.module}:{site.scope}.{site.method}"
+                call = resolve_call(
+                    graph, f, site.chain, site.line, True, site.scope, table, bindings
+                )
+                if call is not None and call.target != source:
+                    graph.calls.setdefault(source, []).append(call)
+    _touches(graph, files, catalog)
+    for calls in graph.calls.values():
+        calls.sort(key=lambda c: (c.line, c.target))
+    return graph
+
+
+def _symbol_calls(
+    graph: CallGraph, f: FileFacts, symbol: SymbolFact, table: SymbolTable, bindings: Bindings
+) -> None:
+    node = f"{f.module}:{symbol.name}"
+    out: list[Call] = []
+    if symbol.kind == "class":
+        methods = graph.classes.get(node, ())
+        out += [Call(f"{node}.{m}", f.path, symbol.line, m, kind="member") for m in methods]
+        out += [Call(b, f.path, symbol.line, b, kind="base") for b in graph.bases.get(node, ())]
+    for ref in symbol.refs:
+        if ref.kind not in ("call", "ref"):
+            continue
+        if symbol.kind == "class" and ref.kind == "call":
+            continue  # calls in methods are the methods' own (call sites)
+        called = ref.kind == "call"
+        call = resolve_call(graph, f, ref.chain, ref.line, called, symbol.name, table, bindings)
+        if call is not None and call.target != node:
+            out.append(call)
+    if out:
+        graph.calls[node] = out
+
+
+def resolve_call(
+    graph: CallGraph,
+    f: FileFacts,
+    chain: str,
+    line: int,
+    called: bool,
+    scope: str,
+    table: SymbolTable,
+    bindings: Bindings,
+) -> Call | None:
+    """The call edge ``chain`` makes in ``f`` (inside top-level ``scope``), if it names code."""
+    parts = chain.split(".")
+    if parts[0] in ("self", "cls") and len(parts) == 2:
+        cls = f"{f.module}:{scope}"
+        own = graph.method(cls, parts[1])
+        kind = "member" if own is not None and code_node(own) == cls else "inherited"
+        return Call(own, f.path, line, chain, kind=kind) if own else None
+    sync = not chain.endswith(QUEUE_SUFFIXES)
+    if chain.endswith(SIGNAL_SENDS) and len(parts) > 1:
+        signal = signal_name(bindings, f.module, chain.rsplit(".", 1)[0])
+        if signal is not None and signal not in graph.functions:
+            return Call(SIGNAL_PREFIX + signal, f.path, line, chain, sync=False)
+    target = table.resolve(f.module, chain, scope)
+    if target is None or (target not in graph.functions and target not in graph.classes):
+        return None
+    if target in graph.functions:
+        return Call(target, f.path, line, chain, sync)
+    name = target.split(":", 1)[1]
+    last = parts[-1] if sync or len(parts) == 1 else parts[-2]
+    if last == name:
+        if not called:
+            return Call(target, f.path, line, chain, sync)  # the class itself, as a value
+        init = graph.method(target, "__init__")
+        return Call(init, f.path, line, chain, sync) if init else None
+    found = graph.method(target, last)
+    return Call(found, f.path, line, chain, sync) if found else None
+
+
+def signal_name(bindings: Bindings, module: str, chain: str) -> str | None:
+    """The absolute dotted name of the signal ``chain`` names in ``module``
+    (``order_placed`` -> ``shop.orders.signals.order_placed``; ``post_save`` ->
+    ``django.db.models.signals.post_save``), or ``None`` when it is no module-level name."""
+    outside = bindings.absolute(module, chain)
+    if outside is not None:
+        return outside
+    parts = chain.split(".")
+    if len(parts) == 1:
+        found = bindings.find(module, parts[0])
+        return f"{found.module}.{found.name}" if found is not None else None
+    alias = bindings.alias(module, parts[0])
+    if alias is None:
+        return None
+    full = [*alias.split("."), *parts[1:]]
+    found = bindings.find(".".join(full[:-1]), full[-1])
+    return f"{found.module}.{found.name}" if found is not None else ".".join(full)
+
+
+def located_methods(files: Iterable[FileFacts]) -> dict[tuple[str, int, str], str]:
+    """(path, line, top-level scope) -> the method a data fact there sits in."""
+    methods: dict[tuple[str, int, str], str] = {}
+    for f in files:
+        data = f.data
+        if data is None:
+            continue
+        sites: list[tuple[int, str, str]] = [(a.line, a.scope, a.method) for a in data.accesses]
+        sites += [(s.line, s.scope, s.method) for s in data.sql]
+        sites += [(u.line, u.scope, u.method) for u in data.sql_uses]
+        for line, scope, method in sites:
+            if method:
+                methods[(f.path, line, scope)] = method
+    return methods
+
+
+def endpoint_at(source: str, path: str, line: int, methods: dict[tuple[str, int, str], str]) -> str:
+    """The endpoint of a catalog access or join made by ``source`` at ``path``:``line``."""
+    scope = source.partition(":")[2]
+    method = methods.get((path, line, scope), "") if scope else ""
+    return f"{source}.{method}" if method else source
+
+
+def _touches(graph: CallGraph, files: Iterable[FileFacts], catalog: DataCatalog) -> None:
+    """Each table access of the catalog, on the method it is in."""
+    methods = located_methods(files)
+    for access in catalog.accesses:
+        endpoint = endpoint_at(access.source, access.path, access.line, methods)
+        graph.touches.setdefault(endpoint, []).append(
+            Touch(access.table, access.mode, access.path, access.line)
+        )
