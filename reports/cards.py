@@ -13,7 +13,6 @@ from reports.ownership import TableRow, by_service
 from reports.plan import Dependency, dependencies_of
 
 API_SHOWN = 25
-KINDS = ("import", "call", "inheritance", "data", "cochange")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +154,7 @@ def dependency_matrix(
         weight = float(dep.get("weight", 0))
         cells[index[dep["from"]]][index[dep["to"]]] = MatrixCell(
             round(weight, 1),
-            tuple((k, int(v)) for k, v in (dep.get("kinds") or {}).items() if k in KINDS),
+            tuple((str(k), int(v)) for k, v in (dep.get("kinds") or {}).items()),
             round(math.log1p(weight) / math.log1p(top), 3),
         )
     return cells

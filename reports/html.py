@@ -17,15 +17,17 @@ import jinja2
 from reports.api_surface import public_api
 from reports.cards import dependency_matrix, service_cards, splits
 from reports.close_calls import close_calls
+from reports.cost import cost_view
 from reports.counts import count, proposal_phrase
 from reports.crossings import library_uses, service_cuts, service_dependencies
 from reports.first_steps import first_steps
 from reports.keep_cuts import CI_FILE, CI_RECIPE, COMMANDS
+from reports.kinds import document_kinds, kind_label
 from reports.metric_info import METRICS, format_metric
 from reports.ownership import table_rows
 from reports.parameters import describe_parameters
 from reports.plan import extraction_plan
-from reports.service_map import KINDS, build_service_map
+from reports.service_map import build_service_map
 from reports.verdict import judge, mark
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -42,6 +44,7 @@ def _environment() -> jinja2.Environment:
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "separators": (",", ":")}
     env.filters["metric"] = format_metric
     env.filters["num"] = _number
+    env.filters["kind_label"] = kind_label
     return env
 
 
@@ -103,7 +106,7 @@ def render_html(document: dict[str, Any]) -> str:
         map=service_map,
         cards=service_cards(document, colours, api, tables),
         matrix=dependency_matrix(document, services),
-        kinds=KINDS,
+        kinds=document_kinds(document),
         tables=tables,
         plan=plan,
         splits=splits(document, services),
@@ -112,5 +115,6 @@ def render_html(document: dict[str, Any]) -> str:
         between=service_dependencies(document),
         library_uses=library_uses(document),
         close=close,
+        cost=cost_view(document),
         explained=len(document.get("explanations") or {}),
     )

@@ -9,7 +9,9 @@ from typing import Any
 
 from analyzer.model.errors import SeamsError
 
-SCHEMA_ID = "seams/decomposition@1"
+SCHEMA_ID = "seams/decomposition@2"
+SUPPORTED = ("seams/decomposition@1", SCHEMA_ID)
+"""Versions this code reads: @1 is @2 without the cost signals and the costs section."""
 _TYPE_NAMES: dict[type, str] = {str: "a string", dict: "an object", list: "an array"}
 REQUIRED: dict[str, type] = {
     "schema": str,
@@ -67,11 +69,10 @@ def _write(value: Any, depth: int, out: list[str]) -> None:
         out.append("\n" + "  " * depth + "]")
 
 
-def schema() -> dict[str, Any]:
-    """The published JSON Schema of decomposition.json."""
-    text = (
-        resources.files("reports").joinpath("schema/decomposition.schema.json").read_text("utf-8")
-    )
+def schema(version: int = 2) -> dict[str, Any]:
+    """The published JSON Schema of decomposition.json (of an earlier ``version`` on request)."""
+    name = "decomposition.schema.json" if version == 2 else f"decomposition-{version}.schema.json"
+    text = resources.files("reports").joinpath(f"schema/{name}").read_text("utf-8")
     return dict(json.loads(text))
 
 
@@ -133,8 +134,9 @@ def validate(document: object) -> list[str]:
     schema_id = document.get("schema")
     if not isinstance(schema_id, str) or not schema_id.startswith("seams/decomposition@"):
         return [f"'schema' must be {SCHEMA_ID!r}, got {schema_id!r}"]
-    if schema_id != SCHEMA_ID:
-        return [f"schema {schema_id!r} is not supported by this version (expects {SCHEMA_ID!r})"]
+    if schema_id not in SUPPORTED:
+        expected = " or ".join(repr(s) for s in SUPPORTED)
+        return [f"schema {schema_id!r} is not supported by this version (expects {expected})"]
     for key, kind in REQUIRED.items():
         if key not in document:
             problems.append(f"missing key {key!r}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from reports.api_surface import public_api
 from reports.close_calls import close_calls
+from reports.cost import cost_view, tables_text
 from reports.counts import count, headline
 from reports.crossings import library_uses, service_dependencies
 from reports.first_steps import Step, first_steps
@@ -114,6 +116,7 @@ def render_markdown(document: dict[str, Any], *, max_rows: int = 15) -> str:
             f" service pairs, weight {weight:,.1f}.",
         ]
     lines += _data_sections(document, max_rows)
+    lines += _cost_section(document, max_rows)
     split = document.get("split_modules", {})
     if split:
         lines += ["", "## Files to split", ""]
@@ -181,4 +184,68 @@ def _data_sections(document: dict[str, Any], max_rows: int) -> list[str]:
             )
         if len(keys) > max_rows:
             lines.append(f"- ... and {len(keys) - max_rows} more")
+    return lines
+
+
+COSTLIEST = 5
+
+
+def _cost_section(document: dict[str, Any], max_rows: int) -> list[str]:
+    """The cost of the cut: the costliest entry points, the distributed transactions, the joins
+    and chatty calls, and how each pair of services would talk."""
+    view = cost_view(document)
+    if not view.available:
+        return []
+    lines = ["", "## Cost of the cut", ""]
+    if view.entries:
+        lines += [f"The {min(COSTLIEST, len(view.entries))} costliest entry points:", ""]
+        for e in view.entries[:COSTLIEST]:
+            lines.append(f"- {view.sentence(e)} (`{e['file']}:{e['line']}`)")
+    else:
+        lines.append("No entry point was found.")
+    transactions = view.transactions
+    lines += ["", f"### Distributed transactions ({len(transactions)})", ""]
+    if not transactions:
+        lines.append("No transaction writes tables of two services.")
+    for t in transactions[:max_rows]:
+        lines.append(
+            f"- `{t['file']}:{t['line']}` {t['kind']} in `{t['node']}`: "
+            f"{', '.join(t['services'])} ({_cell(tables_text(t['tables']))})"
+        )
+    if len(transactions) > max_rows:
+        lines.append(f"- ... and {len(transactions) - max_rows} more")
+    lines += _site_list(
+        "Joins across services",
+        view.joins,
+        lambda j: f"`{j['table']}` ({j['from']}) with `{j['joined']}` ({j['to']}), {j['how']}",
+        max_rows,
+    )
+    lines += _site_list(
+        "Chatty calls",
+        view.chatty,
+        lambda c: f"`{c['call']}` from {c['from']} to {c['to']} in a loop",
+        max_rows,
+    )
+    if view.seams:
+        lines += ["", "### How the services would talk", ""]
+        lines += ["| from | to | style | evidence | breaks |", "|---|---|---|---|---|"]
+        for seam in view.seams[: max_rows * 2]:
+            evidence = ", ".join(f"{k} {v}" for k, v in seam["evidence"].items())
+            breaks = ", ".join(f"{k} {v}" for k, v in (seam.get("breaks") or {}).items())
+            lines.append(_row(seam["from"], seam["to"], seam["style"], evidence, breaks))
+    return lines
+
+
+def _site_list(
+    title: str,
+    rows: Sequence[Mapping[str, Any]],
+    text: Callable[[Mapping[str, Any]], str],
+    max_rows: int,
+) -> list[str]:
+    lines = ["", f"### {title} ({len(rows)})", ""]
+    lines += [f"- `{r['file']}:{r['line']}` {text(r)}" for r in rows[:max_rows]]
+    if len(rows) > max_rows:
+        lines.append(f"- ... and {len(rows) - max_rows} more")
+    if not rows:
+        lines.append("None.")
     return lines

@@ -81,6 +81,35 @@ METRICS: tuple[MetricInfo, ...] = (
     MetricInfo(
         "services", "Services", "", "Number of services (shared library not counted).", "services"
     ),
+    MetricInfo(
+        "distributed_transactions",
+        "Distributed transactions",
+        "lower",
+        "Database transactions writing tables of two or more services: each becomes a saga.",
+        "distributed-transactions",
+    ),
+    MetricInfo(
+        "functionality_complexity",
+        "Functionality complexity",
+        "lower",
+        "Per entry point, the other services its call tree needs (one that it writes counts "
+        "twice), averaged.",
+        "functionality-complexity",
+    ),
+    MetricInfo(
+        "cross_service_joins",
+        "Cross-service joins",
+        "lower",
+        "Queries joining tables of two services: API composition or a replicated read model.",
+        "cross-service-joins",
+    ),
+    MetricInfo(
+        "chatty_sites",
+        "Chatty calls",
+        "lower",
+        "Calls into another service made inside a loop: one network round trip per item.",
+        "chatty-calls",
+    ),
 )
 
 

@@ -14,11 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reports.kinds import document_kinds
 from reports.layout import MapLayout, layout_map, neighbour_pairs, piece_radius
 from reports.map_arcs import MapArc, build_arcs
 from reports.service_colours import assign_colours
 
-KINDS = ("import", "call", "inheritance", "data", "cochange")
 NODE_KINDS = {"module": "m", "class": "c", "function": "f", "table": "t"}
 TABLE_PREFIX = "table::"
 # Characters of map data (nodes, edges, explanations): keeps netbox-sized reports under 5 MB.
@@ -218,12 +218,13 @@ def _embedded(
     service_index = {str(s["name"]): i for i, s in enumerate(services)}
     modules = sorted({str(n.get("module") or "") for n in nodes if n.get("kind") != "table"})
     columns = _node_columns(nodes, modules, service_index, pieces.of_node)
-    flat, left_out = _edges_within(edges, pieces.of_node, budget // 2)
+    kinds = document_kinds(document)
+    flat, left_out = _edges_within(edges, pieces.of_node, budget // 2, kinds)
     rest = max(budget - _size(columns) - _size(flat), budget // 10)
     return {
         "granularity": (document.get("graph") or {}).get("granularity")
         or document.get("parameters", {}).get("granularity", ""),
-        "kinds": list(KINDS),
+        "kinds": list(kinds),
         "services": [
             {"name": s["name"], "kind": s.get("kind", "service"), "colour": colours[i]}
             for i, s in enumerate(services)
@@ -293,31 +294,36 @@ def _node_columns(
 
 
 def _edges_within(
-    edges: Sequence[tuple[int, int, Mapping[str, Any]]], of_node: Sequence[int], budget: int
+    edges: Sequence[tuple[int, int, Mapping[str, Any]]],
+    of_node: Sequence[int],
+    budget: int,
+    kinds: Sequence[str],
 ) -> tuple[list[float | int], int]:
     """All edges when they fit; else those between pieces; else the heaviest of those. Returns
     the encoded edges and how many were left out."""
-    flat = _edge_array(edges)
+    flat = _edge_array(edges, kinds)
     if _size(flat) <= budget:
         return flat, 0
     crossing = [e for e in edges if of_node[e[0]] != of_node[e[1]]]
-    flat = _edge_array(crossing)
+    flat = _edge_array(crossing, kinds)
     size = _size(flat)
     if size > budget:
         keep = int(len(crossing) * budget / size)
         crossing = sorted(crossing, key=lambda e: (-float(e[2].get("weight", 0)), e[0], e[1]))
         crossing = sorted(crossing[:keep], key=lambda e: (e[0], e[1]))
-        flat = _edge_array(crossing)
+        flat = _edge_array(crossing, kinds)
     return flat, len(edges) - len(crossing)
 
 
-def _edge_array(edges: Sequence[tuple[int, int, Mapping[str, Any]]]) -> list[float | int]:
+def _edge_array(
+    edges: Sequence[tuple[int, int, Mapping[str, Any]]], kinds: Sequence[str]
+) -> list[float | int]:
     """[source step, target, weight, kinds bit mask] per edge; the source is stored as a step
     from the previous edge's (edges come sorted by source, so mostly 0 or 1)."""
     flat: list[float | int] = []
     previous = 0
     for a, b, edge in edges:
-        mask = sum(1 << i for i, k in enumerate(KINDS) if edge.get("kinds", {}).get(k))
+        mask = sum(1 << i for i, k in enumerate(kinds) if edge.get("kinds", {}).get(k))
         flat.extend((a - previous, b, _number(float(edge.get("weight", 0))), mask))
         previous = a
     return flat

@@ -1,4 +1,4 @@
-"""``seams init``: write a proposal (a ``seams/decomposition@1`` document) as declared boundaries.
+"""``seams init``: write a proposal (a ``seams/decomposition`` document) as declared boundaries.
 
 The result is TOML for ``seams.toml`` (or, with ``pyproject=True``, the same keys under
 ``[tool.seams]``): one ``[[service]]`` per proposed service with compressed module patterns and

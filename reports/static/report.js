@@ -32,6 +32,22 @@
     return rounded.toLocaleString("en-US");
   }
 
+  // ---- filters: an input[data-filter=X] shows only the rows (and cards) marked data-filtered=X
+  // whose text holds what is typed ----------------------------------------------------------
+  document.querySelectorAll("input[data-filter]").forEach(function (input) {
+    var name = input.getAttribute("data-filter");
+    var targets = document.querySelectorAll('[data-filtered="' + name + '"]');
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      targets.forEach(function (target) {
+        var items = target.tagName === "TABLE" ? target.querySelectorAll("tbody tr") : [target];
+        items.forEach(function (item) {
+          item.hidden = q !== "" && item.textContent.toLowerCase().indexOf(q) < 0;
+        });
+      });
+    });
+  });
+
   // ---- sortable tables -------------------------------------------------------------------
   document.querySelectorAll("table.sortable").forEach(function (table) {
     var head = table.tHead && table.tHead.rows[0];

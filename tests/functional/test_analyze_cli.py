@@ -37,7 +37,7 @@ def test_document_follows_the_published_schema(analyzed: tuple[str, Path, Run]) 
     _, out, _ = analyzed
     document = json.loads((out / "decomposition.json").read_text())
     jsonschema.validate(document, schema())
-    assert document["schema"] == "seams/decomposition@1"
+    assert document["schema"] == "seams/decomposition@2"
 
 
 def test_every_module_and_symbol_is_mapped(analyzed: tuple[str, Path, Run]) -> None:

@@ -131,7 +131,7 @@ CASES: dict[str, Case] = {
     "report of JSON that is not a decomposition": lambda t: (
         ["report", str(write(t / "d.json", '{"services": []}'))],
         f"{t / 'd.json'} is not a Seams decomposition: "
-        "'schema' must be 'seams/decomposition@1', got None",
+        "'schema' must be 'seams/decomposition@2', got None",
     ),
     "report of a decomposition with a malformed entry": lambda t: (
         ["report", str(broken_document(t, lambda d: d["dependencies"].append("x")))],

@@ -120,7 +120,8 @@ class _Finder:
             signal = signal_name(self.bindings, f.module, name)
             if signal is not None:
                 self.hooks.append(Hook(signal, handler, sender or ""))
-        label = names[0].rsplit(".", 1)[-1] if names else handler.split(":", 1)[1]
+        own = handler.split(":", 1)[1]
+        label = f"{own} on {names[0].rsplit('.', 1)[-1]}" if names else own
         self.add(EntryPoint("receiver", label, handler, path, line, declared))
 
     # -- GraphQL --------------------------------------------------------------------------------

@@ -1,1 +1,1 @@
-"""The decomposition document (seams/decomposition@1) and the explanations it carries."""
+"""The decomposition document (seams/decomposition@2) and the explanations it carries."""

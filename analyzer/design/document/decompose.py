@@ -1,4 +1,4 @@
-"""decompose: assemble the ``seams/decomposition@1`` document from the analysis.
+"""decompose: assemble the ``seams/decomposition@2`` document from the analysis.
 
 Only plain JSON values, every mapping and list in a fixed order, floats rounded: the same input
 and parameters give byte-identical JSON.
@@ -23,7 +23,7 @@ from analyzer.model.coupling import KINDS, Coupling, table_node
 from analyzer.model.facts import FileFacts, Skipped
 from analyzer.model.roles import SetAside
 
-SCHEMA = "seams/decomposition@1"
+SCHEMA = "seams/decomposition@2"
 MAX_DEPENDENCY_EXAMPLES = 5
 
 Document = dict[str, Any]
