@@ -8,7 +8,7 @@ the method a request runs rather than its whole class:
   being the class's own method ``x`` (or a base class's);
 - ``module:Class`` the class as a whole (a class-based view, a viewset, a mutation): every one
   of its methods, its base classes as a whole, and the classes its body names
-  (``serializer_class = OrderSerializer``).
+  (``serializer_class = OrderSerializer``; not ORM models, which are data).
 
 A call names a method through a class (``OrderRepository.get``), an instance bound at module
 level (``_orders.get``) or an attribute set in ``__init__`` (``self.repo.create``): it goes to
@@ -86,6 +86,7 @@ class CallGraph:
     classes: dict[str, tuple[str, ...]]  # class node -> its methods
     bases: dict[str, tuple[str, ...]]  # class node -> its base classes in the tree
     functions: frozenset[str]
+    models: frozenset[str] = frozenset()  # ORM model classes: data, reached through the catalog
 
     def edges(self, endpoint: str) -> list[Call]:
         return self.calls.get(endpoint, [])
@@ -120,7 +121,8 @@ def build_callgraph(
                 found = (table.resolve(f.module, b) for b in symbol.bases)
                 written[node] = tuple(dict.fromkeys(b for b in found if b is not None))
     bases = {c: tuple(b for b in found if b in classes and b != c) for c, found in written.items()}
-    graph = CallGraph({}, {}, classes, bases, frozenset(functions))
+    models = frozenset(m.id for m in catalog.models)
+    graph = CallGraph({}, {}, classes, bases, frozenset(functions), models)
     for f in files:
         for symbol in f.symbols:
             _symbol_calls(graph, f, symbol, table, bindings)
@@ -191,7 +193,9 @@ def resolve_call(
     last = parts[-1] if sync or len(parts) == 1 else parts[-2]
     if last == name:
         if not called:
-            return Call(target, f.path, line, chain, sync)  # the class itself, as a value
+            # The class itself, as a value (``serializer_class = OrderSerializer``); a model
+            # named as a value (``sender=Order``, ``isinstance(x, Order)``) runs no code.
+            return None if target in graph.models else Call(target, f.path, line, chain, sync)
         init = graph.method(target, "__init__")
         return Call(init, f.path, line, chain, sync) if init else None
     found = graph.method(target, last)
