@@ -3,7 +3,9 @@
 Each function gives every violation of one rule, unsuppressed and unbaselined; ``find_violations``
 runs the enabled ones. Rules are written against the generic ``Coupling``: imports, calls and
 inheritance make dependencies between services; ``data`` couplings with mode ``write`` or ``fk``
-feed the table and foreign-key rules as soon as the facts carry them.
+feed the table and foreign-key rules as soon as the facts carry them. Transactions and joins
+come from the flows (``analyzer.design.cost``): a table belongs to the service declaring it in
+its ``tables``, else to the service holding the model that defines it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Iterable, Sequence
 
 from analyzer.check.cycles import loop_through, tied_groups
 from analyzer.check.mapping import ServiceMap
+from analyzer.design.cost.callgraph import code_node
+from analyzer.design.cost.flows import Flows
 from analyzer.model.boundaries import SHARED, Boundaries
 from analyzer.model.coupling import TABLE_PREFIX, Coupling, is_table, module_of
 from analyzer.model.facts import FileFacts
@@ -263,6 +267,84 @@ def foreign_key(
     return out
 
 
+def _table_service(table: str, services: ServiceMap, flows: Flows) -> str | None:
+    declared = services.table(table)
+    if declared is not None:
+        return declared
+    definer = flows.definers.get(table)
+    found = services.node(definer) if definer else None
+    return None if found == SHARED else found
+
+
+def distributed_transaction(
+    flows: Flows, services: ServiceMap, boundaries: Boundaries
+) -> list[Violation]:
+    """Transactions writing tables of two or more services: a saga once the services split."""
+    out = []
+    for t in flows.transactions:
+        by_service: dict[str, list[str]] = defaultdict(list)
+        for table in t.tables:
+            owner = _table_service(table, services, flows)
+            if owner is not None:
+                by_service[owner].append(table)
+        if len(by_service) < 2:
+            continue
+        names = sorted(by_service)
+        home = services.node(code_node(t.node))
+        source = home if home in by_service else names[0]
+        others = [n for n in names if n != source]
+        written = "; ".join(f"{n}: {', '.join(by_service[n])}" for n in names)
+        out.append(
+            Violation(
+                rule="distributed_transaction",
+                severity=boundaries.severity("distributed_transaction"),
+                source=source,
+                target=", ".join(others),
+                path=t.path,
+                line=t.line,
+                message=f"one transaction in {t.node} writes tables of {', '.join(names)} "
+                f"({written})",
+                hint=(
+                    f"keep these writes in {source}, or make the {', '.join(others)} part a saga "
+                    "step with a compensation (an event or a command after the commit)"
+                ),
+                key=f"distributed_transaction {t.node} {'+'.join(names)}",
+            )
+        )
+    return out
+
+
+def cross_service_join(
+    flows: Flows, services: ServiceMap, boundaries: Boundaries
+) -> list[Violation]:
+    """Queries joining a table of one service with a table of another."""
+    out = []
+    for site in flows.joins:
+        join = site.join
+        source = _table_service(join.table, services, flows)
+        target = _table_service(join.joined, services, flows)
+        if source is None or target is None or source == target:
+            continue
+        out.append(
+            Violation(
+                rule="cross_service_join",
+                severity=boundaries.severity("cross_service_join"),
+                source=source,
+                target=target,
+                path=join.path,
+                line=join.line,
+                message=f"{site.endpoint} joins {join.table} ({source}) with {join.joined} "
+                f"({target}) [{join.how}]",
+                hint=(
+                    f"ask {possessive(target)} API for what it needs of {join.joined}, or keep "
+                    f"a read model of it in {source} fed by {possessive(target)} events"
+                ),
+                key=f"cross_service_join {site.endpoint} {join.table} -> {join.joined}",
+            )
+        )
+    return out
+
+
 def unmapped_modules(
     files: Iterable[FileFacts], services: ServiceMap, boundaries: Boundaries
 ) -> list[Violation]:
@@ -285,9 +367,13 @@ def unmapped_modules(
 
 
 def find_violations(
-    files: Sequence[FileFacts], couplings: Sequence[Coupling], boundaries: Boundaries
+    files: Sequence[FileFacts],
+    couplings: Sequence[Coupling],
+    boundaries: Boundaries,
+    flows: Flows | None = None,
 ) -> list[Violation]:
-    """Every violation of every enabled rule, before suppressions and the baseline."""
+    """Every violation of every enabled rule, before suppressions and the baseline; the
+    transaction and join rules need the ``flows``."""
     services = ServiceMap(boundaries)
     edges = cross_service(couplings, services, boundaries.dependency_kinds)
     found: list[Violation] = [
@@ -298,4 +384,7 @@ def find_violations(
         *foreign_key(couplings, services, boundaries),
         *unmapped_modules(files, services, boundaries),
     ]
+    if flows is not None:
+        found += distributed_transaction(flows, services, boundaries)
+        found += cross_service_join(flows, services, boundaries)
     return [v for v in found if v.severity != "off"]

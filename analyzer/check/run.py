@@ -11,6 +11,7 @@ from analyzer.check.mapping import ServiceMap
 from analyzer.check.metrics import boundary_metrics, regressions
 from analyzer.check.rules import find_violations
 from analyzer.check.suppress import suppress
+from analyzer.design.cost.flows import Flows
 from analyzer.extract.snippets import read_lines
 from analyzer.model.boundaries import Boundaries
 from analyzer.model.coupling import Coupling
@@ -42,10 +43,11 @@ def run_check(
     boundaries: Boundaries,
     recorded: baselines.Baseline | None,
     baseline_name: str = "",
+    flows: Flows | None = None,
 ) -> Checked:
     """Find violations, drop the suppressed ones, split the rest into new and known."""
     services = ServiceMap(boundaries)
-    found = find_violations(files, couplings, boundaries)
+    found = find_violations(files, couplings, boundaries, flows)
     kept, suppressed, comment_problems = suppress(found, files, boundaries, services.module)
     kept.extend(comment_problems)
     metrics: dict[str, float | None] = {}

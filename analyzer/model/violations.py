@@ -62,6 +62,24 @@ RULES: dict[str, RuleInfo] = {
             "changed alone. Invert the weakest dependency with an event or a callback.",
         ),
         RuleInfo(
+            "distributed_transaction",
+            "error",
+            "A database transaction writes tables of more than one service.",
+            "One transaction (transaction.atomic, a session's begin or commit, a request under "
+            "ATOMIC_REQUESTS) writes, itself or through the code it calls, tables that belong to "
+            "different services. Once each service has its own database this is a saga: keep the "
+            "writes in one service, or make the other services' part a step with a compensation.",
+        ),
+        RuleInfo(
+            "cross_service_join",
+            "error",
+            "A query joins tables of two services.",
+            "An ORM query follows a relation into another service's table (select_related, "
+            "prefetch_related, a related-field lookup, join(), joinedload) or raw SQL reads "
+            "tables of two services. Compose the answer from the other service's API, or keep a "
+            "replicated read model of its data.",
+        ),
+        RuleInfo(
             "metric_regression",
             "error",
             "A decomposition metric got worse than the baseline beyond the tolerance.",

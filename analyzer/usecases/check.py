@@ -191,10 +191,12 @@ def _check(
     encoded = Forked(encode_couplings, state, enabled=background(options)) if state else None
     files, couplings = collected.files, collected.couplings
     with timings.stage("check"):
-        checked = run_check(root, files, couplings, boundaries, recorded, name)
+        flows = collected.flows
+        checked = run_check(root, files, couplings, boundaries, recorded, name, flows)
         result = checked.result
         if update:
-            result = run_check(root, files, couplings, boundaries, checked.current, name).result
+            current = checked.current
+            result = run_check(root, files, couplings, boundaries, current, name, flows).result
     if cache is not None and encoded is not None:
         with timings.stage("store"):
             cache.put_blob(slot, code_digest(), encoded.result())

@@ -35,7 +35,9 @@ def export_contracts(
     collected = collect_for_check(path, config, flags, reporter, cache)
     root = Path(collected.discovery.root)
     recorded = baselines.read(baseline or root / boundaries.baseline)
-    checked = run_check(root, collected.files, collected.couplings, boundaries, recorded)
+    checked = run_check(
+        root, collected.files, collected.couplings, boundaries, recorded, "", collected.flows
+    )
     blocked = {(v.path, v.line) for v in checked.result.errors if v.rule in DEPENDENCY_RULES}
     if target == "import-linter":
         return to_import_linter(collected.files, boundaries, blocked)

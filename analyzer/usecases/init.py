@@ -82,7 +82,9 @@ def init_boundaries(
     text = render_boundaries(declaration, carried_settings(config, flags), pyproject=pyproject)
     root = Path(collected.discovery.root)
     boundaries = declaration.boundaries
-    checked = run_check(root, collected.files, collected.couplings, boundaries, None)
+    checked = run_check(
+        root, collected.files, collected.couplings, boundaries, None, "", collected.flows
+    )
     return Initialized(
         config_path=target,
         config_text=text,

@@ -3,15 +3,11 @@ joins, chatty calls, communication styles and what each service needs."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import pytest
 
-from analyzer.design.cost.flows import Flows, build_flows
+from analyzer.design.cost.flows import Flows
 from analyzer.design.cost.price import Costs, price
-from analyzer.design.data.catalog import build_catalog
-from analyzer.design.symbols.resolve import SymbolTable
-from tests.helpers import facts_of
+from tests.helpers import flows_of
 
 SHOP = {
     "shop": "",
@@ -162,16 +158,6 @@ SHOP = {
                 return price_of(1)
         """,
 }
-
-
-def flows_of(modules: Mapping[str, str]) -> Flows:
-    names = set(modules)
-    files = [
-        facts_of(code, module, is_package=any(n.startswith(module + ".") for n in names))
-        for module, code in sorted(modules.items())
-    ]
-    table = SymbolTable(files)
-    return build_flows(files, table, build_catalog(files, table))
 
 
 def by_app(node: str) -> str | None:

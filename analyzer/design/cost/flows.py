@@ -58,6 +58,7 @@ class Flows:
     transactions: tuple[Transaction, ...] = ()
     joins: tuple[JoinSite, ...] = ()
     loops: tuple[LoopCall, ...] = ()
+    definers: dict[str, str] = field(default_factory=dict)  # table -> the node declaring it
     walks: dict[str, Walk] = field(default_factory=dict)
 
     def walk(self, entry: EntryPoint) -> Walk:
@@ -90,4 +91,13 @@ def build_flows(files: Sequence[FileFacts], table: SymbolTable, catalog: DataCat
                     LoopCall(source, call.target, f.path, site.line, site.chain, call.sync)
                 )
     loops.sort(key=lambda c: (c.path, c.line, c.target))
-    return Flows(graph, found.points, found.hooks, transactions, joins, tuple(dict.fromkeys(loops)))
+    definers = {t.name: t.definer for t in catalog.tables if t.definer}
+    return Flows(
+        graph,
+        found.points,
+        found.hooks,
+        transactions,
+        joins,
+        tuple(dict.fromkeys(loops)),
+        definers,
+    )

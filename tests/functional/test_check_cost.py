@@ -1,0 +1,112 @@
+"""`seams check` ratchets distributed transactions and cross-service joins like the other rules,
+and its SARIF, JUnit and GitHub outputs carry them."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.check_support import check, git_copy, init
+
+# Appended to payments/services.py: a refund that puts stock back in the same transaction, and a
+# report joining payments with orders in raw SQL.
+NEW_CODE = """
+
+def refund_and_restock(order_number, amount, product_id):
+    from django.db import transaction
+
+    from inventory import services as inventory_services
+
+    with transaction.atomic():
+        payment = Payment.objects.filter(order_number=order_number).first()
+        Refund.objects.create(payment=payment, amount=amount)
+        inventory_services.restock("main", product_id, 1)
+
+
+def paid_orders():
+    return list(Payment.objects.raw(
+        "SELECT p.* FROM payments_payment p JOIN orders_order o ON o.number = p.order_number"
+    ))
+"""
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = git_copy("checkout", tmp_path_factory.mktemp("checkout") / "store")
+    assert init(target).code == 0
+    return target
+
+
+def test_the_existing_transaction_and_joins_are_recorded_in_the_baseline(repo: Path) -> None:
+    baseline = json.loads((repo / ".seams-baseline.json").read_text())
+    keys = {key for entries in baseline["violations"].values() for key in entries}
+    (saga,) = [k for k in keys if k.startswith("distributed_transaction orders.views:checkout ")]
+    assert len(saga.rsplit(" ", 1)[1].split("+")) == 3  # orders, stock and payments
+    assert (
+        "cross_service_join orders.services:lines_with_products orders_orderline -> catalog_product"
+        in keys
+    )
+    run = check(repo)
+    assert run.code == 0, run.stdout
+
+
+@pytest.fixture(scope="module")
+def edited(repo: Path) -> Path:
+    with (repo / "payments" / "services.py").open("a") as handle:
+        handle.write(NEW_CODE)
+    return repo
+
+
+def new_lines(repo: Path) -> dict[str, int]:
+    text = (repo / "payments" / "services.py").read_text().splitlines()
+    return {
+        "transaction": next(i for i, t in enumerate(text, 1) if "with transaction.atomic()" in t),
+        "join": next(i for i, t in enumerate(text, 1) if "Payment.objects.raw(" in t),
+    }
+
+
+def test_a_new_transaction_and_a_new_join_fail_the_check(edited: Path) -> None:
+    run = check(edited)
+    lines = new_lines(edited)
+    assert run.code == 1
+    assert f"error distributed_transaction  payments/services.py:{lines['transaction']}" in (
+        run.stdout
+    )
+    assert f"error cross_service_join  payments/services.py:{lines['join']}" in run.stdout
+    assert "orders.views:checkout" not in run.stdout  # the recorded one stays known
+
+
+def test_sarif_junit_and_github_outputs_carry_them(edited: Path) -> None:
+    lines = new_lines(edited)
+    sarif = json.loads(check(edited, "--format", "sarif").stdout)
+    results = {
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for r in sarif["runs"][0]["results"]
+    }
+    assert ("distributed_transaction", "payments/services.py", lines["transaction"]) in results
+    assert ("cross_service_join", "payments/services.py", lines["join"]) in results
+    rules = {r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert {"distributed_transaction", "cross_service_join"} <= rules
+
+    junit = ET.fromstring(check(edited, "--format", "junit").stdout)
+    failed = {
+        case.get("classname") for case in junit.iter("testcase") if case.find("failure") is not None
+    }
+    assert {"seams.distributed_transaction", "seams.cross_service_join"} <= failed
+
+    github = check(edited, "--format", "github").stdout
+    assert (
+        f"::error file=payments/services.py,line={lines['transaction']},"
+        "title=seams distributed_transaction" in github
+    )
+    assert (
+        f"::error file=payments/services.py,line={lines['join']},title=seams cross_service_join"
+        in github
+    )
