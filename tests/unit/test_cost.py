@@ -291,3 +291,38 @@ def test_isolation_names_what_a_service_needs_synchronously(costs: Costs) -> Non
         "cross_service_joins": 1,
         "chatty_sites": 1,
     }
+
+
+def test_job_classes_are_tasks_when_they_run_and_enqueue_themselves() -> None:
+    flows = flows_of(
+        {
+            "app": "",
+            "app.jobs": """\
+                from celery import Task
+
+                class JobRunner:
+                    @classmethod
+                    def enqueue(cls, *args):
+                        return cls
+
+                    def run(self):
+                        raise NotImplementedError
+
+                class SyncJob(JobRunner):
+                    def run(self):
+                        return 1
+
+                class Helper:
+                    def run(self):
+                        return 2
+
+                class Resize(Task):
+                    def run(self, image_id):
+                        return image_id
+                """,
+        }
+    )
+    assert sorted((e.kind, e.handler) for e in flows.entries) == [
+        ("task", "app.jobs:Resize.run"),
+        ("task", "app.jobs:SyncJob.run"),
+    ]

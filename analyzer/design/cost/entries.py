@@ -1,7 +1,8 @@
 """entries: the entry points of the code base, each resolved to the code that handles it.
 
 Kinds: ``view`` (a Django URL conf entry or a registered view), ``viewset`` (a DRF router
-registration), ``route`` (Flask, FastAPI), ``task`` (a task queue's task), ``command`` (a Django
+registration), ``route`` (Flask, FastAPI), ``task`` (a task queue's task, or a job class: a
+Celery ``Task`` or a subclass of a job runner that enqueues itself), ``command`` (a Django
 management command), ``receiver`` (a signal receiver), ``graphql_query``,
 ``graphql_mutation`` and ``graphql_subscription`` (the fields of a GraphQL schema's root
 types). An entry point's ``handler`` is an endpoint of the call graph: a function, a method, or
@@ -28,6 +29,7 @@ _GRAPHQL_KINDS = {
     "subscription": "graphql_subscription",
 }
 _STRAWBERRY = {"field": "graphql_query", "mutation": "graphql_mutation"}
+_CELERY_TASKS = frozenset({"celery.Task", "celery.app.task.Task"})
 _COMMAND = re.compile(r"(^|\.)management\.commands\.(?P<name>[A-Za-z0-9]\w*)$")
 
 
@@ -165,6 +167,22 @@ class _Finder:
             path, at = owner.path, line
         self.add(EntryPoint(kind, _camel(name), handler, path, at, declared))
 
+    # -- class-based jobs -----------------------------------------------------------------------
+    def job(self, f: FileFacts, symbol: SymbolFact) -> None:
+        """A class running as a background job: it defines ``run`` and is a Celery ``Task``, or
+        inherits ``enqueue`` from a job runner base class of the tree (RQ-style runners)."""
+        node = f"{f.module}:{symbol.name}"
+        if symbol.kind != "class" or "run" not in self.graph.classes.get(node, ()):
+            return
+        celery = any(
+            (self.bindings.absolute(f.module, base) or "") in _CELERY_TASKS for base in symbol.bases
+        )
+        runner = any(
+            "enqueue" in self.graph.classes.get(base, ()) for base in self._ancestry(node)[1:]
+        )
+        if celery or runner:
+            self.add(EntryPoint("task", symbol.name, f"{node}.run", f.path, symbol.line))
+
     # -- management commands --------------------------------------------------------------------
     def command(self, f: FileFacts, symbol: SymbolFact) -> None:
         match = _COMMAND.search(f.module)
@@ -201,5 +219,6 @@ def find_entry_points(
                 finder.declaration(f, fact)
         for symbol in f.symbols:
             finder.command(f, symbol)
+            finder.job(f, symbol)
     points = sorted(finder.found.values(), key=lambda e: (e.kind, e.path, e.line, e.handler))
     return EntryPoints(tuple(points), tuple(dict.fromkeys(finder.hooks)))
