@@ -15,8 +15,9 @@ level (``_orders.get``) or an attribute set in ``__init__`` (``self.repo.create`
 that method, found in the class or its bases; ``Order(...)`` goes to ``Order.__init__``.
 Attribute chains past a class that are not its methods (``Order.objects.filter``) are data
 access, which the data catalog reads; they make no call edge. Calls through a task queue
-(``.delay``, ``.apply_async``) and signals sent to receivers (``order_placed.send``) are
-asynchronous edges: they leave the request, and become events in a split.
+(``.delay``, ``.apply_async``, a Dramatiq actor's ``.send``) and signals sent to receivers
+(``order_placed.send``) are asynchronous edges: they leave the request, and become events in a
+split.
 """
 
 from __future__ import annotations
@@ -180,11 +181,13 @@ def resolve_call(
         kind = "member" if own is not None and code_node(own) == cls else "inherited"
         return Call(own, f.path, line, chain, kind=kind) if own else None
     sync = not chain.endswith(QUEUE_SUFFIXES)
-    if chain.endswith(SIGNAL_SENDS) and len(parts) > 1:
-        signal = signal_name(bindings, f.module, chain.rsplit(".", 1)[0])
-        if signal is not None and signal not in graph.functions:
-            return Call(SIGNAL_PREFIX + signal, f.path, line, chain, sync=False)
     target = table.resolve(f.module, chain, scope)
+    if chain.endswith(SIGNAL_SENDS) and len(parts) > 1:
+        if target in graph.functions:  # a Dramatiq actor: ``process.send(...)`` enqueues it
+            return Call(target, f.path, line, chain, sync=False)
+        signal = signal_name(bindings, f.module, chain.rsplit(".", 1)[0])
+        if signal is not None:
+            return Call(SIGNAL_PREFIX + signal, f.path, line, chain, sync=False)
     if target is None or (target not in graph.functions and target not in graph.classes):
         return None
     if target in graph.functions:
