@@ -10,7 +10,7 @@ in this process:
 - management commands: ``django.core.management.get_commands()``;
 - tasks: Celery's task registry after autodiscovery, or for netbox (RQ, no registry) every
   subclass of its ``JobRunner`` and every function decorated with ``django_rq``'s ``job``,
-  after importing the ``jobs`` and ``webhooks`` modules of every app;
+  after importing every module named ``jobs`` or ``webhooks``;
 - GraphQL: the fields of the graphene schema's query and mutation types.
 
 Only handlers defined in the corpus' own, analyzed modules count (not Django's admin, not a
@@ -157,25 +157,28 @@ if config["celery"]:
         if not name.startswith("celery.") and run is not None and hasattr(run, "__qualname__"):
             found["tasks"][name] = name_of(getattr(run, "__func__", run))
 if config["jobs"]:
+    import inspect
+    modules = []
     for package in config["packages"]:
-        for leaf in ("jobs", "webhooks"):
-            try:
-                importlib.import_module(f"{package}.{leaf}")
-            except ImportError:
-                pass
+        root = importlib.import_module(package)
+        for info in pkgutil.walk_packages(root.__path__, f"{package}."):
+            if info.name.rsplit(".", 1)[-1] in ("jobs", "webhooks") and ".tests" not in info.name:
+                try:
+                    modules.append(importlib.import_module(info.name))
+                except ImportError:
+                    pass
     base = attribute(config["jobs"])
     todo = list(base.__subclasses__())
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
         if "run" in vars(cls):
-            found["tasks"][cls.__qualname__] = name_of(cls)
-    import gc
-    for obj in gc.get_objects():
-        if callable(obj) and hasattr(obj, "delay") and hasattr(obj, "__wrapped__"):
-            inner = obj.__wrapped__
-            if hasattr(inner, "__qualname__"):
-                found["tasks"][inner.__qualname__] = name_of(inner)
+            found["tasks"][name_of(cls)] = name_of(cls)
+    # RQ's job decorator gives the function itself a ``delay``.
+    for module in modules:
+        for value in vars(module).values():
+            if inspect.isfunction(value) and hasattr(value, "delay"):
+                found["tasks"][name_of(value)] = name_of(value)
 if config["graphql"]:
     schema = attribute(config["graphql"])
     for kind, getter in (("query", "get_query_type"), ("mutation", "get_mutation_type")):

@@ -215,3 +215,17 @@ def _collect(tree: cst.Module, driver: str) -> tuple[object, object]:
 def test_same_flow_facts_as_libcst_visit_batched(path: Path) -> None:
     tree = cst.parse_module(path.read_text())
     assert _strip_lines(_collect(tree, "ours")) == _strip_lines(_collect(tree, "libcst"))
+
+
+def test_views_registered_by_applied_decorators_and_router_root_views() -> None:
+    code = """\
+        register_model_view(ConsolePort, "trace", kwargs={"model": ConsolePort})(PathTraceView)
+        router.APIRootView = views.DCIMRootView
+        cache_page(60)(home)
+        register_model_view(model, "journal")("netbox.views.generic.ObjectJournalView")
+        """
+    assert entries(code) == [
+        "register_view PathTraceView register_model_view 1",
+        "register views.DCIMRootView APIRootView 2",
+        "register_view netbox.views.generic.ObjectJournalView register_model_view 4",
+    ]

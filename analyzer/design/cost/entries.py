@@ -92,6 +92,8 @@ class _Finder:
             own = f"{f.module}:{fact.scope}"
             return f"{own}.{fact.method}" if fact.method else own
         node = self.table.resolve(f.module, fact.target)
+        if node is None and "." in fact.target:  # a dotted path written as a string
+            node = self.table.resolve_dotted(fact.target)
         return node if node is not None and node in self.symbols else None
 
     def declaration(self, f: FileFacts, fact: EntryFact) -> None:

@@ -3,8 +3,9 @@
 - Django URL confs: ``path("x/", views.checkout)``, ``re_path``, ``url``; the view is a function,
   ``SomeView.as_view()``, or either wrapped (``csrf_exempt(views.hook)``); ``include(...)``
   is wiring, not an entry point;
-- DRF routers: ``router.register("orders", OrderViewSet)``;
-- decorators registering a view (``@register_model_view(Device, "edit")``);
+- DRF routers: ``router.register("orders", OrderViewSet)``, ``router.APIRootView = RootView``;
+- decorators registering a view (``@register_model_view(Device, "edit")``, or applied by a call:
+  ``register_model_view(Port, "trace")(PathTraceView)``);
 - Flask and FastAPI: ``@app.route("/x")``, ``@bp.get("/x")``, ``@router.post("/x")``,
   ``app.add_url_rule("/x", view_func=handler)``;
 - task queues: ``@shared_task``, ``@app.task``, RQ's ``@job``, Dramatiq's ``@actor``, Huey's
@@ -97,6 +98,8 @@ class EntryCollector(BatchableCSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         callee = dotted(node.func)
         if callee is None:
+            if isinstance(node.func, cst.Call):
+                self._applied_decorator(node)
             return
         last = callee.rsplit(".", 1)[-1]
         if last in _URLS:
@@ -115,6 +118,26 @@ class EntryCollector(BatchableCSTVisitor):
             self._connect(node, callee)
         elif last in _SCHEMAS:
             self._schema(node)
+
+    def _applied_decorator(self, node: cst.Call) -> None:
+        """``register_model_view(Device, "trace")(PathTraceView)``: a registering decorator
+        applied by a call."""
+        assert isinstance(node.func, cst.Call)
+        last = (dotted(node.func.func) or "").rsplit(".", 1)[-1].lower()
+        args = _positional(node)
+        if "register" in last and "view" in last and args:
+            # The view, or its dotted path as a string ("netbox.views.generic.JournalView").
+            target = dotted(args[0]) or string_value(args[0]) or ""
+            if target and all(part.isidentifier() for part in target.split(".")):
+                self._add(node, "register_view", target, name=last)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        """``router.APIRootView = DCIMRootView``: a DRF router's root view."""
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        if isinstance(target, cst.Attribute) and target.attr.value == "APIRootView":
+            view = dotted(node.value)
+            if view:
+                self._add(node, "register", view, name=target.attr.value)
 
     def _url(self, node: cst.Call, via: str) -> None:
         args = _positional(node)
