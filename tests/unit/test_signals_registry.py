@@ -45,7 +45,7 @@ def test_registered_extractors_run_unless_their_weight_is_zero() -> None:
     files = files_of(SHOP)
     table = SymbolTable(files)
     inputs = SignalInputs(files, table, build_catalog(files, table), flows_of(SHOP))
-    found = registered_couplings(inputs, Weights())
+    found = registered_couplings(inputs, Weights.parse("couse=0.5"))
     transaction = sorted((c.source, c.target, c.line) for c in found if c.kind == "transaction")
     assert transaction == [
         ("shop.orders.services:place", "table::orders_order", 15),
@@ -54,6 +54,7 @@ def test_registered_extractors_run_unless_their_weight_is_zero() -> None:
     ]
     couse = {(c.source, c.target) for c in found if c.kind == "couse"}
     assert ("shop.orders.views:checkout", "table::catalog_product") in couse
+    assert not [c for c in registered_couplings(inputs, Weights()) if c.kind == "couse"]
     quiet = registered_couplings(inputs, Weights.parse("transaction=0,couse=0"))
     assert quiet == []
 

@@ -8,8 +8,8 @@
   spirit of the transactional-contexts decompositions. An entry point touching more tables than
   that (an admin dashboard, a generic export) says little about where any of them belongs.
 
-Registered in ``analyzer.model.signals``; weights and the measurements behind them are in
-docs/configuration.md.
+Registered in ``analyzer.model.signals`` (``couse`` is off by default: it did not pay on the
+fixtures); weights and the measurements behind them are in docs/configuration.md.
 """
 
 from __future__ import annotations
