@@ -223,9 +223,17 @@ def test_views_registered_by_applied_decorators_and_router_root_views() -> None:
         router.APIRootView = views.DCIMRootView
         cache_page(60)(home)
         register_model_view(model, "journal")("netbox.views.generic.ObjectJournalView")
+
+        class AsyncView:
+            def __init_subclass__(cls):
+                def execute(self):
+                    return cls
+
+                cls.execute = app.task(bind=True, name="views.execute")(execute)
         """
     assert entries(code) == [
         "register_view PathTraceView register_model_view 1",
         "register views.DCIMRootView APIRootView 2",
         "register_view netbox.views.generic.ObjectJournalView register_model_view 4",
+        "task <AsyncView.__init_subclass__> views.execute 11",
     ]

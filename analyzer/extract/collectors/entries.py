@@ -120,10 +120,16 @@ class EntryCollector(BatchableCSTVisitor):
             self._schema(node)
 
     def _applied_decorator(self, node: cst.Call) -> None:
-        """``register_model_view(Device, "trace")(PathTraceView)``: a registering decorator
-        applied by a call."""
+        """``register_model_view(Device, "trace")(PathTraceView)``, ``app.task(bind=True)(run)``:
+        a registering decorator applied by a call (a task made so is charged to the code making
+        it: its function is usually defined right there)."""
         assert isinstance(node.func, cst.Call)
-        last = (dotted(node.func.func) or "").rsplit(".", 1)[-1].lower()
+        callee = dotted(node.func.func) or ""
+        if callee.rsplit(".", 1)[-1] in _TASKS and "." in callee:
+            name = string_value(_keyword(node.func, "name"))
+            self._add(node, "task", name=name or "")
+            return
+        last = callee.rsplit(".", 1)[-1].lower()
         args = _positional(node)
         if "register" in last and "view" in last and args:
             # The view, or its dotted path as a string ("netbox.views.generic.JournalView").
