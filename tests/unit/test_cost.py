@@ -326,3 +326,36 @@ def test_job_classes_are_tasks_when_they_run_and_enqueue_themselves() -> None:
         ("task", "app.jobs:Resize.run"),
         ("task", "app.jobs:SyncJob.run"),
     ]
+
+
+def test_views_an_app_config_loads_by_name_are_routed_entry_points() -> None:
+    flows = flows_of(
+        {
+            "shop": "",
+            "shop.core": "",
+            "shop.core.loading": """\
+                def get_class(module_label, classname):
+                    return classname
+                """,
+            "shop.checkout": "",
+            "shop.checkout.views": """\
+                class IndexView(View):
+                    def get(self, request):
+                        return request
+                """,
+            "shop.checkout.apps": """\
+                from django.urls import path
+                from shop.core.loading import get_class
+
+                class CheckoutConfig(AppConfig):
+                    def ready(self):
+                        self.index_view = get_class("checkout.views", "IndexView")
+
+                    def get_urls(self):
+                        return [path("", self.index_view.as_view(), name="index")]
+                """,
+        }
+    )
+    assert [(e.kind, e.handler, e.declared) for e in flows.entries] == [
+        ("view", "shop.checkout.views:IndexView", "shop/checkout/apps.py:9")
+    ]

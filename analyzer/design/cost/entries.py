@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analyzer.design.cost.callgraph import CallGraph, code_node, signal_name
+from analyzer.design.signals.couplings import by_suffix, string_target
 from analyzer.design.symbols.bindings import Bindings
 from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.model.facts import FileFacts, SymbolFact
@@ -78,6 +79,7 @@ class _Finder:
         self.symbols = {f"{f.module}:{s.name}": (f, s) for f in files for s in f.symbols}
         self.found: dict[str, EntryPoint] = {}
         self.hooks: list[Hook] = []
+        self._suffixes: dict[str, list[str]] | None = None
 
     def add(self, entry: EntryPoint) -> None:
         self.found.setdefault(entry.id, entry)
@@ -92,9 +94,23 @@ class _Finder:
             own = f"{f.module}:{fact.scope}"
             return f"{own}.{fact.method}" if fact.method else own
         node = self.table.resolve(f.module, fact.target)
+        if node is None and fact.target.startswith("self.") and fact.scope:
+            node = self._loaded_attribute(f, fact.scope, fact.target.split(".")[1])
         if node is None and "." in fact.target:  # a dotted path written as a string
             node = self.table.resolve_dotted(fact.target)
         return node if node is not None and node in self.symbols else None
+
+    def _loaded_attribute(self, f: FileFacts, cls: str, name: str) -> str | None:
+        """``self.index_view`` of a class that set ``self.index_view = get_class("checkout.
+        views", "IndexView")``: the class loaded (django-oscar's app configs route views so)."""
+        found = self.symbols.get(f"{f.module}:{cls}")
+        lines = {a.line for a in found[1].attributes if a.name == name} if found else set()
+        for ref in f.strings:
+            if ref.line in lines and ref.via == "get_class" and ref.scope == cls:
+                if self._suffixes is None:
+                    self._suffixes = by_suffix(self.table.modules)
+                return string_target(ref, f.module, self.table, self._suffixes)
+        return None
 
     def declaration(self, f: FileFacts, fact: EntryFact) -> None:
         handler = self.handler(f, fact)
@@ -163,11 +179,12 @@ class _Finder:
             handler = found if found in self.graph.classes else None
         if handler is None:
             handler = f"{root}.<{name}>"  # served by a default resolver: no code of its own
-        declared = f"{owner.path}:{line}"
-        path, at = self.where(handler) if resolver is None else (owner.path, line)
-        if handler.endswith(">"):
             path, at = owner.path, line
-        self.add(EntryPoint(kind, _camel(name), handler, path, at, declared))
+        elif resolver is not None:
+            path, at = owner.path, line  # the field (a method's own line is not kept)
+        else:
+            path, at = self.where(handler)
+        self.add(EntryPoint(kind, _camel(name), handler, path, at, f"{owner.path}:{line}"))
 
     # -- class-based jobs -----------------------------------------------------------------------
     def job(self, f: FileFacts, symbol: SymbolFact) -> None:

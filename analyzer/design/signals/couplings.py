@@ -124,9 +124,10 @@ def by_suffix(modules: Iterable[str]) -> dict[str, list[str]]:
     return index
 
 
-def _string_target(
+def string_target(
     ref: StringRef, module: str, table: SymbolTable, suffixes: dict[str, list[str]]
 ) -> str | None:
+    """The node a string reference names (``get_class("checkout.views", "IndexView")``)."""
     if ref.via in ("import_string", "include"):
         return table.resolve_dotted(ref.target)
     if ref.via == "receiver":
@@ -152,7 +153,7 @@ def string_couplings(
     for file in files:
         for ref in file.strings:
             source = f"{file.module}:{ref.scope}" if ref.scope else file.module
-            target = _string_target(ref, file.module, table, suffixes)
+            target = string_target(ref, file.module, table, suffixes)
             if target is not None and target != source:
                 detail = f"{ref.via} {ref.target}"
                 out.append(Coupling(source, target, "call", file.path, ref.line, detail, soft=True))
