@@ -23,12 +23,13 @@ split.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from analyzer.design.data.catalog import DataCatalog
 from analyzer.design.symbols.bindings import Bindings
 from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.model.facts import FileFacts, SymbolFact
+from analyzer.model.flow import CallSite
 
 QUEUE_SUFFIXES = (".delay", ".apply_async", ".s", ".si", ".signature", ".enqueue")
 SIGNAL_SENDS = (".send", ".send_robust", ".asend", ".asend_robust")
@@ -79,18 +80,55 @@ def method_of(endpoint: str) -> str:
 
 
 @dataclass(slots=True)
-class CallGraph:
-    """Calls and table accesses per endpoint (see the module docstring)."""
+class _Pending:
+    """What an endpoint's calls are made from, resolved when first asked for."""
 
-    calls: dict[str, list[Call]]
+    file: FileFacts
+    symbol: SymbolFact | None = None
+    sites: list[CallSite] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class CallGraph:
+    """Calls and table accesses per endpoint (see the module docstring). The calls of an
+    endpoint are resolved when first asked for (``edges``): a check walks from a few
+    transactions only, an analysis from every entry point."""
+
     touches: dict[str, list[Touch]]
     classes: dict[str, tuple[str, ...]]  # class node -> its methods
     bases: dict[str, tuple[str, ...]]  # class node -> its base classes in the tree
     functions: frozenset[str]
-    models: frozenset[str] = frozenset()  # ORM model classes: data, reached through the catalog
+    models: frozenset[str]  # ORM model classes: data, reached through the catalog
+    table: SymbolTable
+    bindings: Bindings
+    pending: dict[str, _Pending] = field(default_factory=dict)
+    calls: dict[str, list[Call]] = field(default_factory=dict)
 
     def edges(self, endpoint: str) -> list[Call]:
-        return self.calls.get(endpoint, [])
+        found = self.calls.get(endpoint)
+        if found is None:
+            found = self.calls[endpoint] = self._resolve(endpoint)
+        return found
+
+    def all_calls(self) -> dict[str, list[Call]]:
+        """The calls of every endpoint, resolved."""
+        for endpoint in list(self.pending):
+            self.edges(endpoint)
+        return {e: c for e, c in self.calls.items() if c}
+
+    def _resolve(self, endpoint: str) -> list[Call]:
+        source = self.pending.pop(endpoint, None)
+        if source is None:
+            return []
+        f, out = source.file, []
+        if source.symbol is not None:
+            out = _symbol_calls(self, f, source.symbol)
+        for site in source.sites:
+            call = resolve_call(self, f, site.chain, site.line, True, site.scope)
+            if call is not None and call.target != endpoint:
+                out.append(call)
+        out.sort(key=lambda c: (c.line, c.target))
+        return out
 
     def method(self, cls: str, name: str, depth: int = 0) -> str | None:
         """The endpoint of method ``name`` of class ``cls``, looked up in its bases too."""
@@ -107,43 +145,34 @@ class CallGraph:
 def build_callgraph(
     files: Sequence[FileFacts], table: SymbolTable, bindings: Bindings, catalog: DataCatalog
 ) -> CallGraph:
-    """The calls and table accesses of every endpoint of ``files``."""
+    """The call graph of ``files``: classes, bases, table accesses; calls on demand."""
     classes: dict[str, tuple[str, ...]] = {}
     written: dict[str, tuple[str, ...]] = {}
     functions: set[str] = set()
+    pending: dict[str, _Pending] = {}
     for f in files:
         methods = {c.name: c.methods for c in f.data.classes} if f.data else {}
         for symbol in f.symbols:
             node = f"{f.module}:{symbol.name}"
+            pending[node] = _Pending(f, symbol)
             if symbol.kind == "function":
                 functions.add(node)
             else:
                 classes[node] = tuple(methods.get(symbol.name, ()))
                 found = (table.resolve(f.module, b) for b in symbol.bases)
                 written[node] = tuple(dict.fromkeys(b for b in found if b is not None))
-    bases = {c: tuple(b for b in found if b in classes and b != c) for c, found in written.items()}
-    models = frozenset(m.id for m in catalog.models)
-    graph = CallGraph({}, {}, classes, bases, frozenset(functions), models)
-    for f in files:
-        for symbol in f.symbols:
-            _symbol_calls(graph, f, symbol, table, bindings)
         for site in f.flow.calls if f.flow else ():
             if site.method:
                 source = f"{f.module}:{site.scope}.{site.method}"
-                call = resolve_call(
-                    graph, f, site.chain, site.line, True, site.scope, table, bindings
-                )
-                if call is not None and call.target != source:
-                    graph.calls.setdefault(source, []).append(call)
+                pending.setdefault(source, _Pending(f)).sites.append(site)
+    bases = {c: tuple(b for b in found if b in classes and b != c) for c, found in written.items()}
+    models = frozenset(m.id for m in catalog.models)
+    graph = CallGraph({}, classes, bases, frozenset(functions), models, table, bindings, pending)
     _touches(graph, files, catalog)
-    for calls in graph.calls.values():
-        calls.sort(key=lambda c: (c.line, c.target))
     return graph
 
 
-def _symbol_calls(
-    graph: CallGraph, f: FileFacts, symbol: SymbolFact, table: SymbolTable, bindings: Bindings
-) -> None:
+def _symbol_calls(graph: CallGraph, f: FileFacts, symbol: SymbolFact) -> list[Call]:
     node = f"{f.module}:{symbol.name}"
     out: list[Call] = []
     if symbol.kind == "class":
@@ -155,25 +184,17 @@ def _symbol_calls(
             continue
         if symbol.kind == "class" and ref.kind == "call":
             continue  # calls in methods are the methods' own (call sites)
-        called = ref.kind == "call"
-        call = resolve_call(graph, f, ref.chain, ref.line, called, symbol.name, table, bindings)
+        call = resolve_call(graph, f, ref.chain, ref.line, ref.kind == "call", symbol.name)
         if call is not None and call.target != node:
             out.append(call)
-    if out:
-        graph.calls[node] = out
+    return out
 
 
 def resolve_call(
-    graph: CallGraph,
-    f: FileFacts,
-    chain: str,
-    line: int,
-    called: bool,
-    scope: str,
-    table: SymbolTable,
-    bindings: Bindings,
+    graph: CallGraph, f: FileFacts, chain: str, line: int, called: bool, scope: str
 ) -> Call | None:
     """The call edge ``chain`` makes in ``f`` (inside top-level ``scope``), if it names code."""
+    table, bindings = graph.table, graph.bindings
     parts = chain.split(".")
     if parts[0] in ("self", "cls") and len(parts) == 2:
         cls = f"{f.module}:{scope}"

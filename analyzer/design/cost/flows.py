@@ -74,7 +74,7 @@ def build_flows(files: Sequence[FileFacts], table: SymbolTable, catalog: DataCat
     bindings = Bindings(files)
     graph = build_callgraph(files, table, bindings, catalog)
     found = find_entry_points(files, table, bindings, graph)
-    transactions = find_transactions(files, graph, table, bindings, found.points)
+    transactions = find_transactions(files, graph, found.points)
     methods = located_methods(files)
     joins = tuple(
         JoinSite(endpoint_at(j.source, j.path, j.line, methods), j) for j in catalog.joins
@@ -84,7 +84,7 @@ def build_flows(files: Sequence[FileFacts], table: SymbolTable, catalog: DataCat
         for site in f.flow.calls if f.flow else ():
             if not site.loop:
                 continue
-            call = resolve_call(graph, f, site.chain, site.line, True, site.scope, table, bindings)
+            call = resolve_call(graph, f, site.chain, site.line, True, site.scope)
             if call is not None:
                 source = f"{f.module}:{site.scope}" + (f".{site.method}" if site.method else "")
                 loops.append(

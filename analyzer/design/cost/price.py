@@ -253,7 +253,7 @@ class _Pricer:
         receivers = defaultdict(list)
         for hook in self.flows.hooks:
             receivers[hook.signal].append(hook.receiver)
-        for source, calls in graph.calls.items():
+        for source, calls in graph.all_calls().items():
             here = self.service(source)
             if here is None:
                 continue

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from analyzer.design.cost.callgraph import CallGraph, Touch, resolve_call
 from analyzer.design.cost.entries import EntryPoint
 from analyzer.design.cost.walk import Walk, walk
-from analyzer.design.symbols.bindings import Bindings
-from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.model.facts import FileFacts
 from analyzer.model.flow import TransactionFact
 
@@ -69,8 +67,6 @@ def _block(
     f: FileFacts,
     index: int,
     fact: TransactionFact,
-    table: SymbolTable,
-    bindings: Bindings,
 ) -> Transaction:
     """A ``with`` block: the accesses written inside it, and the calls made there."""
     assert f.flow is not None
@@ -86,7 +82,7 @@ def _block(
     roots = []
     for site in f.flow.calls:
         if site.transaction in inner:
-            call = resolve_call(graph, f, site.chain, site.line, True, site.scope, table, bindings)
+            call = resolve_call(graph, f, site.chain, site.line, True, site.scope)
             if call is not None and call.sync:
                 roots.append(call.target)
     tree = walk(graph, roots)
@@ -113,11 +109,7 @@ def _whole(
 
 
 def find_transactions(
-    files: Sequence[FileFacts],
-    graph: CallGraph,
-    table: SymbolTable,
-    bindings: Bindings,
-    entries: Sequence[EntryPoint],
+    files: Sequence[FileFacts], graph: CallGraph, entries: Sequence[EntryPoint]
 ) -> tuple[Transaction, ...]:
     """Every transaction of ``files``, and the request transactions of ``entries``."""
     found: list[Transaction] = []
@@ -127,7 +119,7 @@ def find_transactions(
                 endpoint = f"{f.module}:{fact.scope}" + (f".{fact.method}" if fact.method else "")
                 found.append(_whole(graph, endpoint, fact.kind, f.path, fact.line, fact.end_line))
             else:
-                found.append(_block(graph, f, index, fact, table, bindings))
+                found.append(_block(graph, f, index, fact))
     for entry in _request_wrapped(files, entries):
         found.append(
             _whole(graph, entry.handler, "request", entry.path, entry.line, entry.line, entry.id)
