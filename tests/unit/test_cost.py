@@ -359,3 +359,72 @@ def test_views_an_app_config_loads_by_name_are_routed_entry_points() -> None:
     assert [(e.kind, e.handler, e.declared) for e in flows.entries] == [
         ("view", "shop.checkout.views:IndexView", "shop/checkout/apps.py:9")
     ]
+
+
+def test_request_wide_transactions_wrap_each_view_or_route() -> None:
+    django = flows_of(
+        {
+            "site": "",
+            "site.settings": 'DATABASES = {"default": {"ATOMIC_REQUESTS": True}}',
+            "site.models": """\
+                from django.db import models
+
+                class Order(models.Model):
+                    class Meta:
+                        app_label = "site"
+
+                class Audit(models.Model):
+                    class Meta:
+                        app_label = "site"
+                """,
+            "site.views": """\
+                from django.db import transaction
+                from site.models import Audit, Order
+
+                def place(request):
+                    Order.objects.create()
+                    Audit.objects.create()
+
+                @transaction.non_atomic_requests
+                def export(request):
+                    Order.objects.create()
+                """,
+            "site.urls": """\
+                from django.urls import path
+                from site import views
+
+                urlpatterns = [path("place/", views.place), path("export/", views.export)]
+                """,
+        }
+    )
+    assert [(t.kind, t.node, t.tables) for t in django.transactions] == [
+        ("request", "site.views:place", ("site_order", "site_audit"))
+    ]
+    flask = flows_of(
+        {
+            "app": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+            "app.models": """\
+                from app import db
+
+                class Post(db.Model):
+                    __tablename__ = "posts"
+                """,
+            "app.routes": """\
+                from app import db
+                from app.models import Post
+
+                @bp.route("/posts", methods=["POST"])
+                def create():
+                    db.session.add(Post())
+                    return save()
+
+                def save():
+                    db.session.commit()
+                """,
+        }
+    )
+    # The route's request session, and the helper committing it (which writes nothing itself).
+    assert [(t.kind, t.node, t.tables) for t in flask.transactions] == [
+        ("request", "app.routes:create", ("posts",)),
+        ("commit", "app.routes:save", ()),
+    ]

@@ -120,7 +120,10 @@ def find_transactions(
                 found.append(_whole(graph, endpoint, fact.kind, f.path, fact.line, fact.end_line))
             else:
                 found.append(_block(graph, f, index, fact))
+    whole = {t.node for t in found if t.kind in ("atomic_decorator", "commit")}
     for entry in _request_wrapped(files, entries):
+        if entry.handler in whole:
+            continue  # the handler is one transaction already
         found.append(
             _whole(graph, entry.handler, "request", entry.path, entry.line, entry.line, entry.id)
         )
