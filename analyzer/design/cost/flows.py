@@ -60,6 +60,7 @@ class Flows:
     loops: tuple[LoopCall, ...] = ()
     definers: dict[str, str] = field(default_factory=dict)  # table -> the node declaring it
     walks: dict[str, Walk] = field(default_factory=dict)
+    _runs: list[tuple[str, ...]] = field(default_factory=list)
 
     def walk(self, entry: EntryPoint) -> Walk:
         """The call tree of an entry point (computed once)."""
@@ -67,6 +68,22 @@ class Flows:
         if found is None:
             found = self.walks[entry.id] = walk(self.graph, [entry.handler])
         return found
+
+    def runs(self) -> list[tuple[str, ...]]:
+        """For each transaction, the ids of the entry points whose call tree runs it (a request
+        transaction: the entry point it wraps). Computed once."""
+        if not self._runs and self.transactions:
+            holders: dict[str, list[str]] = {t.node: [] for t in self.transactions}
+            for entry in self.entries:
+                ident = entry.id
+                for node in self.walk(entry).nodes:
+                    found = holders.get(node)
+                    if found is not None and (not found or found[-1] != ident):
+                        found.append(ident)
+            self._runs.extend(
+                (t.entry,) if t.entry else tuple(holders[t.node]) for t in self.transactions
+            )
+        return self._runs
 
 
 def build_flows(files: Sequence[FileFacts], table: SymbolTable, catalog: DataCatalog) -> Flows:

@@ -141,49 +141,56 @@ class _Pricer:
     def entry(self, entry: EntryPoint, index: dict[str, list[int]]) -> EntryCost:
         tree = self.flows.walk(entry)
         effective = self._effective(tree)
-        services: list[str] = []
+        services: dict[str, None] = {}
         hops: list[Hop] = []
         reads: dict[str, set[str]] = defaultdict(set)
         writes: dict[str, set[str]] = defaultdict(set)
-        chains: list[tuple[str, ...]] = []
-        longest: tuple[str, ...] = ()
+        # The synchronous chain of services down to each node, kept as its length and last
+        # service; the longest is rebuilt from the parents at the end.
+        length: list[int] = []
+        last: list[str | None] = []
+        longest, tip, extra = 0, -1, ""
+        touches = self.flows.graph.touches
         for i, node in enumerate(tree.nodes):
-            here = effective[i]
-            parent = tree.parents[i]
-            chain = chains[parent] if parent >= 0 else ()
-            if here is not None and (not chain or chain[-1] != here):
-                chain = (*chain, here)
-            chains.append(chain)
-            if here is not None and here not in services:
-                services.append(here)
-            if parent >= 0 and here is not None:
-                caller = effective[parent]
-                if caller is not None and caller != here:
-                    hops.append(self._call_hop(tree, parent, node, caller, here))
-            for touch in self.flows.graph.touches.get(node, ()):
+            here, parent = effective[i], tree.parents[i]
+            size, end = (length[parent], last[parent]) if parent >= 0 else (0, None)
+            if here is not None and here != end:
+                size, end = size + 1, here
+            length.append(size)
+            last.append(end)
+            if size > longest:
+                longest, tip, extra = size, i, ""
+            if here is None:
+                continue
+            services.setdefault(here)
+            caller = effective[parent] if parent >= 0 else None
+            if caller is not None and caller != here:
+                call = tree.calls[i]
+                where = (call.path, call.line) if call is not None else ("", 0)
+                hops.append(Hop("call", caller, here, node, *where))
+            for touch in touches.get(node, ()):
                 owner = self.owner_of(touch.table)
                 if owner is None:
                     continue
                 (writes if touch.mode == "write" else reads)[owner].add(touch.table)
-                if owner not in services:
-                    services.append(owner)
-                if here is not None and owner != here:
+                services.setdefault(owner)
+                if owner != here:
                     hops.append(Hop(touch.mode, here, owner, touch.table, touch.path, touch.line))
-                    data_chain = (*chain, owner) if chain and chain[-1] != owner else chain
-                    longest = max(longest, data_chain, key=len)
-            longest = max(longest, chain, key=len)
+                    if size + 1 > longest:
+                        longest, tip, extra = size + 1, i, owner
         home = effective[0] if effective else None
-        complexity = sum(1 + (s in writes) for s in services if s != home)
+        ordered = tuple(services)
+        complexity = sum(1 + (s in writes) for s in ordered if s != home)
         return EntryCost(
             entry,
             home,
-            tuple(services),
+            ordered,
             tuple(hops),
-            tuple((s, tuple(sorted(reads[s]))) for s in services if reads.get(s)),
-            tuple((s, tuple(sorted(writes[s]))) for s in services if writes.get(s)),
+            tuple((s, tuple(sorted(reads[s]))) for s in ordered if reads.get(s)),
+            tuple((s, tuple(sorted(writes[s]))) for s in ordered if writes.get(s)),
             complexity,
             tuple(index.get(entry.id, ())),
-            longest,
+            _chain(tree, effective, tip, extra),
             tree.truncated,
         )
 
@@ -195,13 +202,6 @@ class _Pricer:
             own = None if tree.own[i] and parent >= 0 else self.service(node)
             found.append(own if own is not None or parent < 0 else found[parent])
         return found
-
-    def _call_hop(self, tree: Walk, parent: int, node: str, caller: str, here: str) -> Hop:
-        call = next(
-            (c for c in self.flows.graph.edges(tree.nodes[parent]) if c.target == node), None
-        )
-        path, line = (call.path, call.line) if call is not None else ("", 0)
-        return Hop("call", caller, here, node, path, line)
 
     # -- transactions, joins, loops -------------------------------------------------------------
     def transaction(self, transaction: Transaction, entries: Iterable[str]) -> TransactionCost:
@@ -315,18 +315,23 @@ class _Pricer:
         return Communication(pair[0], pair[1], style, tuple(counts.items()), unique)
 
 
+def _chain(tree: Walk, effective: list[str | None], tip: int, extra: str) -> tuple[str, ...]:
+    """The services from the root down to node ``tip`` (and ``extra``, a table's owner)."""
+    found: list[str] = [extra] if extra else []
+    while tip >= 0:
+        here = effective[tip]
+        if here is not None and (not found or found[-1] != here):
+            found.append(here)
+        tip = tree.parents[tip]
+    return tuple(reversed(found))
+
+
 def price(flows: Flows, service_of: ServiceOf, owner_of: OwnerOf) -> Costs:
     """The cost of the partition ``service_of``/``owner_of`` (see the module docstring)."""
     pricer = _Pricer(flows, service_of, owner_of)
-    walked = [(entry, set(flows.walk(entry).nodes)) for entry in flows.entries]
     transactions: list[TransactionCost] = []
     in_entry: dict[str, list[int]] = defaultdict(list)
-    for transaction in flows.transactions:
-        runs = [
-            e.id
-            for e, nodes in walked
-            if transaction.entry == e.id or (not transaction.entry and transaction.node in nodes)
-        ]
+    for transaction, runs in zip(flows.transactions, flows.runs(), strict=True):
         cost = pricer.transaction(transaction, runs)
         if cost.distributed:
             for entry in runs:

@@ -22,13 +22,15 @@ MAX_NODES = 400
 @dataclass(frozen=True, slots=True)
 class Walk:
     """``nodes`` in visit order; ``parents[i]`` the index of the node that called ``nodes[i]``
-    (``-1`` for a root) and ``own[i]`` whether it runs as its caller's own code (a class's
-    methods and inherited code, see ``Call.own``); ``events`` the asynchronous calls made, with
-    the index of the node making each; ``truncated`` when a bound stopped the walk."""
+    (``-1`` for a root), ``calls[i]`` that call (``None`` for a root) and ``own[i]`` whether it
+    runs as its caller's own code (a class's methods and inherited code, see ``Call.own``);
+    ``events`` the asynchronous calls made, with the index of the node making each;
+    ``truncated`` when a bound stopped the walk."""
 
     nodes: tuple[str, ...]
     parents: tuple[int, ...]
     own: tuple[bool, ...]
+    calls: tuple[Call | None, ...] = ()
     events: tuple[tuple[int, Call], ...] = ()
     truncated: bool = False
 
@@ -50,13 +52,16 @@ def walk(graph: CallGraph, roots: Iterable[str]) -> Walk:
     nodes: list[str] = []
     parents: list[int] = []
     own: list[bool] = []
+    via: list[Call | None] = []
     events: list[tuple[int, Call]] = []
     seen: set[str] = set()
     truncated = False
-    # (endpoint, parent index, depth, own); pushed in reverse: calls are visited in written order.
-    stack = [(root, -1, 0, False) for root in reversed(list(dict.fromkeys(roots)))]
+    # (endpoint, parent index, depth, call); pushed in reverse: calls are visited in written order.
+    stack: list[tuple[str, int, int, Call | None]] = [
+        (root, -1, 0, None) for root in reversed(list(dict.fromkeys(roots)))
+    ]
     while stack:
-        node, parent, depth, inherited = stack.pop()
+        node, parent, depth, reached = stack.pop()
         if node in seen:
             continue
         if len(nodes) >= MAX_NODES:
@@ -66,7 +71,8 @@ def walk(graph: CallGraph, roots: Iterable[str]) -> Walk:
         index = len(nodes)
         nodes.append(node)
         parents.append(parent)
-        own.append(inherited)
+        own.append(reached is not None and reached.own)
+        via.append(reached)
         calls = graph.edges(node)
         if depth >= MAX_DEPTH:
             truncated = truncated or any(c.sync and c.target not in seen for c in calls)
@@ -76,6 +82,6 @@ def walk(graph: CallGraph, roots: Iterable[str]) -> Walk:
             if not call.sync:
                 events.append((index, call))
             elif call.target not in seen:
-                following.append((call.target, index, depth + 1, call.own))
+                following.append((call.target, index, depth + 1, call))
         stack.extend(reversed(following))
-    return Walk(tuple(nodes), tuple(parents), tuple(own), tuple(events), truncated)
+    return Walk(tuple(nodes), tuple(parents), tuple(own), tuple(via), tuple(events), truncated)
