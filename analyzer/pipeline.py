@@ -16,9 +16,8 @@ from typing import Any
 from analyzer.collect import Collected, background, collect, derive, discover_stage, scan_stage
 from analyzer.design.cluster.proposal import Proposal, propose
 from analyzer.design.cost.flows import build_flows
-from analyzer.design.cost.partition import owners_under, price_partition, table_owners
 from analyzer.design.cost.registered import SignalInputs, registered_couplings
-from analyzer.design.document.costs import costs_section
+from analyzer.design.document.costs import cost_of_the_cut
 from analyzer.design.document.decompose import Document, build_document, graph_section
 from analyzer.design.document.explain import explain
 from analyzer.design.evaluate.asis import as_is_units
@@ -29,6 +28,7 @@ from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.extract.cache import FactCache, code_digest, open_cache
 from analyzer.extract.git import read_history
 from analyzer.extract.scan import ScanResult
+from analyzer.forked import Forked
 from analyzer.model.facts import FileFacts
 from analyzer.model.history import History
 from analyzer.model.options import AnalyzeOptions
@@ -224,35 +224,34 @@ def _design(
         )
         proposal = unsettled.proposal
         reporter.done()
+    as_is = {n.id: units.get(n.module, n.module) for n in graph.nodes if n.kind != "table"}
+    # On a second core, the cost of the cut is priced while metrics and explanations are
+    # computed (the stability reruns share that core).
+    pricing = Forked(
+        cost_of_the_cut,
+        flows,
+        graph.node_of,
+        proposal.assignment,
+        as_is,
+        proposal.shared,
+        collected.data,
+        enabled=background(options),
+    )
     with timings.stage("evaluate"):
-        as_is = {n.id: units.get(n.module, n.module) for n in graph.nodes if n.kind != "table"}
         metrics = {
             "proposed": evaluate(graph, proposal.assignment, proposal.shared),
             "as_is": evaluate(graph, as_is, proposal.shared),
-        }
-    with timings.stage("cost"):
-        costs = price_partition(
-            flows,
-            graph.node_of,
-            proposal.assignment,
-            table_owners(proposal.assignment),
-            proposal.shared,
-        )
-        as_is_owners = owners_under(collected.data, graph.node_of, as_is)
-        as_is_costs = price_partition(flows, graph.node_of, as_is, as_is_owners, proposal.shared)
-        metrics["proposed"].update(costs.metrics)
-        metrics["as_is"].update(as_is_costs.metrics)
-        totals = {
-            "entry_points": len(flows.entries),
-            "transactions": len(flows.transactions),
-            "joins": len(flows.joins),
-            "loop_calls": len(flows.loops),
         }
     with timings.stage("document"):
         explanations = explain(graph, proposal)
         section = graph_section(
             graph, proposal.assignment, proposal.ownership, [s.name for s in proposal.services]
         )
+    with timings.stage("cost"):
+        priced = pricing.result()
+        metrics["proposed"].update(priced.proposed)
+        metrics["as_is"].update(priced.as_is)
+    with timings.stage("document"):
         proposal = unsettled.settle()
         document = build_document(
             parameters={
@@ -270,7 +269,7 @@ def _design(
             extra={
                 "explanations": explanations,
                 "graph": section,
-                "costs": costs_section(costs, totals),
+                "costs": priced.section,
             },
         )
     return Analysis(

@@ -428,3 +428,11 @@ def test_request_wide_transactions_wrap_each_view_or_route() -> None:
         ("request", "app.routes:create", ("posts",)),
         ("commit", "app.routes:save", ()),
     ]
+
+
+def test_the_metrics_alone_are_the_metrics_of_the_detailed_pricing(
+    flows: Flows, costs: Costs
+) -> None:
+    brief = price(flows, by_app, OWNERS.get, detail=False)
+    assert brief.metrics == costs.metrics
+    assert (brief.entries, brief.communication, brief.isolation) == ((), (), ())

@@ -23,9 +23,11 @@ def price_partition(
     assignment: Mapping[str, str],
     owners: Mapping[str, str],
     shared: Collection[str] = (),
+    detail: bool = True,
 ) -> Costs:
     """The costs of ``assignment`` (graph node -> service) with ``owners`` (table -> service);
-    ``node_of`` maps coupling endpoints to graph nodes (``CodeGraph.node_of``)."""
+    ``node_of`` maps coupling endpoints to graph nodes (``CodeGraph.node_of``); ``detail``
+    false for the metrics alone."""
     excluded = frozenset(shared)
 
     def service_of(code: str) -> str | None:
@@ -38,7 +40,7 @@ def price_partition(
         owner = owners.get(table)
         return None if owner is None or table_node(table) in excluded else owner
 
-    return price(flows, service_of, owner_of)
+    return price(flows, service_of, owner_of, detail)
 
 
 def table_owners(assignment: Mapping[str, str]) -> dict[str, str]:

@@ -194,6 +194,27 @@ class _Pricer:
             tree.truncated,
         )
 
+    def complexity(self, entry: EntryPoint) -> int:
+        """``C(e)`` alone: what the metric needs, without hops, chains or table lists."""
+        tree = self.flows.walk(entry)
+        effective = self._effective(tree)
+        services: set[str] = set()
+        written: set[str] = set()
+        touches = self.flows.graph.touches
+        for i, node in enumerate(tree.nodes):
+            here = effective[i]
+            if here is None:
+                continue
+            services.add(here)
+            for touch in touches.get(node, ()):
+                owner = self.owner_of(touch.table)
+                if owner is not None:
+                    services.add(owner)
+                    if touch.mode == "write":
+                        written.add(owner)
+        home = effective[0] if effective else None
+        return sum(1 + (s in written) for s in services if s != home)
+
     def _effective(self, tree: Walk) -> list[str | None]:
         """The service each node of a tree runs in: its own, or (shared code) its caller's."""
         found: list[str | None] = []
@@ -326,8 +347,10 @@ def _chain(tree: Walk, effective: list[str | None], tip: int, extra: str) -> tup
     return tuple(reversed(found))
 
 
-def price(flows: Flows, service_of: ServiceOf, owner_of: OwnerOf) -> Costs:
-    """The cost of the partition ``service_of``/``owner_of`` (see the module docstring)."""
+def price(flows: Flows, service_of: ServiceOf, owner_of: OwnerOf, detail: bool = True) -> Costs:
+    """The cost of the partition ``service_of``/``owner_of`` (see the module docstring); with
+    ``detail`` false, only what the metrics need (no entry points, communication or isolation:
+    today's layout is compared by its metrics)."""
     pricer = _Pricer(flows, service_of, owner_of)
     transactions: list[TransactionCost] = []
     in_entry: dict[str, list[int]] = defaultdict(list)
@@ -337,20 +360,25 @@ def price(flows: Flows, service_of: ServiceOf, owner_of: OwnerOf) -> Costs:
             for entry in runs:
                 in_entry[entry].append(len(transactions))
             transactions.append(cost)
-    entries = [pricer.entry(entry, in_entry) for entry in flows.entries]
     joins = [j for j in map(pricer.join, flows.joins) if j is not None]
     chatty = [c for c in map(pricer.chatty, flows.loops) if c is not None]
+    entries: list[EntryCost] = []
+    if detail:
+        entries = [pricer.entry(entry, in_entry) for entry in flows.entries]
+        complexities = [e.complexity for e in entries]
+    else:
+        complexities = [pricer.complexity(entry) for entry in flows.entries]
     return Costs(
         entries=tuple(sorted(entries, key=lambda e: (-e.complexity, -len(e.hops), e.entry.id))),
         transactions=tuple(transactions),
         joins=tuple(joins),
         chatty=tuple(chatty),
-        communication=tuple(pricer.communication()),
+        communication=tuple(pricer.communication()) if detail else (),
         isolation=_isolation(entries),
         metrics={
             "distributed_transactions": len(transactions),
             "functionality_complexity": (
-                round(sum(e.complexity for e in entries) / len(entries), 6) if entries else None
+                round(sum(complexities) / len(complexities), 6) if complexities else None
             ),
             "cross_service_joins": len(joins),
             "chatty_sites": len(chatty),

@@ -7,11 +7,35 @@ chatty calls by file and line, communication and isolation by service.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from analyzer.design.cost.flows import Flows
+from analyzer.design.cost.partition import owners_under, price_partition, table_owners
 from analyzer.design.cost.price import Costs, EntryCost, TransactionCost
+from analyzer.design.data.catalog import DataCatalog
 
 MAX_HOP_SITES = 5
+
+
+def _hop_sites(cost: EntryCost) -> list[dict[str, Any]]:
+    """The first hop from each service into each other one (by kind), in call-tree order."""
+    first: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for h in cost.hops:
+        key = (h.kind, h.source, h.target)
+        if key not in first:
+            first[key] = {
+                "kind": h.kind,
+                "from": h.source,
+                "to": h.target,
+                "target": h.detail,
+                "file": h.path,
+                "line": h.line,
+            }
+            if len(first) == MAX_HOP_SITES:
+                break
+    return list(first.values())
 
 
 def _entry(cost: EntryCost) -> dict[str, Any]:
@@ -30,17 +54,7 @@ def _entry(cost: EntryCost) -> dict[str, Any]:
         "writes": {s: list(t) for s, t in cost.writes},
         "transactions": list(cost.transactions),
         "chain": list(cost.chain),
-        "hop_sites": [
-            {
-                "kind": h.kind,
-                "from": h.source,
-                "to": h.target,
-                "target": h.detail,
-                "file": h.path,
-                "line": h.line,
-            }
-            for h in cost.hops[:MAX_HOP_SITES]
-        ],
+        "hop_sites": _hop_sites(cost),
     }
     if entry.declared:
         record["declared"] = entry.declared
@@ -131,3 +145,34 @@ def costs_section(costs: Costs, totals: dict[str, int]) -> dict[str, Any]:
             for i in costs.isolation
         },
     }
+
+
+@dataclass(frozen=True, slots=True)
+class CostOfTheCut:
+    """The ``costs`` section (the proposal's) and the cost metrics of both sides."""
+
+    section: dict[str, Any]
+    proposed: dict[str, float | int | None]
+    as_is: dict[str, float | int | None]
+
+
+def cost_of_the_cut(
+    flows: Flows,
+    node_of: Mapping[str, str],
+    proposal: Mapping[str, str],
+    as_is: Mapping[str, str],
+    shared: Collection[str],
+    catalog: DataCatalog,
+) -> CostOfTheCut:
+    """Price the proposal (every detail) and today's layout (its metrics), the shared library
+    left out of both alike. Plain values only: a forked process hands it back cheaply."""
+    costs = price_partition(flows, node_of, proposal, table_owners(proposal), shared)
+    owners = owners_under(catalog, node_of, as_is)
+    today = price_partition(flows, node_of, as_is, owners, shared, detail=False)
+    totals = {
+        "entry_points": len(flows.entries),
+        "transactions": len(flows.transactions),
+        "joins": len(flows.joins),
+        "loop_calls": len(flows.loops),
+    }
+    return CostOfTheCut(costs_section(costs, totals), dict(costs.metrics), dict(today.metrics))
