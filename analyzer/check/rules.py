@@ -302,8 +302,9 @@ def distributed_transaction(
                 target=", ".join(others),
                 path=t.path,
                 line=t.line,
-                message=f"one transaction in {t.node} writes tables of {', '.join(names)} "
-                f"({written})",
+                message=f"one transaction in {dotted(t.node)} writes tables of "
+                f"{', '.join(names)} ({written}); the boundaries split it into a distributed "
+                "transaction (rule distributed_transaction)",
                 hint=(
                     f"keep these writes in {source}, or make the {', '.join(others)} part a saga "
                     "step with a compensation (an event or a command after the commit)"
@@ -333,8 +334,9 @@ def cross_service_join(
                 target=target,
                 path=join.path,
                 line=join.line,
-                message=f"{site.endpoint} joins {join.table} ({source}) with {join.joined} "
-                f"({target}) [{join.how}]",
+                message=f"{dotted(site.endpoint)} joins {join.table}, which the boundaries "
+                f"place in {source}, with {join.joined}, which they place in {target} "
+                f"[{join.how}] (rule cross_service_join)",
                 hint=(
                     f"ask {possessive(target)} API for what it needs of {join.joined}, or keep "
                     f"a read model of it in {source} fed by {possessive(target)} events"

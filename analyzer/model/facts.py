@@ -14,7 +14,7 @@ from analyzer.model.flow import EntryFact, FlowFacts
 
 # The shape and meaning of the facts below: bump it whenever a field is added, removed or changes
 # meaning, so that cached facts of an older shape are never read back.
-FACTS_VERSION = 3
+FACTS_VERSION = 4
 
 SymbolKind = Literal["class", "function"]
 RefKind = Literal["call", "ref", "base", "decorator", "annotation"]

@@ -38,8 +38,14 @@ def test_a_transaction_and_a_join_across_declared_services_are_violations(
     saga, join = cost
     assert saga.key == "distributed_transaction shop.orders.services:place orders+payments"
     assert saga.message == (
-        "one transaction in shop.orders.services:place writes tables of orders, payments "
-        "(orders: orders_order, orders_orderline; payments: payments_payment)"
+        "one transaction in shop.orders.services.place writes tables of orders, payments "
+        "(orders: orders_order, orders_orderline; payments: payments_payment); the boundaries "
+        "split it into a distributed transaction (rule distributed_transaction)"
+    )
+    assert join.message == (
+        "shop.orders.services.lines joins orders_orderline, which the boundaries place in "
+        "orders, with catalog_product, which they place in catalog [related] "
+        "(rule cross_service_join)"
     )
     assert join.key == (
         "cross_service_join shop.orders.services:lines orders_orderline -> catalog_product"
