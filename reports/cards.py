@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reports.api_surface import ApiSymbol
+from reports.kinds import is_kind
 from reports.ownership import TableRow, by_service
 from reports.plan import Dependency, dependencies_of
 
@@ -154,7 +155,7 @@ def dependency_matrix(
         weight = float(dep.get("weight", 0))
         cells[index[dep["from"]]][index[dep["to"]]] = MatrixCell(
             round(weight, 1),
-            tuple((str(k), int(v)) for k, v in (dep.get("kinds") or {}).items()),
+            tuple((k, int(v)) for k, v in (dep.get("kinds") or {}).items() if is_kind(k)),
             round(math.log1p(weight) / math.log1p(top), 3),
         )
     return cells
