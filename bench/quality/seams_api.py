@@ -14,7 +14,7 @@ from typing import Any, Literal
 from analyzer.design.evaluate.agreement import agreement
 from analyzer.design.evaluate.asis import as_is_units
 from analyzer.design.evaluate.metrics import evaluate
-from analyzer.model.options import AnalyzeOptions
+from analyzer.model.options import AnalyzeOptions, Weights
 from analyzer.pipeline import Analysis, analyze, uses_django
 
 __all__ = [
@@ -34,11 +34,18 @@ def run_seams(
     cache_dir: Path | None = None,
     jobs: int = 1,
     granularity: Literal["module", "symbol"] = "symbol",
+    weights: str = "",
 ) -> Analysis:
     """Seams' analysis of ``path`` (symbol granularity by default), without git history; parsed
-    facts are cached in ``cache_dir``."""
+    facts are cached in ``cache_dir``. ``weights`` (``transaction=0,couse=0.5``) change the
+    default weights of the kinds it names."""
     options = AnalyzeOptions(
-        git=False, services=services, seed=seed, jobs=jobs, granularity=granularity
+        git=False,
+        services=services,
+        seed=seed,
+        jobs=jobs,
+        granularity=granularity,
+        weights=Weights.parse(weights),
     )
     return analyze(path, options, cache_dir=cache_dir)
 

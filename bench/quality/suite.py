@@ -10,6 +10,7 @@ over the seeds. The proposal's shared library is one cluster like any other.
 
 Usage:
   python bench/quality/suite.py --split dev|test [--cases NAME,...] [--seeds 0,1,2] [--jobs 2]
+      [--weights KIND=N,...]
 
 A full run writes bench/quality/results-<split>.json and .md; a run limited by --cases prints
 only (or writes where --output says).
@@ -113,12 +114,12 @@ def _figures(scores: dict[str, Any], measured: dict[str, Any] | None, services: 
     return out
 
 
-def run_case(case: Case, seeds: tuple[int, ...]) -> dict[str, Any]:
+def run_case(case: Case, seeds: tuple[int, ...], weights: str = "") -> dict[str, Any]:
     start = time.perf_counter()
     if case.seed is not None:
         generated_tree(case.seed)
         truth = json.loads((case.path / "truth.json").read_text())
-    first = run_seams(case.path, seed=seeds[0], cache_dir=case.cache)
+    first = run_seams(case.path, seed=seeds[0], cache_dir=case.cache, weights=weights)
     if case.seed is None:
         truth = derive_truth(case.name, first.document["modules"], first.document["symbols"])
     reference = _reference(truth)
@@ -133,7 +134,9 @@ def run_case(case: Case, seeds: tuple[int, ...]) -> dict[str, Any]:
                 analysis = first
             else:
                 services = count if mode == "count" else None
-                analysis = run_seams(case.path, services=services, seed=seed, cache_dir=case.cache)
+                analysis = run_seams(
+                    case.path, services=services, seed=seed, cache_dir=case.cache, weights=weights
+                )
             document = analysis.document
             kinds = [s for s in document["services"] if s.get("kind") != "shared-library"]
             proposal = _figures(
@@ -200,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default=",".join(map(str, CLUSTERING_SEEDS)))
     parser.add_argument("--jobs", type=int, default=2, help="cases analyzed in parallel")
     parser.add_argument("--output", type=Path, help="results file stem (default: per split)")
+    parser.add_argument(
+        "--weights", default="", help="weights instead of the defaults: transaction=0,couse=0.5"
+    )
     args = parser.parse_args(argv)
     seeds = tuple(int(s) for s in args.seeds.split(","))
     cases = cases_of(args.split)
@@ -215,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             generated_tree(case.seed)
     results: list[dict[str, Any]] = []
     with ProcessPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
-        futures = [pool.submit(run_case, case, seeds) for case in cases]
+        futures = [pool.submit(run_case, case, seeds, args.weights) for case in cases]
         for future in futures:
             result = future.result()
             print(_line(result), flush=True)
@@ -226,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     document = {
         "split": args.split,
         "seeds": list(seeds),
+        "weights": args.weights or "default",
         "seconds": round(seconds, 1),
         "summary": summary,
         "criteria": verdicts,
