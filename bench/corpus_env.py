@@ -17,7 +17,10 @@ API::
   dependencies cannot all be had). It is reused when a previous install of the same
   requirements completed (a marker file records them); otherwise it is made anew.
   ``ignore_python`` passes ``--ignore-requires-python`` for releases declaring a newer Python
-  than the one running. Raises ``EnvError`` (with pip's last lines) when an install fails.
+  than the one running. ``python`` (``"3.12"``) makes the environment with that version of
+  Python (``python3.12`` on the PATH or under ``~/.pyenv/versions``) instead of the running one,
+  for corpora that need another. Raises ``EnvError`` (with pip's last lines) when an install
+  fails.
 - ``CorpusEnv.run(snippet, *, args=(), env=None, cwd=None, timeout=900) -> object``: runs
   ``snippet`` (Python source) in the environment's interpreter as ``__main__`` with ``args`` as
   ``sys.argv[1:]``. The snippet hands back one JSON value by calling ``emit(value)``, a function
@@ -105,6 +108,19 @@ class CorpusEnv:
             return json.loads(result.read_text(encoding="utf-8"))
 
 
+def _interpreter(version: str) -> str:
+    """The Python of ``version`` (``"3.12"``), or the running one without a version."""
+    if not version:
+        return sys.executable
+    found = shutil.which(f"python{version}")
+    if found:
+        return found
+    pyenv = Path.home() / ".pyenv" / "versions"
+    for candidate in sorted(pyenv.glob(f"{version}.*/bin/python"), reverse=True):
+        return str(candidate)
+    raise EnvError(f"no Python {version} found (python{version} on the PATH, or pyenv)")
+
+
 def ensure_env(
     name: str,
     requirements: Sequence[str],
@@ -112,6 +128,7 @@ def ensure_env(
     no_deps: Sequence[str] = (),
     ignore_python: bool = False,
     log: Callable[[str], None] = print,
+    python: str = "",
 ) -> CorpusEnv:
     """The environment ``VENVS/name`` with ``requirements`` installed (see the module doc)."""
     path = VENVS / name
@@ -123,7 +140,7 @@ def ensure_env(
     if path.exists():
         shutil.rmtree(path)
     log(f"{name}: making {path} with {' '.join(requirements)}")
-    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
+    subprocess.run([_interpreter(python), "-m", "venv", str(path)], check=True)
     command = [str(env.python), "-m", "pip", "install", "-q", "--no-input"]
     if ignore_python:
         command.append("--ignore-requires-python")
