@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reports.metric_info import METRICS, verdict
+from reports.metric_info import METRICS
+from reports.verdict import mark
 
 COST_METRICS = (
     "distributed_transactions",
@@ -103,7 +104,7 @@ def cost_view(document: Mapping[str, Any]) -> CostView:
             "info": infos[key],
             "proposed": proposed.get(key),
             "as_is": as_is.get(key),
-            "verdict": verdict(key, proposed.get(key), as_is.get(key)),
+            "verdict": mark(key, proposed.get(key), as_is.get(key)),
         }
         for key in COST_METRICS
         if key in proposed or key in as_is
