@@ -110,11 +110,12 @@ def derive(
     timings: Timings,
     keys: Mapping[str, bytes] | None = None,
     previous: CouplingState | None = None,
+    flows: bool = True,
 ) -> Collected:
-    """The roles of the scanned files, and the couplings and the data catalog of those that are
-    product code (all of them with ``--include-tests``). With ``keys`` (each file's fact key by
-    path), they are re-derived from ``previous`` (the last run's state; see ``_since``), and
-    the new state is in the result."""
+    """The roles of the scanned files, and the couplings, the data catalog and (with ``flows``)
+    the flows of those that are product code (all of them with ``--include-tests``). With
+    ``keys`` (each file's fact key by path), they are re-derived from ``previous`` (the last
+    run's state; see ``_since``), and the new state is in the result."""
     with timings.stage("roles"):
         roles = assign_roles(scanned.facts)
         if options.include_tests:
@@ -122,8 +123,9 @@ def derive(
         aside = roles.modules
         files = tuple(f for f in scanned.facts if f.module not in aside)
     if keys is not None:
-        found, external, catalog, state = _since(files, roles, options, timings, keys, previous)
-        return Collected(discovery, scanned, found, external, catalog, roles, state)
+        since = _since(files, roles, options, timings, keys, previous, flows)
+        found, external, catalog, state, built = since
+        return Collected(discovery, scanned, found, external, catalog, roles, state, built)
     with timings.stage("couplings"):
         table = SymbolTable(files)
         # On a second core, the data catalog is built while the couplings are resolved.
@@ -133,9 +135,15 @@ def derive(
     with timings.stage("data"):
         catalog = replace(catalog_job.result(), peripheral=roles.peripheral)
         couplings.extend(data_couplings(catalog))
+    built = _flows(files, table, catalog, timings) if flows else None
+    return Collected(discovery, scanned, tuple(couplings), external, catalog, roles, flows=built)
+
+
+def _flows(
+    files: tuple[FileFacts, ...], table: SymbolTable, catalog: DataCatalog, timings: Timings
+) -> Flows:
     with timings.stage("flows"):
-        flows = build_flows(files, table, catalog)
-    return Collected(discovery, scanned, tuple(couplings), external, catalog, roles, flows)
+        return build_flows(files, table, catalog)
 
 
 def _since(
@@ -145,16 +153,19 @@ def _since(
     timings: Timings,
     keys: Mapping[str, bytes],
     previous: CouplingState | None,
-) -> tuple[tuple[Coupling, ...], int, DataCatalog, CouplingState]:
+    flows: bool,
+) -> tuple[tuple[Coupling, ...], int, DataCatalog, CouplingState, Flows | None]:
     """``derive`` of product ``files`` from the last run's state: the couplings of files that
     cannot have changed come from it (``analyzer.design.signals.incremental``), and so do the
     data catalog's when it still holds (``analyzer.design.data.reuse``); the catalog itself is
-    then left empty. The couplings are those a full derivation gives, in the same order."""
+    then left empty. The flows need the whole catalog: with ``flows``, it is built again and
+    they are built from it. The couplings are those a full derivation gives, in the same
+    order."""
     with timings.stage("couplings"):
         table = SymbolTable(files)
         changes = changes_since(files, table, keys, previous)
         reused = None
-        if previous is not None and changes is not None and previous.data is not None:
+        if not flows and previous is not None and changes is not None and previous.data is not None:
             holds = catalog_holds(changes, files, previous.data_asked, previous.projections)
             reused = previous.data if holds else None
         catalog_job = None
@@ -178,4 +189,5 @@ def _since(
         catalog = replace(catalog, peripheral=roles.peripheral)
         couplings.extend(data)
         state = replace(resolved.state, data=data, data_asked=asked, projections=projections)
-    return tuple(couplings), resolved.external, catalog, state
+    built = _flows(files, table, catalog, timings) if flows else None
+    return tuple(couplings), resolved.external, catalog, state, built

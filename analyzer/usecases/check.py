@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from analyzer.design.signals.incremental import CouplingState
 
 FORMATS = ("text", "json", "junit", "github", "sarif")
+FLOW_RULES = ("distributed_transaction", "cross_service_join")
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +186,9 @@ def _check(
     keys = None  # without a cache, nothing is kept for the next check
     if cache is not None and cache.usable:
         keys = {s.path: k for s, k in zip(read.discovery.files, read.keys, strict=True) if k}
-    collected = derive(read.discovery, scanned, options, timings, keys, previous)
+    # The transaction and join rules read the flows; without them, the catalog may be reused.
+    wanted = any(boundaries.severity(r) != "off" for r in FLOW_RULES)
+    collected = derive(read.discovery, scanned, options, timings, keys, previous, wanted)
     state = collected.coupling_state
     # Encoded for the next check on a second core, while this one checks.
     encoded = Forked(encode_couplings, state, enabled=background(options)) if state else None

@@ -115,3 +115,23 @@ def test_sarif_junit_and_github_outputs_carry_them(edited: Path) -> None:
         f"::error file=payments/services.py,line={lines['join']},title=seams cross_service_join"
         in github
     )
+
+
+@pytest.mark.slow
+def test_a_check_after_edits_finds_them_as_a_check_without_the_cache(tmp_path: Path) -> None:
+    repo = git_copy("checkout", tmp_path / "store")
+    assert init(repo).code == 0
+    assert check(repo).code == 0  # keeps the couplings for the next check
+    services = repo / "payments" / "services.py"
+    # The new transaction and join, then a function that changes nothing the data catalog
+    # reads: the flows are still those of the whole catalog.
+    edits = [NEW_CODE, "\n\ndef _refund_total(refunds):\n    return sum(refunds)\n"]
+    for code in edits:
+        with services.open("a") as handle:
+            handle.write(code)
+        incremental = check(repo, "--format", "json")
+        cold = check(repo, "--format", "json", "--no-cache")
+        assert incremental.code == cold.code == 1
+        assert incremental.stdout == cold.stdout
+        rules = {v["rule"] for v in json.loads(incremental.stdout)["violations"]}
+        assert {"distributed_transaction", "cross_service_join"} <= rules

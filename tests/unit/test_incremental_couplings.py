@@ -172,15 +172,18 @@ def test_the_state_round_trips_and_damaged_bytes_read_as_none(root: Path) -> Non
     assert decode(b"\x80\x05csubprocess\ncall\n.") is None  # a class is never looked up
 
 
-def _derive(root: Path, previous: CouplingState | None) -> tuple[Collected, Collected]:
-    """``derive`` from ``previous``, and a full ``derive`` of the same facts."""
+def _derive(
+    root: Path, previous: CouplingState | None, flows: bool = False
+) -> tuple[Collected, Collected]:
+    """``derive`` from ``previous``, and a full ``derive`` of the same facts (with ``flows``:
+    for a check whose transaction and join rules are on)."""
     discovery = discover_files(root)
     with open_cache(_CACHES[root]) as cache:
         scanned = scan(discovery, jobs=1, cache=cache)
     keys = {s.path: fact_key(s, (root / s.path).read_bytes()) for s in discovery.files}
     options = AnalyzeOptions(jobs=1)
-    since = derive(discovery, scanned, options, Timings(), keys, previous)
-    return since, derive(discovery, scanned, options, Timings())
+    since = derive(discovery, scanned, options, Timings(), keys, previous, flows)
+    return since, derive(discovery, scanned, options, Timings(), flows=flows)
 
 
 @pytest.mark.parametrize("kind", list(EDITS))
@@ -214,3 +217,21 @@ def test_a_changed_name_the_catalog_asked_about_rebuilds_it(root: Path) -> None:
 
     assert again.data == full.data != DataCatalog()
     assert again.couplings == full.couplings
+
+
+def test_with_the_flows_the_catalog_is_built_again_and_the_flows_are_those_of_a_full_derivation(
+    root: Path,
+) -> None:
+    first, _ = _derive(root, None, flows=True)
+    assert first.coupling_state is not None
+    # Nothing the catalog reads changes: without the flows, the catalog would be reused.
+    _edit(root / "shop/catalog/services.py", _appended_function)
+
+    again, full = _derive(root, decode(encode(first.coupling_state)), flows=True)
+
+    assert again.couplings == full.couplings
+    assert again.data == full.data != DataCatalog()
+    assert again.flows is not None and full.flows is not None
+    assert full.flows.entries and full.flows.joins
+    for part in ("entries", "hooks", "transactions", "joins", "loops", "definers"):
+        assert getattr(again.flows, part) == getattr(full.flows, part), part
