@@ -12,6 +12,7 @@ from pathlib import Path
 
 from analyzer.design.cost.flows import Flows, build_flows
 from analyzer.design.data.catalog import DataCatalog, build_catalog, data_couplings
+from analyzer.design.data.plain import catalog_from, catalog_values
 from analyzer.design.data.reuse import build_tracked, catalog_holds
 from analyzer.design.roles.assign import assign_roles
 from analyzer.design.signals.couplings import (
@@ -19,7 +20,12 @@ from analyzer.design.signals.couplings import (
     reference_couplings,
     string_couplings,
 )
-from analyzer.design.signals.incremental import CouplingState, changes_since, resolve_couplings
+from analyzer.design.signals.incremental import (
+    Changes,
+    CouplingState,
+    changes_since,
+    resolve_couplings,
+)
 from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.extract.cache import FactCache, open_cache
 from analyzer.extract.discover import DiscoverOptions, discover_files
@@ -156,20 +162,15 @@ def _since(
     flows: bool,
 ) -> tuple[tuple[Coupling, ...], int, DataCatalog, CouplingState, Flows | None]:
     """``derive`` of product ``files`` from the last run's state: the couplings of files that
-    cannot have changed come from it (``analyzer.design.signals.incremental``), and so do the
-    data catalog's when it still holds (``analyzer.design.data.reuse``); the catalog itself is
-    then left empty. The flows need the whole catalog: with ``flows``, it is built again and
-    they are built from it. The couplings are those a full derivation gives, in the same
-    order."""
+    cannot have changed come from it (``analyzer.design.signals.incremental``), and so does the
+    data catalog when it still holds (``analyzer.design.data.reuse``). The couplings, the catalog
+    and the flows are those a full derivation gives, the couplings in the same order."""
     with timings.stage("couplings"):
         table = SymbolTable(files)
         changes = changes_since(files, table, keys, previous)
-        reused = None
-        if not flows and previous is not None and changes is not None and previous.data is not None:
-            holds = catalog_holds(changes, files, previous.data_asked, previous.projections)
-            reused = previous.data if holds else None
+        kept = _kept_catalog(files, changes, previous)
         catalog_job = None
-        if reused is None:
+        if kept is None:
             known = {}
             if previous is not None and changes is not None:
                 known = {m: d for m, d in previous.projections.items() if m not in changes}
@@ -179,15 +180,27 @@ def _since(
         resolved = resolve_couplings(files, table, keys, previous, changes)
         couplings = list(resolved.couplings)
     with timings.stage("data"):
-        catalog = DataCatalog()
+        values: tuple[object, ...] | None
         if catalog_job is not None:
             catalog, asked, projections = catalog_job.result()
-            data = tuple(data_couplings(catalog))
+            values = catalog_values(catalog)
         else:
-            assert previous is not None and reused is not None
-            data, asked, projections = reused, previous.data_asked, dict(previous.projections)
+            assert previous is not None and kept is not None
+            catalog, asked, projections = kept, previous.data_asked, dict(previous.projections)
+            values = previous.catalog
         catalog = replace(catalog, peripheral=roles.peripheral)
-        couplings.extend(data)
-        state = replace(resolved.state, data=data, data_asked=asked, projections=projections)
+        couplings.extend(data_couplings(catalog))
+        state = replace(resolved.state, catalog=values, data_asked=asked, projections=projections)
     built = _flows(files, table, catalog, timings) if flows else None
     return tuple(couplings), resolved.external, catalog, state, built
+
+
+def _kept_catalog(
+    files: tuple[FileFacts, ...], changes: Changes | None, previous: CouplingState | None
+) -> DataCatalog | None:
+    """The last run's data catalog, when it is the one ``files`` give."""
+    if previous is None or changes is None or previous.catalog is None:
+        return None
+    if not catalog_holds(changes, files, previous.data_asked, previous.projections):
+        return None
+    return catalog_from(previous.catalog)

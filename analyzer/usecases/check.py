@@ -186,7 +186,7 @@ def _check(
     keys = None  # without a cache, nothing is kept for the next check
     if cache is not None and cache.usable:
         keys = {s.path: k for s, k in zip(read.discovery.files, read.keys, strict=True) if k}
-    # The transaction and join rules read the flows; without them, the catalog may be reused.
+    # The flows are built only for the transaction and join rules, which read them.
     wanted = any(boundaries.severity(r) != "off" for r in FLOW_RULES)
     collected = derive(read.discovery, scanned, options, timings, keys, previous, wanted)
     state = collected.coupling_state

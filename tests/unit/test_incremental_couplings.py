@@ -186,6 +186,12 @@ def _derive(
     return since, derive(discovery, scanned, options, Timings(), flows=flows)
 
 
+def _kept(again: Collected, previous: CouplingState) -> bool:
+    """Whether ``again`` kept the catalog of ``previous`` rather than building it again."""
+    assert again.coupling_state is not None and previous.catalog is not None
+    return again.coupling_state.catalog is previous.catalog
+
+
 @pytest.mark.parametrize("kind", list(EDITS))
 def test_data_couplings_after_an_edit_are_those_of_a_full_derivation(root: Path, kind: str) -> None:
     first, full = _derive(root, None)
@@ -193,16 +199,17 @@ def test_data_couplings_after_an_edit_are_those_of_a_full_derivation(root: Path,
     assert first.coupling_state is not None
     path, change = EDITS[kind]
     _edit(root / path, change)
+    previous = decode(encode(first.coupling_state))
+    assert previous is not None
 
-    again, full = _derive(root, decode(encode(first.coupling_state)))
+    again, full = _derive(root, previous)
 
     assert again.couplings == full.couplings
     assert again.external_imports == full.external_imports
-    # A function added at the end changes nothing the catalog reads: it is not built again.
-    # The other edits change data facts (or move them to other lines): it is.
-    reused = kind == "appended function"
-    assert (again.data == DataCatalog()) is reused
-    assert (again.data == full.data) is not reused
+    assert again.data == full.data != DataCatalog()
+    # A function added at the end changes nothing the catalog reads: it is kept. The other
+    # edits change data facts (or move them to other lines): it is built again.
+    assert _kept(again, previous) is (kind == "appended function")
 
 
 def test_a_changed_name_the_catalog_asked_about_rebuilds_it(root: Path) -> None:
@@ -212,23 +219,41 @@ def test_a_changed_name_the_catalog_asked_about_rebuilds_it(root: Path) -> None:
     # As if building the catalog had asked catalog.services what ``get_sellable_product`` is.
     asked = (*state.data_asked, ("shop.catalog.services", frozenset({"get_sellable_product"})))
     _edit(root / "shop/catalog/services.py", _removed_function)
+    previous = replace(state, data_asked=asked)
 
-    again, full = _derive(root, replace(state, data_asked=asked))
+    again, full = _derive(root, previous)
 
+    assert not _kept(again, previous)
     assert again.data == full.data != DataCatalog()
     assert again.couplings == full.couplings
 
 
-def test_with_the_flows_the_catalog_is_built_again_and_the_flows_are_those_of_a_full_derivation(
-    root: Path,
-) -> None:
+def test_damaged_catalog_values_build_the_catalog_again(root: Path) -> None:
+    first, _ = _derive(root, None)
+    state = first.coupling_state
+    assert state is not None and state.catalog is not None
+    _edit(root / "shop/catalog/services.py", _appended_function)
+    models, *rest = state.catalog
+    assert isinstance(models, tuple)
+    damaged = replace(state, catalog=((models[0][:-1], *models[1:]), *rest))
+
+    again, full = _derive(root, damaged)
+
+    assert not _kept(again, damaged)
+    assert again.data == full.data != DataCatalog()
+
+
+def test_with_the_flows_a_kept_catalog_gives_the_flows_of_a_full_derivation(root: Path) -> None:
     first, _ = _derive(root, None, flows=True)
     assert first.coupling_state is not None
-    # Nothing the catalog reads changes: without the flows, the catalog would be reused.
+    # Nothing the catalog reads changes: it is kept, and the flows are built from it.
     _edit(root / "shop/catalog/services.py", _appended_function)
+    previous = decode(encode(first.coupling_state))
+    assert previous is not None
 
-    again, full = _derive(root, decode(encode(first.coupling_state)), flows=True)
+    again, full = _derive(root, previous, flows=True)
 
+    assert _kept(again, previous)
     assert again.couplings == full.couplings
     assert again.data == full.data != DataCatalog()
     assert again.flows is not None and full.flows is not None

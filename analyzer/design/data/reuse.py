@@ -1,8 +1,9 @@
 """reuse: whether the last run's data catalog still holds after some files changed.
 
 The catalog reads each file's facts directly, all but its functions (their names only, through
-the symbol table and the module-level bindings), the module's own references, line counts, notes
-and pragmas; ``projection`` is a digest of the rest. The names asked of each module through the
+the symbol table and the module-level bindings), the module's own references, line counts, notes,
+pragmas, entry points and flow (calls, loops, transactions: the cost of the cut reads those);
+``projection`` is a digest of the rest. The names asked of each module through the
 symbol table and the bindings while the catalog is built are noted (``build_tracked``). So the
 catalog built from the last run's facts is the one the current facts give when the set of
 modules is the same, every changed file has the same projection, and no name asked of a changed
@@ -34,6 +35,8 @@ def projection(file: FileFacts) -> bytes:
         lines=0,
         notes=(),
         pragmas=(),
+        entries=(),
+        flow=None,
     )
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)

@@ -38,7 +38,7 @@ from analyzer.design.symbols.resolve import (
 from analyzer.model.coupling import KINDS, Coupling, Kind
 from analyzer.model.facts import FileFacts
 
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +57,13 @@ class FileCouplings:
 @dataclass(frozen=True, slots=True)
 class CouplingState:
     """Per module: its file's couplings and the record resolution read from it. Beside them, the
-    couplings the data catalog gave (``None`` when unknown), the names it asked of each module
-    and a digest of what it read of each file (see ``analyzer.design.data.reuse``)."""
+    data catalog as plain values (``None`` when unknown; see ``analyzer.design.data.plain``), the
+    names it asked of each module and a digest of what it read of each file (see
+    ``analyzer.design.data.reuse``)."""
 
     files: Mapping[str, FileCouplings]
     records: Mapping[str, Record]
-    data: tuple[Coupling, ...] | None = None
+    catalog: tuple[object, ...] | None = None
     data_asked: tuple[tuple[str, frozenset[str]], ...] = ()
     projections: Mapping[str, bytes] = field(default_factory=dict)
 
@@ -170,9 +171,9 @@ def _reusable(
 
 
 # The state as plain values: (FORMAT, strings, {module: record values}, {module: (key, asked,
-# imports, references, strings, external)}, (data, data_asked, projections)), where each list of
-# couplings is bytes: per coupling, nine 64-bit integers (``_FIELDS``), the text fields as
-# indexes into ``strings``.
+# imports, references, strings, external)}, (catalog, data_asked, projections)), where each list
+# of couplings is bytes: per coupling, nine 64-bit integers (``_FIELDS``), the text fields as
+# indexes into ``strings``; the catalog's values are checked where they are read.
 
 _KINDS: dict[str, Kind] = {k: k for k in KINDS}
 _FIELDS = ("source", "target", "kind", "path", "line", "detail", "count", "soft", "mode")
@@ -192,8 +193,7 @@ def encode(state: CouplingState) -> bytes:
         )
         for m, f in state.files.items()
     }
-    data = _pack(state.data, strings) if state.data is not None else None
-    extra = (data, state.data_asked, dict(state.projections))
+    extra = (state.catalog, state.data_asked, dict(state.projections))
     value = (FORMAT, list(strings), records, files, extra)
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -226,7 +226,7 @@ def decode(data: bytes) -> CouplingState | None:
         value = _PlainValues(io.BytesIO(data)).load()
         if not (isinstance(value, tuple) and len(value) == 5 and value[0] == FORMAT):
             return None
-        _, strings, raw_records, raw_files, (raw_data, data_asked, projections) = value
+        _, strings, raw_records, raw_files, (catalog, data_asked, projections) = value
         if not isinstance(raw_records, dict) or not isinstance(raw_files, dict):
             return None
         if not isinstance(strings, list) or not all(type(t) is str for t in strings):
@@ -238,7 +238,8 @@ def decode(data: bytes) -> CouplingState | None:
                 return None
             records[module] = record
         files = {m: _file(m, v, strings) for m, v in raw_files.items()}
-        catalog = _unpack(raw_data, strings) if raw_data is not None else None
+        if catalog is not None and type(catalog) is not tuple:
+            return None
         _check_asked(data_asked)
         if not isinstance(projections, dict) or not all(
             isinstance(m, str) and isinstance(d, bytes) for m, d in projections.items()

@@ -1,0 +1,121 @@
+"""After a one-file change, the check derived from the last run's state finds the violations a
+cold check finds, the distributed transactions and cross-service joins included."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analyzer.check.rules import find_violations
+from analyzer.collect import Collected, derive
+from analyzer.design.signals.incremental import CouplingState, decode, encode
+from analyzer.extract.cache import fact_key, open_cache
+from analyzer.extract.discover import discover_files
+from analyzer.extract.scan import scan
+from analyzer.model.boundaries import Boundaries, Boundary
+from analyzer.model.options import AnalyzeOptions
+from analyzer.model.timings import Timings
+from analyzer.model.violations import Violation
+from tests.conftest import FIXTURES
+
+BOUNDARIES = Boundaries(
+    tuple(
+        Boundary(name, (name,))
+        for name in ("catalog", "customers", "inventory", "notifications", "orders", "payments")
+    )
+)
+COST_RULES = ("distributed_transaction", "cross_service_join")
+
+# In the checkout's transaction, the payment is looked up instead of recorded: the transaction
+# writes no payments table any more. Only calls change, on the same lines.
+LOOKUP = (
+    "orders/views.py",
+    'payment_services.record_payment(order.number, order.total, data["payment_token"])',
+    "payment_services.payments_for(order.number)",
+)
+# A refund putting stock back in the same transaction, and a raw SQL join of payments and orders.
+REFUND = (
+    "payments/services.py",
+    "    return list(Payment.objects.filter(order_number=order_number))\n",
+    """    return list(Payment.objects.filter(order_number=order_number))
+
+
+def refund_and_restock(order_number, amount, product_id):
+    from django.db import transaction
+
+    from inventory import services as inventory_services
+
+    with transaction.atomic():
+        payment = Payment.objects.filter(order_number=order_number).first()
+        Refund.objects.create(payment=payment, amount=amount)
+        inventory_services.restock("main", product_id, 1)
+
+
+def paid_orders():
+    return list(Payment.objects.raw(
+        "SELECT p.* FROM payments_payment p JOIN orders_order o ON o.number = p.order_number"
+    ))
+""",
+)
+EDITS = {"a call in a transaction": LOOKUP, "a new transaction and join": REFUND}
+
+
+@pytest.fixture(scope="module")
+def facts_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("facts")
+
+
+def _derive(root: Path, cache_dir: Path, previous: CouplingState | None) -> Collected:
+    discovery = discover_files(root)
+    with open_cache(cache_dir) as cache:
+        scanned = scan(discovery, jobs=1, cache=cache)
+    if previous is None:
+        return derive(discovery, scanned, AnalyzeOptions(jobs=1), Timings())
+    keys = {s.path: fact_key(s, (root / s.path).read_bytes()) for s in discovery.files}
+    return derive(discovery, scanned, AnalyzeOptions(jobs=1), Timings(), keys, previous)
+
+
+def _state(root: Path, cache_dir: Path) -> CouplingState:
+    discovery = discover_files(root)
+    with open_cache(cache_dir) as cache:
+        scanned = scan(discovery, jobs=1, cache=cache)
+    keys = {s.path: fact_key(s, (root / s.path).read_bytes()) for s in discovery.files}
+    state = derive(discovery, scanned, AnalyzeOptions(jobs=1), Timings(), keys).coupling_state
+    assert state is not None
+    found = decode(encode(state))
+    assert found is not None
+    return found
+
+
+def _violations(collected: Collected) -> list[Violation]:
+    return find_violations(collected.files, collected.couplings, BOUNDARIES, collected.flows)
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_an_edit_checked_from_the_last_state_finds_what_a_cold_check_finds(
+    tmp_path: Path, facts_cache: Path, kind: str
+) -> None:
+    root = tmp_path / "store"
+    shutil.copytree(FIXTURES / "checkout", root)
+    previous = _state(root, facts_cache)
+    before = _violations(_derive(root, facts_cache, None))
+    path, old, new = EDITS[kind]
+    text = (root / path).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (root / path).write_text(text.replace(old, new), encoding="utf-8")
+
+    incremental = _derive(root, facts_cache, previous)
+    found = _violations(incremental)
+    cold = _violations(_derive(root, facts_cache, None))
+
+    assert found == cold
+    assert {v.rule for v in found} >= set(COST_RULES)
+    changed = {v.key for v in found} ^ {v.key for v in before}
+    assert {key.split(" ", 1)[0] for key in changed} & set(COST_RULES)
+    # The call changes nothing the data catalog reads: it is kept. The new code reads and
+    # writes tables: the catalog is built again.
+    assert incremental.coupling_state is not None
+    kept = incremental.coupling_state.catalog is previous.catalog
+    assert kept is (kind == "a call in a transaction")
