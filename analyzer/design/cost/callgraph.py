@@ -96,13 +96,15 @@ class CallGraph:
 
     touches: dict[str, list[Touch]]
     classes: dict[str, tuple[str, ...]]  # class node -> its methods
-    bases: dict[str, tuple[str, ...]]  # class node -> its base classes in the tree
     functions: frozenset[str]
     models: frozenset[str]  # ORM model classes: data, reached through the catalog
     table: SymbolTable
     bindings: Bindings
     pending: dict[str, _Pending] = field(default_factory=dict)
     calls: dict[str, list[Call]] = field(default_factory=dict)
+    written: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    """class node -> (its module, its bases as written), resolved by ``bases`` when asked for"""
+    _bases: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False)
 
     def edges(self, endpoint: str) -> list[Call]:
         found = self.calls.get(endpoint)
@@ -130,12 +132,22 @@ class CallGraph:
         out.sort(key=lambda c: (c.line, c.target))
         return out
 
+    def bases(self, cls: str) -> tuple[str, ...]:
+        """The base classes of class node ``cls`` that are classes of the tree."""
+        found = self._bases.get(cls)
+        if found is None:
+            module, written = self.written.get(cls, ("", ()))
+            resolved = (self.table.resolve(module, b) for b in written)
+            kept = (b for b in resolved if b is not None and b in self.classes and b != cls)
+            found = self._bases[cls] = tuple(dict.fromkeys(kept))
+        return found
+
     def method(self, cls: str, name: str, depth: int = 0) -> str | None:
         """The endpoint of method ``name`` of class ``cls``, looked up in its bases too."""
         if name in self.classes.get(cls, ()):
             return f"{cls}.{name}"
         if depth < _MRO_DEPTH:
-            for base in self.bases.get(cls, ()):
+            for base in self.bases(cls):
                 found = self.method(base, name, depth + 1)
                 if found is not None:
                     return found
@@ -145,9 +157,9 @@ class CallGraph:
 def build_callgraph(
     files: Sequence[FileFacts], table: SymbolTable, bindings: Bindings, catalog: DataCatalog
 ) -> CallGraph:
-    """The call graph of ``files``: classes, bases, table accesses; calls on demand."""
+    """The call graph of ``files``: classes, table accesses; bases and calls on demand."""
     classes: dict[str, tuple[str, ...]] = {}
-    written: dict[str, tuple[str, ...]] = {}
+    written: dict[str, tuple[str, tuple[str, ...]]] = {}
     functions: set[str] = set()
     pending: dict[str, _Pending] = {}
     for f in files:
@@ -159,15 +171,15 @@ def build_callgraph(
                 functions.add(node)
             else:
                 classes[node] = tuple(methods.get(symbol.name, ()))
-                found = (table.resolve(f.module, b) for b in symbol.bases)
-                written[node] = tuple(dict.fromkeys(b for b in found if b is not None))
+                written[node] = (f.module, symbol.bases)
         for site in f.flow.calls if f.flow else ():
             if site.method:
                 source = f"{f.module}:{site.scope}.{site.method}"
                 pending.setdefault(source, _Pending(f)).sites.append(site)
-    bases = {c: tuple(b for b in found if b in classes and b != c) for c, found in written.items()}
     models = frozenset(m.id for m in catalog.models)
-    graph = CallGraph({}, classes, bases, frozenset(functions), models, table, bindings, pending)
+    graph = CallGraph(
+        {}, classes, frozenset(functions), models, table, bindings, pending, written=written
+    )
     _touches(graph, files, catalog)
     return graph
 
@@ -178,7 +190,7 @@ def _symbol_calls(graph: CallGraph, f: FileFacts, symbol: SymbolFact) -> list[Ca
     if symbol.kind == "class":
         methods = graph.classes.get(node, ())
         out += [Call(f"{node}.{m}", f.path, symbol.line, m, kind="member") for m in methods]
-        out += [Call(b, f.path, symbol.line, b, kind="base") for b in graph.bases.get(node, ())]
+        out += [Call(b, f.path, symbol.line, b, kind="base") for b in graph.bases(node)]
     for ref in symbol.refs:
         if ref.kind not in ("call", "ref"):
             continue

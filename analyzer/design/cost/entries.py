@@ -165,7 +165,7 @@ class _Finder:
             if cls in seen or cls not in self.symbols:
                 continue
             seen.append(cls)
-            todo.extend(self.graph.bases.get(cls, ()))
+            todo.extend(self.graph.bases(cls))
         return seen
 
     def _field(
