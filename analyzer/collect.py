@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from analyzer.design.cost.flows import Flows, build_flows
 from analyzer.design.data.catalog import DataCatalog, build_catalog, data_couplings
@@ -38,6 +39,9 @@ from analyzer.model.progress import Reporter
 from analyzer.model.roles import Roles
 from analyzer.model.source import Discovery
 from analyzer.model.timings import Timings
+
+WantedFlows = Literal["all", "rules", "none"]
+"""The flows to build: all of them, those the transaction and join rules read, or none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +120,13 @@ def derive(
     timings: Timings,
     keys: Mapping[str, bytes] | None = None,
     previous: CouplingState | None = None,
-    flows: bool = True,
+    flows: WantedFlows = "all",
 ) -> Collected:
-    """The roles of the scanned files, and the couplings, the data catalog and (with ``flows``)
-    the flows of those that are product code (all of them with ``--include-tests``). With
-    ``keys`` (each file's fact key by path), they are re-derived from ``previous`` (the last
-    run's state; see ``_since``), and the new state is in the result."""
+    """The roles of the scanned files, and the couplings, the data catalog and the flows
+    (``flows``: all of them, those the check's rules read, or none) of those that are product
+    code (all of them with ``--include-tests``). With ``keys`` (each file's fact key by path),
+    they are re-derived from ``previous`` (the last run's state; see ``_since``), and the new
+    state is in the result."""
     with timings.stage("roles"):
         roles = assign_roles(scanned.facts)
         if options.include_tests:
@@ -141,15 +146,21 @@ def derive(
     with timings.stage("data"):
         catalog = replace(catalog_job.result(), peripheral=roles.peripheral)
         couplings.extend(data_couplings(catalog))
-    built = _flows(files, table, catalog, timings) if flows else None
+    built = _flows(files, table, catalog, timings, flows)
     return Collected(discovery, scanned, tuple(couplings), external, catalog, roles, flows=built)
 
 
 def _flows(
-    files: tuple[FileFacts, ...], table: SymbolTable, catalog: DataCatalog, timings: Timings
-) -> Flows:
+    files: tuple[FileFacts, ...],
+    table: SymbolTable,
+    catalog: DataCatalog,
+    timings: Timings,
+    wanted: WantedFlows,
+) -> Flows | None:
+    if wanted == "none":
+        return None
     with timings.stage("flows"):
-        return build_flows(files, table, catalog)
+        return build_flows(files, table, catalog, rules_only=wanted == "rules")
 
 
 def _since(
@@ -159,7 +170,7 @@ def _since(
     timings: Timings,
     keys: Mapping[str, bytes],
     previous: CouplingState | None,
-    flows: bool,
+    flows: WantedFlows,
 ) -> tuple[tuple[Coupling, ...], int, DataCatalog, CouplingState, Flows | None]:
     """``derive`` of product ``files`` from the last run's state: the couplings of files that
     cannot have changed come from it (``analyzer.design.signals.incremental``), and so does the
@@ -191,7 +202,7 @@ def _since(
         catalog = replace(catalog, peripheral=roles.peripheral)
         couplings.extend(data_couplings(catalog))
         state = replace(resolved.state, catalog=values, data_asked=asked, projections=projections)
-    built = _flows(files, table, catalog, timings) if flows else None
+    built = _flows(files, table, catalog, timings, flows)
     return tuple(couplings), resolved.external, catalog, state, built
 
 

@@ -170,7 +170,7 @@ def _check(
     result is that of the check against the new baseline (everything found is known)."""
     # Imported here: a check reusing its stored outcome needs none of this.
     from analyzer.check.run import run_check  # noqa: PLC0415
-    from analyzer.collect import background, derive  # noqa: PLC0415
+    from analyzer.collect import WantedFlows, background, derive  # noqa: PLC0415
     from analyzer.design.signals.incremental import encode as encode_couplings  # noqa: PLC0415
     from analyzer.extract.scan import scan_read  # noqa: PLC0415
 
@@ -187,7 +187,8 @@ def _check(
     if cache is not None and cache.usable:
         keys = {s.path: k for s, k in zip(read.discovery.files, read.keys, strict=True) if k}
     # The flows are built only for the transaction and join rules, which read them.
-    wanted = any(boundaries.severity(r) != "off" for r in FLOW_RULES)
+    on = any(boundaries.severity(r) != "off" for r in FLOW_RULES)
+    wanted: WantedFlows = "rules" if on else "none"
     collected = derive(read.discovery, scanned, options, timings, keys, previous, wanted)
     state = collected.coupling_state
     # Encoded for the next check on a second core, while this one checks.

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.design.cost.flows import Flows
+from analyzer.design.cost.flows import Flows, build_flows
 from analyzer.design.cost.price import Costs, price
-from tests.helpers import flows_of
+from analyzer.design.data.catalog import build_catalog
+from analyzer.design.symbols.resolve import SymbolTable
+from tests.helpers import files_of, flows_of
 
 SHOP = {
     "shop": "",
@@ -361,73 +363,87 @@ def test_views_an_app_config_loads_by_name_are_routed_entry_points() -> None:
     ]
 
 
+REQUEST_DJANGO = {
+    "site": "",
+    "site.settings": 'DATABASES = {"default": {"ATOMIC_REQUESTS": True}}',
+    "site.models": """\
+        from django.db import models
+
+        class Order(models.Model):
+            class Meta:
+                app_label = "site"
+
+        class Audit(models.Model):
+            class Meta:
+                app_label = "site"
+        """,
+    "site.views": """\
+        from django.db import transaction
+        from site.models import Audit, Order
+
+        def place(request):
+            Order.objects.create()
+            Audit.objects.create()
+
+        @transaction.non_atomic_requests
+        def export(request):
+            Order.objects.create()
+        """,
+    "site.urls": """\
+        from django.urls import path
+        from site import views
+
+        urlpatterns = [path("place/", views.place), path("export/", views.export)]
+        """,
+}
+REQUEST_FLASK = {
+    "app": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
+    "app.models": """\
+        from app import db
+
+        class Post(db.Model):
+            __tablename__ = "posts"
+        """,
+    "app.routes": """\
+        from app import db
+        from app.models import Post
+
+        @bp.route("/posts", methods=["POST"])
+        def create():
+            db.session.add(Post())
+            return save()
+
+        def save():
+            db.session.commit()
+        """,
+}
+
+
 def test_request_wide_transactions_wrap_each_view_or_route() -> None:
-    django = flows_of(
-        {
-            "site": "",
-            "site.settings": 'DATABASES = {"default": {"ATOMIC_REQUESTS": True}}',
-            "site.models": """\
-                from django.db import models
-
-                class Order(models.Model):
-                    class Meta:
-                        app_label = "site"
-
-                class Audit(models.Model):
-                    class Meta:
-                        app_label = "site"
-                """,
-            "site.views": """\
-                from django.db import transaction
-                from site.models import Audit, Order
-
-                def place(request):
-                    Order.objects.create()
-                    Audit.objects.create()
-
-                @transaction.non_atomic_requests
-                def export(request):
-                    Order.objects.create()
-                """,
-            "site.urls": """\
-                from django.urls import path
-                from site import views
-
-                urlpatterns = [path("place/", views.place), path("export/", views.export)]
-                """,
-        }
-    )
+    django = flows_of(REQUEST_DJANGO)
     assert [(t.kind, t.node, t.tables) for t in django.transactions] == [
         ("request", "site.views:place", ("site_order", "site_audit"))
     ]
-    flask = flows_of(
-        {
-            "app": "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n",
-            "app.models": """\
-                from app import db
-
-                class Post(db.Model):
-                    __tablename__ = "posts"
-                """,
-            "app.routes": """\
-                from app import db
-                from app.models import Post
-
-                @bp.route("/posts", methods=["POST"])
-                def create():
-                    db.session.add(Post())
-                    return save()
-
-                def save():
-                    db.session.commit()
-                """,
-        }
-    )
+    flask = flows_of(REQUEST_FLASK)
     # The route's request session, and the helper committing it (which writes nothing itself).
     assert [(t.kind, t.node, t.tables) for t in flask.transactions] == [
         ("request", "app.routes:create", ("posts",)),
         ("commit", "app.routes:save", ()),
     ]
+
+
+@pytest.mark.parametrize(
+    "tree", [SHOP, REQUEST_DJANGO, REQUEST_FLASK], ids=["shop", "django requests", "flask requests"]
+)
+def test_the_flows_the_rules_read_are_those_of_the_whole_flows(tree: dict[str, str]) -> None:
+    files = files_of(tree)
+    catalog = build_catalog(files, SymbolTable(files))
+    whole = build_flows(files, SymbolTable(files), catalog)
+    rules = build_flows(files, SymbolTable(files), catalog, rules_only=True)
+    assert whole.transactions and whole.entries
+    assert rules.transactions == whole.transactions
+    assert (rules.joins, rules.definers) == (whole.joins, whole.definers)
+    assert (rules.entries, rules.hooks, rules.loops) == ((), (), ())
 
 
 def test_the_metrics_alone_are_the_metrics_of_the_detailed_pricing(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.collect import Collected, derive
+from analyzer.collect import Collected, WantedFlows, derive
 from analyzer.design.data.catalog import DataCatalog
 from analyzer.design.signals.couplings import (
     import_couplings,
@@ -173,10 +173,10 @@ def test_the_state_round_trips_and_damaged_bytes_read_as_none(root: Path) -> Non
 
 
 def _derive(
-    root: Path, previous: CouplingState | None, flows: bool = False
+    root: Path, previous: CouplingState | None, flows: WantedFlows = "none"
 ) -> tuple[Collected, Collected]:
-    """``derive`` from ``previous``, and a full ``derive`` of the same facts (with ``flows``:
-    for a check whose transaction and join rules are on)."""
+    """``derive`` from ``previous``, and a full ``derive`` of the same facts, both with the
+    ``flows`` asked for."""
     discovery = discover_files(root)
     with open_cache(_CACHES[root]) as cache:
         scanned = scan(discovery, jobs=1, cache=cache)
@@ -244,14 +244,14 @@ def test_damaged_catalog_values_build_the_catalog_again(root: Path) -> None:
 
 
 def test_with_the_flows_a_kept_catalog_gives_the_flows_of_a_full_derivation(root: Path) -> None:
-    first, _ = _derive(root, None, flows=True)
+    first, _ = _derive(root, None, flows="all")
     assert first.coupling_state is not None
     # Nothing the catalog reads changes: it is kept, and the flows are built from it.
     _edit(root / "shop/catalog/services.py", _appended_function)
     previous = decode(encode(first.coupling_state))
     assert previous is not None
 
-    again, full = _derive(root, previous, flows=True)
+    again, full = _derive(root, previous, flows="all")
 
     assert _kept(again, previous)
     assert again.couplings == full.couplings

@@ -67,22 +67,27 @@ def facts_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("facts")
 
 
-def _derive(root: Path, cache_dir: Path, previous: CouplingState | None) -> Collected:
+def _derive(root: Path, cache_dir: Path, previous: CouplingState | None = None) -> Collected:
+    """As a check derives from the last state ``previous`` (the flows its rules read), or, without
+    it, cold and with all the flows."""
     discovery = discover_files(root)
     with open_cache(cache_dir) as cache:
         scanned = scan(discovery, jobs=1, cache=cache)
+    options, timings = AnalyzeOptions(jobs=1), Timings()
     if previous is None:
-        return derive(discovery, scanned, AnalyzeOptions(jobs=1), Timings())
+        return derive(discovery, scanned, options, timings)
     keys = {s.path: fact_key(s, (root / s.path).read_bytes()) for s in discovery.files}
-    return derive(discovery, scanned, AnalyzeOptions(jobs=1), Timings(), keys, previous)
+    return derive(discovery, scanned, options, timings, keys, previous, "rules")
 
 
 def _state(root: Path, cache_dir: Path) -> CouplingState:
+    """The state a first check leaves, written and read back."""
     discovery = discover_files(root)
     with open_cache(cache_dir) as cache:
         scanned = scan(discovery, jobs=1, cache=cache)
     keys = {s.path: fact_key(s, (root / s.path).read_bytes()) for s in discovery.files}
-    state = derive(discovery, scanned, AnalyzeOptions(jobs=1), Timings(), keys).coupling_state
+    options = AnalyzeOptions(jobs=1)
+    state = derive(discovery, scanned, options, Timings(), keys, None, "rules").coupling_state
     assert state is not None
     found = decode(encode(state))
     assert found is not None
@@ -100,7 +105,7 @@ def test_an_edit_checked_from_the_last_state_finds_what_a_cold_check_finds(
     root = tmp_path / "store"
     shutil.copytree(FIXTURES / "checkout", root)
     previous = _state(root, facts_cache)
-    before = _violations(_derive(root, facts_cache, None))
+    before = _violations(_derive(root, facts_cache))
     path, old, new = EDITS[kind]
     text = (root / path).read_text(encoding="utf-8")
     assert text.count(old) == 1
@@ -108,7 +113,7 @@ def test_an_edit_checked_from_the_last_state_finds_what_a_cold_check_finds(
 
     incremental = _derive(root, facts_cache, previous)
     found = _violations(incremental)
-    cold = _violations(_derive(root, facts_cache, None))
+    cold = _violations(_derive(root, facts_cache))
 
     assert found == cold
     assert {v.rule for v in found} >= set(COST_RULES)

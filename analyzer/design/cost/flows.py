@@ -17,8 +17,8 @@ from analyzer.design.cost.callgraph import (
     located_methods,
     resolve_call,
 )
-from analyzer.design.cost.entries import EntryPoint, Hook, find_entry_points
-from analyzer.design.cost.transactions import Transaction, find_transactions
+from analyzer.design.cost.entries import EntryPoint, EntryPoints, Hook, find_entry_points
+from analyzer.design.cost.transactions import Transaction, find_transactions, request_wide
 from analyzer.design.cost.walk import Walk, walk
 from analyzer.design.data.catalog import DataCatalog
 from analyzer.design.data.joins import Join
@@ -50,7 +50,8 @@ class JoinSite:
 
 @dataclass(frozen=True, slots=True)
 class Flows:
-    """Entry points, transactions, joins and loop calls; call trees are walked on demand."""
+    """Entry points, transactions, joins and loop calls; call trees are walked on demand. The
+    flows the check's rules read have transactions, joins and definers only."""
 
     graph: CallGraph
     entries: tuple[EntryPoint, ...] = ()
@@ -86,16 +87,38 @@ class Flows:
         return self._runs
 
 
-def build_flows(files: Sequence[FileFacts], table: SymbolTable, catalog: DataCatalog) -> Flows:
+def build_flows(
+    files: Sequence[FileFacts], table: SymbolTable, catalog: DataCatalog, rules_only: bool = False
+) -> Flows:
+    """The flows of ``files``; with ``rules_only``, only what the transaction and join rules of
+    ``seams check`` read (transactions, joins, definers): no entry points (they are found only
+    when request transactions need them) and no loop calls."""
     files = sorted(files, key=lambda f: f.module)
     bindings = Bindings(files)
     graph = build_callgraph(files, table, bindings, catalog)
-    found = find_entry_points(files, table, bindings, graph)
+    found = EntryPoints((), ())
+    if not rules_only or any(request_wide(files)):
+        found = find_entry_points(files, table, bindings, graph)
     transactions = find_transactions(files, graph, found.points)
     methods = located_methods(files)
     joins = tuple(
         JoinSite(endpoint_at(j.source, j.path, j.line, methods), j) for j in catalog.joins
     )
+    definers = {t.name: t.definer for t in catalog.tables if t.definer}
+    if rules_only:
+        return Flows(graph, transactions=transactions, joins=joins, definers=definers)
+    return Flows(
+        graph,
+        found.points,
+        found.hooks,
+        transactions,
+        joins,
+        _loop_calls(files, graph),
+        definers,
+    )
+
+
+def _loop_calls(files: Sequence[FileFacts], graph: CallGraph) -> tuple[LoopCall, ...]:
     loops: list[LoopCall] = []
     for f in files:
         for site in f.flow.calls if f.flow else ():
@@ -108,13 +131,4 @@ def build_flows(files: Sequence[FileFacts], table: SymbolTable, catalog: DataCat
                     LoopCall(source, call.target, f.path, site.line, site.chain, call.sync)
                 )
     loops.sort(key=lambda c: (c.path, c.line, c.target))
-    definers = {t.name: t.definer for t in catalog.tables if t.definer}
-    return Flows(
-        graph,
-        found.points,
-        found.hooks,
-        transactions,
-        joins,
-        tuple(dict.fromkeys(loops)),
-        definers,
-    )
+    return tuple(dict.fromkeys(loops))

@@ -130,14 +130,21 @@ def find_transactions(
     return tuple(sorted(found, key=lambda t: (t.path, t.line, t.kind, t.node)))
 
 
-def _request_wrapped(files: Sequence[FileFacts], entries: Sequence[EntryPoint]) -> list[EntryPoint]:
-    """Entry points each request of which is one transaction."""
+def request_wide(files: Sequence[FileFacts]) -> tuple[bool, bool]:
+    """Whether each request to a Django view is one transaction (``ATOMIC_REQUESTS``), and
+    whether each request to a Flask route is (Flask-SQLAlchemy's request session)."""
     atomic = any(dict(f.flow.settings).get("ATOMIC_REQUESTS") == "True" for f in files if f.flow)
     flask_session = any(
         i.module == "flask_sqlalchemy" or i.module.startswith("flask_sqlalchemy.")
         for f in files
         for i in f.imports
     )
+    return atomic, flask_session
+
+
+def _request_wrapped(files: Sequence[FileFacts], entries: Sequence[EntryPoint]) -> list[EntryPoint]:
+    """Entry points each request of which is one transaction."""
+    atomic, flask_session = request_wide(files)
     opted_out = {
         f"{f.module}:{s.name}"
         for f in files
