@@ -95,6 +95,16 @@ class AccessInterpreter:
             seen.setdefault((touch.table, touch.mode), touch)
         return list(seen.values())
 
+    @staticmethod
+    def may_join(fact: AccessFact) -> bool:
+        """Whether ``joins`` can find anything in ``fact``: most queries name no relation, and
+        replaying them again would find nothing."""
+        if fact.op == "use":
+            return fact.subject is not None and bool(fact.lookups or fact.extra)
+        if fact.op == "statement":
+            return fact.name == "select" or fact.name.endswith("load")
+        return fact.op == "session" and fact.name == "query"
+
     def joins(self, fact: AccessFact, context: Context) -> list[tuple[str, str, str]]:
         """``(queried table, joined table, how)`` for every relation the query of ``fact``
         follows in SQL: Django lookups (``how`` ``lookup``) and ``select_related``/

@@ -51,6 +51,8 @@ def find_joins(
             continue
         contexts: dict[str, Context] = {}
         for fact in f.data.accesses:
+            if not interpreter.may_join(fact):
+                continue
             context = contexts.get(fact.scope)
             if context is None:
                 context = contexts[fact.scope] = interpreter.context(f, fact.scope)
