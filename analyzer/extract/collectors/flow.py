@@ -31,13 +31,17 @@ _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 def _transaction_kind(expr: cst.BaseExpression) -> str | None:
     """``atomic`` for ``transaction.atomic(...)``/``atomic``, ``session`` for
     ``session.begin()`` and alike; ``None`` for anything else."""
+    called = isinstance(expr, cst.Call)
     callee = dotted(expr.func if isinstance(expr, cst.Call) else expr)
-    if callee is None:
-        return None
+    return None if callee is None else _kind_of(callee, called)
+
+
+def _kind_of(callee: str, called: bool) -> str | None:
+    """``_transaction_kind`` of what ``callee`` names, called or not."""
     parts = callee.split(".")
     if parts[-1] in _ATOMIC:
         return "atomic"
-    if isinstance(expr, cst.Call) and parts[-1] in _BEGIN and len(parts) > 1:
+    if called and parts[-1] in _BEGIN and len(parts) > 1:
         receiver = parts[-2].lower()
         if "session" in receiver or receiver in ("engine", "connection", "conn"):
             return "session"
@@ -194,7 +198,7 @@ class FlowCollector(BatchableCSTVisitor):
         if scope.top is None or not self._frames:
             return
         callee = dotted(node.func)
-        if callee is None or callee in _BUILTINS or _transaction_kind(node) is not None:
+        if callee is None or callee in _BUILTINS or _kind_of(callee, True) is not None:
             return
         frame = self._frames[-1]
         if _commits(callee):
