@@ -71,6 +71,14 @@ def dotted(node: cst.BaseExpression | None) -> str | None:
     return ".".join(reversed(parts))
 
 
+def last_name(node: cst.BaseExpression) -> str | None:
+    """The last name of ``node`` (``c`` of ``a.b.c``) when it is a name or an attribute: a cheap
+    test to run before ``dotted``."""
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
 def _is_type_checking(test: cst.BaseExpression) -> bool:
     name = dotted(test)
     return name is not None and (name == "TYPE_CHECKING" or name.endswith(".TYPE_CHECKING"))

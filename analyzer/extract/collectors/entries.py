@@ -25,7 +25,7 @@ import libcst as cst
 from libcst import BatchableCSTVisitor
 
 from analyzer.extract.collectors.imports import string_value
-from analyzer.extract.scope import Scope, dotted
+from analyzer.extract.scope import Scope, dotted, last_name
 from analyzer.model.flow import EntryFact
 
 _URLS = frozenset({"path", "re_path", "url"})
@@ -37,6 +37,8 @@ _TASKS = frozenset(
 _GRAPHQL = frozenset({"field", "mutation", "subscription"})
 _SCHEMAS = frozenset({"Schema", "build_schema"})
 _ROLES = ("query", "mutation", "subscription")
+# The last names of the calls that may declare an entry point.
+_DECLARING = _URLS | _SCHEMAS | {"register", "add_url_rule", "connect"}
 
 
 def _callee(node: cst.BaseExpression) -> str:
@@ -96,12 +98,15 @@ class EntryCollector(BatchableCSTVisitor):
 
     # -- declarations made by calls -------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Call):
+            self._applied_decorator(node)
+            return
+        last = last_name(node.func)
+        if last not in _DECLARING:  # most calls: their dotted name is not even built
+            return
         callee = dotted(node.func)
         if callee is None:
-            if isinstance(node.func, cst.Call):
-                self._applied_decorator(node)
             return
-        last = callee.rsplit(".", 1)[-1]
         if last in _URLS:
             self._url(node, last)
         elif last == "register" and "." in callee:

@@ -18,7 +18,7 @@ import libcst as cst
 from libcst import BatchableCSTVisitor
 
 from analyzer.extract.collectors.imports import string_value
-from analyzer.extract.scope import Scope, dotted
+from analyzer.extract.scope import Scope, dotted, last_name
 from analyzer.model.flow import CallSite, FlowFacts, TransactionFact
 
 _BUILTINS = frozenset(dir(builtins))
@@ -197,15 +197,19 @@ class FlowCollector(BatchableCSTVisitor):
         scope = self.scope
         if scope.top is None or not self._frames:
             return
+        frame = self._frames[-1]
+        loop = frame.loops > 0 and id(node) not in self._once
+        transaction = self._open[-1] if self._open else -1
+        kept = bool(scope.method) or loop or transaction >= 0
+        # A call that is not kept matters only if it commits a session.
+        if not kept and last_name(node.func) != "commit":
+            return
         callee = dotted(node.func)
         if callee is None or callee in _BUILTINS or _kind_of(callee, True) is not None:
             return
-        frame = self._frames[-1]
         if _commits(callee):
             frame.commits = True
-        loop = frame.loops > 0 and id(node) not in self._once
-        transaction = self._open[-1] if self._open else -1
-        if not (scope.method or loop or transaction >= 0):
+        if not kept:
             return
         key = (callee, scope.top, scope.method, loop, transaction)
         if key not in self._calls:
@@ -214,6 +218,9 @@ class FlowCollector(BatchableCSTVisitor):
 
     # -- settings -------------------------------------------------------------------------------
     def visit_DictElement(self, node: cst.DictElement) -> None:
+        # Most dictionaries are no settings: their keys are not evaluated.
+        if not (isinstance(node.key, cst.SimpleString) and "ATOMIC_REQUESTS" in node.key.value):
+            return
         key = string_value(node.key)
         if key in _SETTINGS and isinstance(node.value, cst.Name):
             self._settings[key] = node.value.value
