@@ -174,7 +174,7 @@ def cluster(
     work = build_work(graph, params, hint)
     count = max(1, min(services, len(work.ids))) if services is not None else None
     search = _Search(work, apart, params, seed, count)
-    scored: list[tuple[str, float]] = []
+    scored: dict[str, float] = {}  # start -> its objective once refined, in the order tried
     # 1. every start on the modules level, refined there
     starts = candidate_starts(work, search.level, search.group, hint, seed, params)
     symbol_starts = {
@@ -187,7 +187,7 @@ def cluster(
     refined = _each([functools.partial(search.module_start, s.labels) for s in starts], parallel)
     best: tuple[float, str, list[int], list[Move]] | None = None
     for start, (value, labels, made) in zip(starts, refined, strict=True):
-        scored.append((start.name, round(value, 6)))
+        scored[start.name] = round(value, 6)
         if best is None or value > best[0] + 1e-12:
             best = (value, start.name, labels, made)
     # 2. the best of them against Leiden on the symbols, each refined on the symbols: code
@@ -202,11 +202,9 @@ def cluster(
         names.append(name)
         tasks.append(functools.partial(search.symbol_start, resolution))
     top: tuple[float, str, list[int], list[Move]] | None = None
-    for i, (name, (value, labels, made)) in enumerate(
-        zip(names, _each(tasks, parallel), strict=True)
-    ):
-        if best is None or i > 0:
-            scored.append((name, round(value, 6)))
+    for name, (value, labels, made) in zip(names, _each(tasks, parallel), strict=True):
+        # the module-level winner's entry becomes its value once refined on the symbols too
+        scored[name] = round(value, 6)
         if top is None or value > top[0] + 1e-12:
             top = (value, name, labels, made)
     assert top is not None
@@ -222,7 +220,7 @@ def cluster(
             for m in moves
         ),
         winner,
-        tuple(scored),
+        tuple(scored.items()),
         base.terms(),
         {
             node: replace(
