@@ -27,6 +27,7 @@ from reports.metric_info import METRICS, format_metric
 from reports.ownership import table_rows
 from reports.parameters import describe_parameters
 from reports.plan import extraction_plan
+from reports.search import describe_search
 from reports.service_map import build_service_map
 from reports.verdict import judge, mark
 
@@ -99,6 +100,7 @@ def render_html(document: dict[str, Any]) -> str:
         proposal=proposal_phrase(counts),
         shared=[s for s in document.get("services", []) if s.get("kind") == "shared-library"],
         verdict=verdict_,
+        search=describe_search(document),
         steps=first_steps(document, verdict_, plan, tables, close),
         commands=COMMANDS,
         ci_recipe=CI_RECIPE,

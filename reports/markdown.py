@@ -15,6 +15,7 @@ from reports.keep_cuts import CI_FILE, CI_RECIPE, COMMANDS
 from reports.metric_info import METRICS, format_metric
 from reports.ownership import table_rows
 from reports.plan import extraction_plan
+from reports.search import describe_search
 from reports.verdict import Verdict, judge, mark
 
 
@@ -68,7 +69,11 @@ def render_markdown(document: dict[str, Any], *, max_rows: int = 15) -> str:
     plan = extraction_plan(document, public_api(document), tables)
     steps = first_steps(document, verdict_, plan, tables, close_calls(document))
     lines = ["# Seams: proposed services", "", _headline(document), ""]
-    lines += _verdict(verdict_) + _steps(steps)
+    lines += _verdict(verdict_)
+    search = describe_search(document)
+    if search is not None:
+        lines += ["", search.sentence()]
+    lines += _steps(steps)
     lines += ["", "## Services", ""]
     lines += ["| service | kind | modules | lines | tables owned |", "|---|---|---:|---:|---|"]
     for s in document["services"]:

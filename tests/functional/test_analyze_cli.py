@@ -40,6 +40,19 @@ def test_document_follows_the_published_schema(analyzed: tuple[str, Path, Run]) 
     assert document["schema"] == "seams/decomposition@2"
 
 
+def test_the_document_says_which_start_the_proposal_grew_from(
+    analyzed: tuple[str, Path, Run],
+) -> None:
+    _, out, _ = analyzed
+    search = json.loads((out / "decomposition.json").read_text())["search"]
+    scores = {s["name"]: s["objective"] for s in search["starts"]}
+    assert "today's layout" in scores
+    # the start kept is the first tried of those reaching the highest objective
+    best = max(scores.values())
+    assert search["start"] == next(name for name, value in scores.items() if value == best)
+    assert search["terms"]["objective"] > 0
+
+
 def test_every_module_and_symbol_is_mapped(analyzed: tuple[str, Path, Run]) -> None:
     name, out, _ = analyzed
     document = json.loads((out / "decomposition.json").read_text())

@@ -43,6 +43,8 @@ class Proposal:
     notes: tuple[str, ...] = ()
     ownership: Ownership | None = None
     clustering: Clustering | None = None  # how the services were found (as clustered)
+    # each start of the first clustering (the whole code) and its objective once refined
+    starts: tuple[tuple[str, float], ...] = ()
 
     @property
     def shared(self) -> frozenset[str]:
@@ -175,6 +177,7 @@ def propose(
             ownership=ownership,
             released=released,
             clustering=outcome,
+            starts=first.starts,
         ),
         partitions,
         loc,

@@ -200,9 +200,26 @@ def build_document(
         "metrics": {key: dict(value) for key, value in metrics.items()},
         "skipped": skipped_section(skipped, set_aside),
     }
+    search = search_section(proposal)
+    if search:
+        document["search"] = search
     if extra:
         document.update(extra)
     return document
+
+
+def search_section(proposal: Proposal) -> dict[str, Any]:
+    """How the proposal was found: the start it grew from, every start of the first clustering
+    with its objective once refined (in the order they were tried), and the objective's terms
+    for the services as clustered. Empty when nothing was clustered."""
+    clustering = proposal.clustering
+    if clustering is None or not clustering.start:
+        return {}
+    return {
+        "start": clustering.start,
+        "starts": [{"name": name, "objective": value} for name, value in proposal.starts],
+        "terms": dict(clustering.terms),
+    }
 
 
 def skipped_section(
