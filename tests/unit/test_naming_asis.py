@@ -33,6 +33,40 @@ def test_a_minor_member_never_names_a_service() -> None:
     assert name_services(clusters, nodes) == ["threads", "core"]
 
 
+def test_a_wrapper_package_most_services_sit_in_is_left_out_of_names() -> None:
+    # oscar: nearly all code, and most services, in oscar.apps
+    clusters = [
+        ["shop.apps.orders.models", "shop.apps.orders.views"],
+        ["shop.apps.catalogue.models", "shop.apps.catalogue.views"],
+        ["shop.apps.basket.models", "shop.apps.basket.views"],
+        ["shop.core.loading", "shop.core.utils"],
+        # no package below shop holds most of it: named after shop, not its largest minority
+        ["shop.templatetags.tags", "shop.forms", "shop.views"],
+    ]
+    nodes = {n: node(n) for c in clusters for n in c}
+    nodes["shop.templatetags.tags"] = node("shop.templatetags.tags", loc=60)
+    assert name_services(clusters, nodes) == [
+        "orders",
+        "catalogue",
+        "basket",
+        "core",
+        "shop",
+    ]
+
+
+def test_a_layer_holding_most_of_the_code_names_its_service_not_the_others() -> None:
+    # saleor: the graphql package holds most of the code, in one service; the others sit
+    # beside it and are named after their own packages, not "shop-orders"
+    api = [f"shop.graphql.{cap}.mutations" for cap in ("orders", "payments", "catalogue")]
+    clusters = [
+        api,
+        ["shop.orders.models", "shop.orders.actions"],
+        ["shop.payments.models", "shop.payments.gateway"],
+    ]
+    nodes = {n: node(n, loc=200 if n in api else 50) for c in clusters for n in c}
+    assert name_services(clusters, nodes) == ["graphql", "orders", "payments"]
+
+
 def test_symbol_names_name_services_in_layered_code() -> None:
     clusters = [
         ["app.models:Invoice", "app.services:InvoiceService", "app.tasks:retry_invoice_payment"],

@@ -58,9 +58,13 @@ def _key(word: str) -> str:
 
 
 def _strip(module: str, root: str | None) -> int:
-    """How many leading parts of ``module`` are the project's root package path."""
-    if root and module.startswith(root + "."):
-        return root.count(".") + 1
+    """How many leading parts of ``module`` are the project's root package path: the deepest
+    part of it the module sits in (``shop.core.loading`` beside ``shop.apps``: ``shop``)."""
+    parts = root.split(".") if root else []
+    while parts:
+        if module.startswith(".".join(parts) + "."):
+            return len(parts)
+        parts.pop()
     return 0
 
 
@@ -90,10 +94,10 @@ def name_services(
 ) -> list[str]:
     """One name per cluster, in the same order; ``taken`` names are not reused. Larger
     services choose first."""
-    root = _root(nodes.values())
     members = [
         [nodes[n] for n in sorted(c) if n in nodes and nodes[n].kind != "table"] for c in clusters
     ]
+    root = _root(nodes.values(), members)
     words = _word_scores(members, root, tables)
     used = set(taken)
     names: list[str] = [""] * len(members)
@@ -105,16 +109,19 @@ def name_services(
     return names
 
 
-def _root(nodes: Iterable[GraphNode]) -> str | None:
-    """The project's root package: the top-level package holding most of the code (``shop``
-    beside a ``manage`` module), and below it, while one holds most of the code, its
-    subpackage (``oscar.apps``); None when the code is spread over several top-level packages
-    (netbox's apps, whose names are the services' names)."""
+def _root(nodes: Iterable[GraphNode], members: Sequence[Sequence[GraphNode]]) -> str | None:
+    """The project's root package path, left out of names: the top-level package holding most
+    of the code (``shop`` beside a ``manage`` module), and below it, while one holds most of the
+    code, its subpackage (``oscar.apps``), as long as most services hold most of their code in
+    it: a prefix nearly every name would carry says nothing, one only a few services sit in (a
+    ``graphql`` layer holding half the code) is what tells them apart. None when the code is
+    spread over several top-level packages (netbox's apps, whose names are the services')."""
     sizes: dict[str, int] = defaultdict(int)
     for node in nodes:
         if node.module and node.kind != "table":
             sizes[node.module] += node.loc + 1
     total = sum(sizes.values())
+    groups = [group for group in members if group]
     root: str | None = None
     while True:
         # the next package down holding most of the code (``oscar`` then ``oscar.apps``)
@@ -129,7 +136,15 @@ def _root(nodes: Iterable[GraphNode]) -> str | None:
         top = max(sorted(lines), key=lambda r: lines[r])
         if 2 * lines[top] <= total:
             return root
+        if 2 * sum(1 for group in groups if _mostly_in(group, top)) <= len(groups):
+            return root
         root = top
+
+
+def _mostly_in(group: Sequence[GraphNode], package: str) -> bool:
+    """Whether most of a service's lines are in ``package``."""
+    inside = sum(n.loc + 1 for n in group if n.module.startswith(package + "."))
+    return 2 * inside > sum(n.loc + 1 for n in group)
 
 
 def _options(
@@ -159,7 +174,26 @@ def _options(
         return options
     first = [p for p in lines if "." not in p]
     plurality = max(sorted(first), key=lambda p: lines[p])
-    return [*words, _slug(plurality)]
+    return [*words, *_enclosing(group, size), _slug(plurality)]
+
+
+def _enclosing(group: Sequence[GraphNode], size: int) -> list[str]:
+    """The innermost package holding most of a service's code, counting the project's root
+    path (``oscar`` for a service of ``oscar.core``, ``oscar.forms``, ``oscar.views``...): a
+    service whose code no package below the root holds most of is named after the one that
+    does, before a mere plurality names it."""
+    found: str | None = None
+    while True:
+        lines: dict[str, int] = defaultdict(int)
+        depth = 0 if found is None else found.count(".") + 1
+        for node in group:
+            parts = node.module.split(".")
+            if len(parts) > depth and (found is None or node.module.startswith(found + ".")):
+                lines[".".join(parts[: depth + 1])] += node.loc + 1
+        top = max(sorted(lines), key=lambda p: lines[p], default=None)
+        if top is None or 2 * lines[top] <= size:
+            return [_slug(found.rsplit(".", 1)[-1])] if found else []
+        found = top
 
 
 def _slug(package: str) -> str:
