@@ -205,8 +205,9 @@ KNOWN_MISSES = {
     ("layered", "automatic"): "the services/ layer package stays one service",
     ("orm_sqlalchemy", "capability-count"): "the post_tags model sits with stats, which "
     "reads it, rather than with publishing, which writes it",
-    ("orm_peewee", "capability-count"): "80 lines of code: every split leaves parts below "
-    "the smallest service worth deploying, and the split made instead cuts accounts",
+    ("orm_django", "capability-count"): "295 lines for 5 capabilities: reports (23 lines) "
+    "joins billing, which it reads, and the count is made up by cutting scheduling's models "
+    "(8 lines) off; every split leaves parts below the smallest service worth deploying",
 }
 
 

@@ -11,9 +11,9 @@ on the fused coupling graph plus the package tree's prior ties. The search:
    today's layout on the objective;
 2. asked for N services, merges or splits reach N at the least loss, largest first;
 3. on the symbols level, each symbol moves where the objective gains (a god module's
-   functions go to the services they serve); asked for N services, the count is fitted again
-   on the symbols and the last moves keep it, none taking a service below the smallest
-   worth deploying.
+   functions go to the services they serve) and the partition is refined again there; asked
+   for N services, the count is then fitted again on the symbols and the last moves keep it,
+   none taking a service below the smallest worth deploying.
 
 Seeded and deterministic: the same graph, seed and parameters give the same communities.
 """
@@ -137,11 +137,12 @@ class _Search:
         return state.value(), state.label, made
 
     def module_winner(self, labels: Sequence[int], earlier: list[Move]) -> Refined:
-        """The module-level winner on the symbols: they move on their own, the count kept."""
+        """The module-level winner on the symbols: they move on their own and the partition is
+        refined there; asked for a count, it is fitted again and the last moves keep it."""
         seed, count, rules = self.seed, self.count, self.base_rules
         state = State(self.work, self.work.base, rules.separated(labels), self.params)
         made = earlier + local_moves(state, seed, step="symbol-move", allowed=rules.allowed)
-        if count is None and self.params.symbol_refine:
+        if self.params.symbol_refine:
             made += refine(state, seed, rules.allowed, rules.mergeable, rules.separated)
         if count is not None:
             # symbols moving on their own may empty or shrink a service the count needed:
