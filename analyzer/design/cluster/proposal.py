@@ -120,7 +120,11 @@ def propose(
     first = cluster(
         contract(whole, plan), None, seed, unit_hint, plan.apart, params, parallel=background
     )
-    shared = find_shared(graph, expand(list(first.communities), plan), roles)
+    shared = (
+        find_shared(graph, expand(list(first.communities), plan), roles)
+        if params.shared_library
+        else SharedCode({})
+    )
     shared = SharedCode({n: why for n, why in shared.reasons.items() if n not in plan.members})
     # The project shell (settings, URL confs, entry scripts) is glue: it is set aside with the
     # shared library and does not take part in the second clustering, so a count asked for is
