@@ -16,6 +16,28 @@ from analyzer.check.mapping import ServiceMap
 from analyzer.config import parse_config
 from tests.conftest import FIXTURES, Run, run_seams
 
+# Code appended to the checkout fixture's payments/services.py: a refund that puts stock back in
+# the same transaction (across payments and inventory), and a report joining payments with
+# orders in raw SQL.
+REFUND_AND_RESTOCK = """
+
+def refund_and_restock(order_number, amount, product_id):
+    from django.db import transaction
+
+    from inventory import services as inventory_services
+
+    with transaction.atomic():
+        payment = Payment.objects.filter(order_number=order_number).first()
+        Refund.objects.create(payment=payment, amount=amount)
+        inventory_services.restock("main", product_id, 1)
+
+
+def paid_orders():
+    return list(Payment.objects.raw(
+        "SELECT p.* FROM payments_payment p JOIN orders_order o ON o.number = p.order_number"
+    ))
+"""
+
 
 def git_copy(fixture: str, target: Path) -> Path:
     shutil.copytree(FIXTURES / fixture, target)

@@ -9,28 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.check_support import check, git_copy, init
+from tests.check_support import REFUND_AND_RESTOCK, check, git_copy, init
 
-# Appended to payments/services.py: a refund that puts stock back in the same transaction, and a
-# report joining payments with orders in raw SQL.
-NEW_CODE = """
-
-def refund_and_restock(order_number, amount, product_id):
-    from django.db import transaction
-
-    from inventory import services as inventory_services
-
-    with transaction.atomic():
-        payment = Payment.objects.filter(order_number=order_number).first()
-        Refund.objects.create(payment=payment, amount=amount)
-        inventory_services.restock("main", product_id, 1)
-
-
-def paid_orders():
-    return list(Payment.objects.raw(
-        "SELECT p.* FROM payments_payment p JOIN orders_order o ON o.number = p.order_number"
-    ))
-"""
+NEW_CODE = REFUND_AND_RESTOCK
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,7 @@ from analyzer.model.boundaries import Boundaries, Boundary
 from analyzer.model.options import AnalyzeOptions
 from analyzer.model.timings import Timings
 from analyzer.model.violations import Violation
+from tests.check_support import REFUND_AND_RESTOCK
 from tests.conftest import FIXTURES
 
 BOUNDARIES = Boundaries(
@@ -39,25 +40,7 @@ LOOKUP = (
 REFUND = (
     "payments/services.py",
     "    return list(Payment.objects.filter(order_number=order_number))\n",
-    """    return list(Payment.objects.filter(order_number=order_number))
-
-
-def refund_and_restock(order_number, amount, product_id):
-    from django.db import transaction
-
-    from inventory import services as inventory_services
-
-    with transaction.atomic():
-        payment = Payment.objects.filter(order_number=order_number).first()
-        Refund.objects.create(payment=payment, amount=amount)
-        inventory_services.restock("main", product_id, 1)
-
-
-def paid_orders():
-    return list(Payment.objects.raw(
-        "SELECT p.* FROM payments_payment p JOIN orders_order o ON o.number = p.order_number"
-    ))
-""",
+    "    return list(Payment.objects.filter(order_number=order_number))\n" + REFUND_AND_RESTOCK,
 )
 EDITS = {"a call in a transaction": LOOKUP, "a new transaction and join": REFUND}
 
