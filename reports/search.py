@@ -78,11 +78,10 @@ def describe_search(document: Mapping[str, Any]) -> Search | None:
     if not isinstance(section, Mapping) or not section.get("start"):
         return None
     start = str(section["start"])
-    rows = [
-        StartRow(str(s["name"]), float(s["objective"]), meaning(str(s["name"])), False)
-        for s in section.get("starts", ())
-    ]
-    # the tried order breaks ties, as the engine's choice did: the first of the best won
-    rows.sort(key=lambda r: -r.objective)
-    rows = [StartRow(r.name, r.objective, r.meaning, r.name == start) for r in rows]
-    return Search(start, tuple(rows))
+    starts = [(str(s["name"]), float(s["objective"])) for s in section.get("starts", ())]
+    # best first; the tried order breaks ties, as the engine's choice did
+    starts.sort(key=lambda s: -s[1])
+    return Search(
+        start,
+        tuple(StartRow(name, value, meaning(name), name == start) for name, value in starts),
+    )

@@ -123,22 +123,11 @@ def _root(nodes: Iterable[GraphNode], members: Sequence[Sequence[GraphNode]]) ->
     total = sum(sizes.values())
     groups = [group for group in members if group]
     root: str | None = None
-    while True:
-        # the next package down holding most of the code (``oscar`` then ``oscar.apps``)
-        depth = 0 if root is None else root.count(".") + 1
-        lines: dict[str, int] = defaultdict(int)
-        for module, size in sizes.items():
-            parts = module.split(".")
-            if len(parts) > depth + 1 and (root is None or module.startswith(root + ".")):
-                lines[".".join(parts[: depth + 1])] += size
-        if not lines:
-            return root
-        top = max(sorted(lines), key=lambda r: lines[r])
-        if 2 * lines[top] <= total:
-            return root
-        if 2 * sum(1 for group in groups if _mostly_in(group, top)) <= len(groups):
-            return root
-        root = top
+    for package in _majorities(sizes, total, below=True):  # while most services sit in it
+        if 2 * sum(1 for group in groups if _mostly_in(group, package)) <= len(groups):
+            break
+        root = package
+    return root
 
 
 def _mostly_in(group: Sequence[GraphNode], package: str) -> bool:
@@ -182,18 +171,30 @@ def _enclosing(group: Sequence[GraphNode], size: int) -> list[str]:
     path (``oscar`` for a service of ``oscar.core``, ``oscar.forms``, ``oscar.views``...): a
     service whose code no package below the root holds most of is named after the one that
     does, before a mere plurality names it."""
+    sizes: dict[str, int] = defaultdict(int)
+    for node in group:
+        sizes[node.module] += node.loc + 1
+    innermost = list(_majorities(sizes, size))[-1:]
+    return [_slug(package.rsplit(".", 1)[-1]) for package in innermost]
+
+
+def _majorities(sizes: Mapping[str, int], total: int, below: bool = False) -> Iterable[str]:
+    """Packages each holding more than half of ``total`` lines (``sizes`` per module), from the
+    outermost down (``oscar``, then ``oscar.apps``), each inside the last; with ``below``, a
+    package's own module (its ``__init__``) does not count toward it."""
     found: str | None = None
     while True:
-        lines: dict[str, int] = defaultdict(int)
         depth = 0 if found is None else found.count(".") + 1
-        for node in group:
-            parts = node.module.split(".")
-            if len(parts) > depth and (found is None or node.module.startswith(found + ".")):
-                lines[".".join(parts[: depth + 1])] += node.loc + 1
+        lines: dict[str, int] = defaultdict(int)
+        for module, size in sizes.items():
+            parts = module.split(".")
+            if len(parts) > depth + below and (found is None or module.startswith(found + ".")):
+                lines[".".join(parts[: depth + 1])] += size
         top = max(sorted(lines), key=lambda p: lines[p], default=None)
-        if top is None or 2 * lines[top] <= size:
-            return [_slug(found.rsplit(".", 1)[-1])] if found else []
+        if top is None or 2 * lines[top] <= total:
+            return
         found = top
+        yield found
 
 
 def _slug(package: str) -> str:
