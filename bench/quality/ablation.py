@@ -26,22 +26,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bench.quality.seams_api import switch_off
 from bench.quality.split import CLUSTERING_SEEDS
 from bench.quality.suite import cases_of, generated_tree, run_case
 
 HERE = Path(__file__).resolve().parent
 SWITCHES = ("shared_library", "dissolve_layers", "symbol_starts", "symbol_refine")
 MODES = ("count", "auto")
-
-
-def _switch_off(switch: str) -> None:
-    """In a worker: the engine with ``switch`` off, and no analysis reused from the cache."""
-    from analyzer import pipeline
-    from analyzer.design.cluster import proposal
-    from analyzer.design.cluster.params import DEFAULT_PARAMS
-
-    proposal.DEFAULT_PARAMS = DEFAULT_PARAMS.with_(**{switch: False})
-    pipeline._result_key = lambda *args, **kwargs: b""  # type: ignore[assignment]
 
 
 def means(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
@@ -58,7 +49,7 @@ def means(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
 
 def run(switch: str, seeds: tuple[int, ...], jobs: int) -> list[dict[str, Any]]:
     cases = cases_of("dev")
-    with ProcessPoolExecutor(jobs, initializer=_switch_off, initargs=(switch,)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=switch_off, initargs=(switch,)) as pool:
         return [f.result() for f in [pool.submit(run_case, c, seeds) for c in cases]]
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "as_is_layout",
     "metrics",
     "run_seams",
+    "switch_off",
 ]
 
 
@@ -64,3 +65,15 @@ def metrics(
     if analysis.graph is None:
         return None
     return dict(evaluate(analysis.graph, assignment, exclude))
+
+
+def switch_off(switch: str) -> None:
+    """In this process from now on: the engine with one of ``EngineParams``' switchable passes
+    off, and no analysis taken from or written to the result cache (a stored document was
+    computed by the full engine, and its key does not know about the switch)."""
+    from analyzer import pipeline
+    from analyzer.design.cluster import proposal
+    from analyzer.design.cluster.params import DEFAULT_PARAMS
+
+    proposal.DEFAULT_PARAMS = DEFAULT_PARAMS.with_(**{switch: False})
+    pipeline._result_key = lambda *args, **kwargs: b""  # type: ignore[assignment]
