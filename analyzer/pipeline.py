@@ -20,6 +20,7 @@ from analyzer.design.cost.registered import SignalInputs, registered_couplings
 from analyzer.design.document.costs import cost_of_the_cut
 from analyzer.design.document.decompose import Document, build_document, graph_section
 from analyzer.design.document.explain import explain
+from analyzer.design.document.splitting import splitting_section
 from analyzer.design.evaluate.asis import as_is_units
 from analyzer.design.evaluate.metrics import evaluate
 from analyzer.design.signals.cochange import cochange_couplings
@@ -247,6 +248,14 @@ def _design(
         section = graph_section(
             graph, proposal.assignment, proposal.ownership, [s.name for s in proposal.services]
         )
+        splitting = splitting_section(
+            graph,
+            proposal,
+            metrics["proposed"]["modularity"],
+            len(flows.entries),
+            len(collected.data.tables),
+            options.seed,
+        )
     with timings.stage("cost"):
         priced = pricing.result()
         metrics["proposed"].update(priced.proposed)
@@ -270,6 +279,7 @@ def _design(
                 "explanations": explanations,
                 "graph": section,
                 "costs": priced.section,
+                "splitting": splitting,
             },
         )
     return Analysis(

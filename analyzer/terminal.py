@@ -119,6 +119,7 @@ def print_summary(document: dict[str, Any], out_dir: Path, path: Path | None = N
 
     from reports.counts import count, headline
     from reports.keep_cuts import COMMANDS
+    from reports.splitting import describe_splitting
     from reports.verdict import judge
 
     console = stdout_console()
@@ -137,6 +138,12 @@ def print_summary(document: dict[str, Any], out_dir: Path, path: Path | None = N
             str(len(s["tables_owned"])),
         )
     console.print(table)
+    splitting = describe_splitting(document)
+    if splitting is not None:
+        if splitting.headline:
+            console.print(f"{splitting.headline}.", markup=False, highlight=False)
+        for sentence in splitting.sentences:
+            console.print(f"  {sentence}", markup=False, highlight=False)
     console.print(_metrics_table(document))
     verdict = judge(document)
     console.print(f"Verdict: {verdict.title}.", markup=False, highlight=False)

@@ -29,6 +29,7 @@ from reports.parameters import describe_parameters
 from reports.plan import extraction_plan
 from reports.search import describe_search
 from reports.service_map import build_service_map
+from reports.splitting import describe_splitting
 from reports.verdict import judge, mark
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
@@ -101,6 +102,7 @@ def render_html(document: dict[str, Any]) -> str:
         shared=[s for s in document.get("services", []) if s.get("kind") == "shared-library"],
         verdict=verdict_,
         search=describe_search(document),
+        splitting=describe_splitting(document),
         steps=first_steps(document, verdict_, plan, tables, close),
         commands=COMMANDS,
         ci_recipe=CI_RECIPE,

@@ -16,6 +16,7 @@ from reports.metric_info import METRICS, format_metric
 from reports.ownership import table_rows
 from reports.plan import extraction_plan
 from reports.search import describe_search
+from reports.splitting import Splitting, describe_splitting
 from reports.verdict import Verdict, judge, mark
 
 
@@ -37,6 +38,15 @@ def _headline(document: dict[str, Any]) -> str:
         f"{headline(count(document))}; granularity `{params.get('granularity')}`,"
         f" services `{params.get('services')}`, seed `{params.get('seed')}`."
     )
+
+
+def _splitting(splitting: Splitting | None) -> list[str]:
+    if splitting is None:
+        return []
+    lines = [f"**{splitting.headline}.**", ""] if splitting.headline else []
+    for sentence in splitting.sentences:
+        lines += [sentence, ""]
+    return lines
 
 
 def _verdict(verdict: Verdict) -> list[str]:
@@ -69,6 +79,7 @@ def render_markdown(document: dict[str, Any], *, max_rows: int = 15) -> str:
     plan = extraction_plan(document, public_api(document), tables)
     steps = first_steps(document, verdict_, plan, tables, close_calls(document))
     lines = ["# Seams: proposed services", "", _headline(document), ""]
+    lines += _splitting(describe_splitting(document))
     lines += _verdict(verdict_)
     search = describe_search(document)
     if search is not None:

@@ -3,8 +3,9 @@
 Downloads pinned wheels from PyPI (cached in $SEAMS_CORPORA/small), analyzes each package in
 automatic mode and prints the number of services, the largest service's share of the lines, the
 shared library's share and the document's verdict on splitting when it has one. Criteria:
-requests, flask and httpx get at most 3 services (or a verdict that the code is too small to
-split); no service of celery holds more than 30% of the lines.
+requests, flask and httpx get at most 3 services (or a verdict against splitting them: a library,
+or too cohesive; docs/metrics.md, Worth splitting?); no service of celery holds more than 30% of
+the lines.
 
 Usage: python bench/quality/small.py
 """
@@ -32,7 +33,6 @@ PACKAGES = {
 }
 FEW = 3
 LARGEST = 0.30
-VERDICT_KEYS = ("verdict", "split_verdict", "too_small")
 
 
 def fetch(requirement: str, dest: Path) -> Path:
@@ -57,8 +57,10 @@ def fetch(requirement: str, dest: Path) -> Path:
     return tree
 
 
-def verdict(document: dict[str, Any]) -> Any:
-    return next((document[k] for k in VERDICT_KEYS if k in document), None)
+def verdict(document: dict[str, Any]) -> str | None:
+    """The document's verdict against splitting (library, cohesive), ``None`` when it has none."""
+    found = (document.get("splitting") or {}).get("verdict")
+    return None if found in (None, "split") else str(found)
 
 
 def main() -> None:
@@ -74,7 +76,7 @@ def main() -> None:
         said = verdict(document)
         if criterion == "few":
             ok = len(services) <= FEW or said is not None
-            goal = f"at most {FEW} services or a too-small verdict"
+            goal = f"at most {FEW} services or a verdict against splitting"
         else:
             ok = largest <= LARGEST
             goal = f"no service above {LARGEST:.0%} of the lines"

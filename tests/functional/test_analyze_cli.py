@@ -207,3 +207,55 @@ def test_terminal_json_report_summary_and_readme_count_alike(
         readme = (FIXTURES.parent / "README.md").read_text()
         assert f"Proposed: {phrase} {scope}" in readme
         assert f"{lines:,}-line" in readme
+
+
+def test_a_monolith_is_worth_splitting_on_its_own_entry_points_and_tables(
+    analyzed: tuple[str, Path, Run],
+) -> None:
+    _, out, _ = analyzed
+    splitting = json.loads((out / "decomposition.json").read_text())["splitting"]
+    assert splitting["verdict"] == "split"
+    assert splitting["entry_points"] > 0 and splitting["tables"] > 0
+    assert splitting["modularity"] >= splitting["threshold"]
+
+
+LIBRARY = {
+    "__init__.py": "from textkit.index import Index\n",
+    "tokens.py": (
+        "import re\n\nWORD = re.compile(r'\\w+')\n\n\n"
+        "def tokens(text):\n    return [w.lower() for w in WORD.findall(text)]\n"
+    ),
+    "stem.py": (
+        "from textkit.tokens import tokens\n\nSUFFIXES = ('ing', 'ed', 's')\n\n\n"
+        "def stem(word):\n    for suffix in SUFFIXES:\n"
+        "        if word.endswith(suffix) and len(word) > len(suffix) + 2:\n"
+        "            return word[: -len(suffix)]\n    return word\n\n\n"
+        "def stems(text):\n    return [stem(w) for w in tokens(text)]\n"
+    ),
+    "index.py": (
+        "from collections import defaultdict\n\nfrom textkit.stem import stems\n\n\n"
+        "class Index:\n    def __init__(self):\n        self.postings = defaultdict(set)\n\n"
+        "    def add(self, key, text):\n        for s in stems(text):\n"
+        "            self.postings[s].add(key)\n\n"
+        "    def search(self, text):\n        found = [self.postings[s] for s in stems(text)]\n"
+        "        return set.intersection(*found) if found else set()\n"
+    ),
+}
+
+
+def test_a_library_is_said_to_have_nothing_for_services_to_serve(tmp_path: Path) -> None:
+    package = tmp_path / "src" / "textkit"
+    package.mkdir(parents=True)
+    for name, text in LIBRARY.items():
+        (package / name).write_text(text)
+    out = tmp_path / "out"
+    run = run_seams("analyze", tmp_path / "src", "-o", out, "--no-git", "--jobs", "1")
+    assert run.code == 0, run.stderr
+    document = json.loads((out / "decomposition.json").read_text())
+    jsonschema.validate(document, schema())
+    assert document["splitting"]["verdict"] == "library"
+    assert document["splitting"]["entry_points"] == 0 and document["splitting"]["tables"] == 0
+    headline = "Not an application: nothing here for services to serve."
+    assert headline in run.stdout
+    assert f"**{headline}**" in (out / "summary.md").read_text()
+    assert 'id="splitting" data-verdict="library"' in (out / "report.html").read_text()

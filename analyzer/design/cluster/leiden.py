@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import Any, cast
 
+import networkx as nx
+
 from analyzer.design.cluster.work import Level
 
 
@@ -90,3 +92,29 @@ def _induced(igraph: ModuleType, level: Level, chosen: Sequence[int]) -> object:
                 edges.append((i, other))
                 weights.append(w)
     return igraph.Graph(n=len(chosen), edges=edges, edge_attrs={"weight": weights})
+
+
+def leiden_parts(graph: nx.Graph, seed: int, resolution: float = 1.0) -> list[frozenset[str]]:
+    """Leiden's communities of a networkx graph (``weight`` edge attribute, modularity at
+    ``resolution``), in a fixed order: nodes are numbered in sorted order, parts are listed
+    by their smallest member."""
+    igraph = _igraph()
+    names = sorted(graph.nodes)
+    index = {name: i for i, name in enumerate(names)}
+    edges = sorted((min(index[a], index[b]), max(index[a], index[b])) for a, b in graph.edges)
+    weights = [float(graph[names[a]][names[b]].get("weight", 1.0)) for a, b in edges]
+    built = igraph.Graph(n=len(names), edges=edges, edge_attrs={"weight": weights})
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        membership = built.community_leiden(
+            objective_function="modularity",
+            weights="weight",
+            resolution=resolution,
+            n_iterations=10,  # bounded, as above
+        ).membership
+    finally:
+        igraph.set_random_number_generator(random)
+    parts: dict[int, set[str]] = {}
+    for name, part in zip(names, membership, strict=True):
+        parts.setdefault(part, set()).add(name)
+    return sorted((frozenset(p) for p in parts.values()), key=min)
