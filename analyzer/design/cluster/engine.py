@@ -31,7 +31,7 @@ from analyzer.design.cluster.objective import State
 from analyzer.design.cluster.params import DEFAULT_PARAMS, EngineParams
 from analyzer.design.cluster.passes import fit_count, local_moves, refine
 from analyzer.design.cluster.record import Move, Placement
-from analyzer.design.cluster.starts import candidate_starts
+from analyzer.design.cluster.starts import Start, candidate_starts
 from analyzer.design.cluster.work import Level, WorkGraph, build_work, coarsen
 from analyzer.forked import Forked
 
@@ -163,25 +163,31 @@ def cluster(
     params: EngineParams = DEFAULT_PARAMS,
     only: Sequence[str] = (),
     parallel: bool = False,
+    prepared: WorkGraph | None = None,
 ) -> Clustering:
     """Partition every node of ``graph`` (the clustering graph) into ``services`` communities,
     or as many as the objective finds best; nodes of one ``apart`` group always end apart.
     ``hint`` gives each node its unit in today's layout; ``only`` limits the starts to those
     named (reruns for stability try the start that won). With ``parallel``, half of the starts
-    are refined in a forked process; the result is the same."""
+    are refined in a forked process; the result is the same. ``prepared`` is the work graph
+    ``build_work`` makes of ``graph``, ``params`` and ``hint``, when it is at hand already (the
+    reruns share one)."""
     hint = hint or {}
     if graph.number_of_nodes() == 0:
         return Clustering(())
-    work = build_work(graph, params, hint)
+    work = prepared if prepared is not None else build_work(graph, params, hint)
     count = max(1, min(services, len(work.ids))) if services is not None else None
     search = _Search(work, apart, params, seed, count)
     scored: dict[str, float] = {}  # start -> its objective once refined, in the order tried
     # 1. every start on the modules level, refined there
-    starts = candidate_starts(work, search.level, search.group, hint, seed, params)
     symbol_starts = {
         f"Leiden on symbols at resolution {r:g}": r
         for r in (params.starts_resolutions if params.symbol_starts else ())
     }
+    if only and all(n in symbol_starts for n in only):  # no module-level start is named
+        starts: list[Start] = []
+    else:
+        starts = candidate_starts(work, search.level, search.group, hint, seed, params)
     if any(s.name in only for s in starts) or any(n in only for n in symbol_starts):
         starts = [s for s in starts if s.name in only]
         symbol_starts = {n: r for n, r in symbol_starts.items() if n in only}

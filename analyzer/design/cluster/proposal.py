@@ -13,6 +13,7 @@ from analyzer.design.cluster.params import DEFAULT_PARAMS, EngineParams
 from analyzer.design.cluster.shared import SharedCode, find_shared, release_readers
 from analyzer.design.cluster.stability import RUNS, held, reruns
 from analyzer.design.cluster.steering import contract, expand, make_plan, pinned_names
+from analyzer.design.cluster.work import build_work
 from analyzer.design.data.catalog import DataCatalog
 from analyzer.design.data.ownership import Ownership, assign_ownership
 from analyzer.design.signals.graph import CodeGraph, data_roles
@@ -136,9 +137,13 @@ def propose(
     # reruns for stability try that start too, with other seeds: on a second core, two forked
     # processes share them while this one goes on
     only = (first.start,)
+    # built once, before the reruns fork: the second clustering and every rerun share it
+    prepared = build_work(work, params, unit_hint) if work.number_of_nodes() else None
 
     def run(with_seed: int) -> list[frozenset[str]]:
-        again = cluster(work, target, with_seed, unit_hint, plan.apart, params, only)
+        again = cluster(
+            work, target, with_seed, unit_hint, plan.apart, params, only, prepared=prepared
+        )
         return list(again.communities)
 
     half = (RUNS + 1) // 2
@@ -150,7 +155,7 @@ def propose(
         if work.number_of_nodes()
         else ()  # nothing to cluster, nothing to compare
     )
-    outcome = cluster(work, target, seed, unit_hint, plan.apart, params, only, parallel=background)
+    outcome = cluster(work, target, seed, unit_hint, plan.apart, params, only, background, prepared)
     contracted = list(outcome.communities)
     origin: list[int | None] = list(range(len(contracted)))
     pinned = pinned_names(contracted, plan)
