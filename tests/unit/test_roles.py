@@ -65,6 +65,42 @@ def test_a_module_whose_code_mostly_uses_a_test_framework_is_test_code() -> None
     )
 
 
+def test_a_packaging_script_is_dev_code_and_product_code_using_setuptools_is_not() -> None:
+    setup_script = """
+        from setuptools import find_packages, setup
+
+        packages = find_packages(exclude=["tests"])
+        setup(name="forum", version="1.0", packages=packages)
+    """
+    plugins = """
+        import setuptools
+
+        from forum.users.models import User
+
+
+        def discover(path):
+            return setuptools.find_packages(path)
+
+
+        def owners(names):
+            found = [User.objects.get(name=n) for n in names]
+            return {user.name: user for user in found if user.name}
+
+
+        def active(names):
+            return [user for user in owners(names).values() if user.name]
+    """
+    files = (
+        facts_of(MODELS, "forum.users.models"),
+        facts_of(plugins, "forum.plugins"),
+        facts_of(setup_script, "setup"),
+    )
+    assert roles_of(*files) == {"setup": "dev"}
+    assert reasons_of(*files)["setup"] == (
+        "most of its code uses setuptools.find_packages, setuptools.setup"
+    )
+
+
 def test_product_code_borrowing_from_test_modules_stays_product_code() -> None:
     replay = """
         from django.test import RequestFactory

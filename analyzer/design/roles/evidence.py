@@ -4,7 +4,9 @@ the names it and its packages carry.
 - **Libraries.** Most of a module's code (by lines of its top-level classes and functions) uses
   a test library (pytest, hypothesis, ``django.test``'s ``TestCase``, ``unittest.TestCase``...)
   or a model factory (factory_boy, model_bakery): test code. It uses a fake-data generator
-  (faker, mimesis): fake-data code. Product code imports these too (a ``RequestFactory`` to
+  (faker, mimesis): fake-data code. Most of it calls a build or packaging tool (setuptools,
+  distutils: a ``setup.py``): development code, which builds the distribution and serves no
+  request. Product code imports these too (a ``RequestFactory`` to
   render a page, ``unittest.mock`` in a profiler, a ``TestCase`` at the end of a template tag
   module), so one use is not enough, and the names product code takes from test modules
   (``RequestFactory``, ``MULTIPART_CONTENT``, ``mock``...) are not counted at all.
@@ -67,6 +69,9 @@ _TEST_LIBRARIES = frozenset(
 _FACTORIES = frozenset({"factory", "model_bakery", "model_mommy", "mixer"})
 # Fake-data generators.
 _GENERATORS = frozenset({"faker", "mimesis"})
+# Build and packaging tools: a module mostly calling them (``setup.py``) builds the project's
+# distribution and is no part of the running system.
+_BUILD_TOOLS = frozenset({"setuptools", "distutils", "pbr", "skbuild"})
 # Test modules of frameworks (dotted prefixes).
 _TEST_MODULES = (
     "django.test",
@@ -114,7 +119,7 @@ _PROJECT_MODULES = frozenset({"settings", "urls", "wsgi", "asgi", "manage"})
 _PROJECT_GLOBALS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "urlpatterns"})
 
 
-_LIBRARY_TOPS = frozenset({*_TEST_LIBRARIES, *_FACTORIES, *_GENERATORS})
+_LIBRARY_TOPS = frozenset({*_TEST_LIBRARIES, *_FACTORIES, *_GENERATORS, *_BUILD_TOOLS})
 _TOPS = _LIBRARY_TOPS | {m.split(".")[0] for m in _TEST_MODULES}
 
 
@@ -136,6 +141,8 @@ def _library(fact: ImportFact) -> tuple[str, Role, bool] | None:
     label = fact.target
     if top in _GENERATORS:
         return label, "fake-data", True
+    if top in _BUILD_TOOLS:
+        return label, "dev", False
     if top in _FACTORIES:
         return label, "test", True
     if top in _TEST_LIBRARIES or top.startswith("pytest_"):
@@ -184,8 +191,8 @@ def _match(chain: str, bindings: dict[str, _Binding]) -> _Binding | None:
 
 
 def library_evidence(f: FileFacts) -> Evidence | None:
-    """Test or fake-data code by the libraries its code uses (see the module docstring): most
-    of it uses a test library, or some of it makes up data."""
+    """Test, development or fake-data code by the libraries its code uses (see the module
+    docstring): most of it uses a test library or a build tool, or some of it makes up data."""
     bindings = _bindings(f)
     if not bindings:
         return None
