@@ -52,6 +52,26 @@ def test_django_url_conf_entries_name_the_view_behind_wrappers_and_as_view() -> 
     ]
 
 
+def test_flask_views_passed_by_view_func_and_flask_restful_resources_are_routes() -> None:
+    code = """\
+        from flask_restful import Api
+
+        api = Api(blueprint)
+        app.add_url_rule("/health", "health", health)
+        register_view(user, routes=["/settings/email"], view_func=ChangeEmail.as_view("email"))
+        api.add_resource(CertificatesList, "/certificates", endpoint="certificates")
+        api.add_resource(views.Certificates, "/certificates/<int:id>")
+        add_resource(NotOnAnApi, "/nowhere")
+        jinja.render(template, view_func_name="x")
+        """
+    assert entries(code) == [
+        "route health /health 4",
+        "route ChangeEmail /settings/email 5",
+        "route CertificatesList /certificates 6",
+        "route views.Certificates /certificates/<int:id> 7",
+    ]
+
+
 def test_routers_flask_fastapi_tasks_receivers_and_registering_decorators() -> None:
     code = """\
         router.register(r"orders", OrderViewSet, basename="order")

@@ -7,7 +7,10 @@
 - decorators registering a view (``@register_model_view(Device, "edit")``, or applied by a call:
   ``register_model_view(Port, "trace")(PathTraceView)``);
 - Flask and FastAPI: ``@app.route("/x")``, ``@bp.get("/x")``, ``@router.post("/x")``,
-  ``app.add_url_rule("/x", view_func=handler)``;
+  ``app.add_url_rule("/x", view_func=handler)``, and any call passing a view by Flask's
+  ``view_func`` keyword (a project's wrapper: ``register_view(bp, routes=["/x"],
+  view_func=Settings.as_view("settings"))``); Flask-RESTful and flask-restx resources:
+  ``api.add_resource(Orders, "/orders")``;
 - task queues: ``@shared_task``, ``@app.task``, RQ's ``@job``, Dramatiq's ``@actor``, Huey's
   ``@db_task``...;
 - signal receivers: ``@receiver(order_placed)``, ``order_placed.connect(handler)``;
@@ -38,7 +41,7 @@ _GRAPHQL = frozenset({"field", "mutation", "subscription"})
 _SCHEMAS = frozenset({"Schema", "build_schema"})
 _ROLES = ("query", "mutation", "subscription")
 # The last names of the calls that may declare an entry point.
-_DECLARING = _URLS | _SCHEMAS | {"register", "add_url_rule", "connect"}
+_DECLARING = _URLS | _SCHEMAS | {"register", "add_url_rule", "add_resource", "connect"}
 
 
 def _callee(node: cst.BaseExpression) -> str:
@@ -51,6 +54,21 @@ def _positional(call: cst.Call) -> list[cst.BaseExpression]:
 
 def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
     return next((a.value for a in call.args if a.keyword and a.keyword.value == name), None)
+
+
+def _first_string(call: cst.Call) -> str | None:
+    """The first string among a call's arguments, looking into lists and tuples."""
+    for arg in call.args:
+        values = (
+            [e.value for e in arg.value.elements]
+            if isinstance(arg.value, (cst.List, cst.Tuple))
+            else [arg.value]
+        )
+        for value in values:
+            text = string_value(value)
+            if text is not None:
+                return text
+    return None
 
 
 def view_target(node: cst.BaseExpression, depth: int = 0) -> str:
@@ -103,6 +121,8 @@ class EntryCollector(BatchableCSTVisitor):
             return
         last = last_name(node.func)
         if last not in _DECLARING:  # most calls: their dotted name is not even built
+            if node.args and _keyword(node, "view_func") is not None:
+                self._view_func(node)
             return
         callee = dotted(node.func)
         if callee is None:
@@ -112,13 +132,9 @@ class EntryCollector(BatchableCSTVisitor):
         elif last == "register" and "." in callee:
             self._router(node)
         elif last == "add_url_rule":
-            view = _keyword(node, "view_func")
-            args = _positional(node)
-            view = view if view is not None else (args[2] if len(args) > 2 else None)
-            target = view_target(view) if view is not None else ""
-            rule = string_value(args[0]) if args else None
-            if target:
-                self._add(node, "route", target, name=rule or "")
+            self._view_func(node)
+        elif last == "add_resource" and "." in callee:
+            self._resource(node)
         elif last == "connect" and "." in callee:
             self._connect(node, callee)
         elif last in _SCHEMAS:
@@ -149,6 +165,23 @@ class EntryCollector(BatchableCSTVisitor):
             view = dotted(node.value)
             if view:
                 self._add(node, "register", view, name=target.attr.value)
+
+    def _view_func(self, node: cst.Call) -> None:
+        """``app.add_url_rule("/x", "x", handler)``, or a view passed by Flask's ``view_func``
+        keyword; the rule is the first string, or the first in a list (``routes=["/x"]``)."""
+        view = _keyword(node, "view_func")
+        args = _positional(node)
+        if view is None and _callee(node).endswith("add_url_rule"):
+            view = args[2] if len(args) > 2 else None
+        target = view_target(view) if view is not None else ""
+        if target:
+            self._add(node, "route", target, name=_first_string(node) or "")
+
+    def _resource(self, node: cst.Call) -> None:
+        """``api.add_resource(Orders, "/orders", "/orders/<id>")``: the resource class."""
+        args = _positional(node)
+        if args and isinstance(args[0], (cst.Name, cst.Attribute)):
+            self._add(node, "route", dotted(args[0]) or "", name=_first_string(node) or "")
 
     def _url(self, node: cst.Call, via: str) -> None:
         args = _positional(node)
