@@ -194,19 +194,28 @@ def bare_parse_main(listfile: str, jobs: int) -> None:
 
 
 def prepare(name: str, workdir: Path) -> Path:
+    """A hard-linked copy of corpus ``name`` (of every big corpus for ``1m``). A corpus reached
+    through a symbolic link is copied from where the link points: a copy of the link itself
+    would make removing ``extras/data`` below remove the corpus's own files."""
     target = workdir / name
-    if target.exists():
+    if target.is_symlink():
+        target.unlink()
+    elif target.exists():
         shutil.rmtree(target)
     if name == "netbox":
-        subprocess.run(["cp", "-al", str(CORPORA / "netbox"), str(target)], check=True)
-        shutil.rmtree(target / "extras" / "data")
+        _link_copy(CORPORA / "netbox", target)
+        shutil.rmtree(target / "extras" / "data", ignore_errors=True)
     elif name == "1m":
         target.mkdir(parents=True)
         for corpus in BIG:
-            subprocess.run(["cp", "-al", str(CORPORA / corpus), str(target / corpus)], check=True)
+            _link_copy(CORPORA / corpus, target / corpus)
     else:
-        subprocess.run(["cp", "-al", str(CORPORA / name), str(target)], check=True)
+        _link_copy(CORPORA / name, target)
     return target
+
+
+def _link_copy(source: Path, target: Path) -> None:
+    subprocess.run(["cp", "-al", str(source.resolve()), str(target)], check=True)
 
 
 def change_one_file(path: Path, round_: int, packages: Sequence[str]) -> None:
