@@ -4,7 +4,8 @@ The stages after parsing run in one process; on a machine with a second core, so
 overlap: the data catalog with the couplings, clustering's stability reruns with the metrics
 and explanations, the HTML report with the JSON and Markdown ones. ``Forked(fn, *args)`` forks
 (the child sees this process's memory as it is, so nothing is pickled on the way in), the child
-computes ``fn(*args)`` and pickles the result back through a pipe, and ``result()`` returns it.
+computes ``fn(*args)`` and pickles the result back through a pipe, and ``result()`` returns it;
+``cancel()`` kills and reaps a child whose result is no longer wanted.
 Whenever the child cannot deliver (no ``fork`` on this system, ``enabled`` false, the child
 failed, was killed or did not answer within ``timeout``), ``result()`` computes ``fn(*args)``
 here instead: the result is the same either way, only the time differs.
@@ -72,6 +73,18 @@ class Forked(Generic[T]):
                 os._exit(code)
         os.close(write)
         self._pid, self._read = pid, read
+
+    def cancel(self) -> None:
+        """The result is no longer wanted (the work around it failed): the child, if any, is
+        killed and reaped, and ``result()`` would compute it here."""
+        pid, read = self._pid, self._read
+        self._pid = self._read = None
+        if read is not None:
+            os.close(read)
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
 
     def result(self) -> T:
         if self._pid is None or self._read is None:

@@ -238,50 +238,55 @@ def _design(
         collected.data,
         enabled=background(options),
     )
-    with timings.stage("evaluate"):
-        metrics = {
-            "proposed": evaluate(graph, proposal.assignment, proposal.shared),
-            "as_is": evaluate(graph, as_is, proposal.shared),
-        }
-    with timings.stage("document"):
-        explanations = explain(graph, proposal)
-        section = graph_section(
-            graph, proposal.assignment, proposal.ownership, [s.name for s in proposal.services]
-        )
-        splitting = splitting_section(
-            graph,
-            proposal,
-            metrics["proposed"]["modularity"],
-            len(flows.entries),
-            len(collected.data.tables),
-            options.seed,
-        )
-    with timings.stage("cost"):
-        priced = pricing.result()
-        metrics["proposed"].update(priced.proposed)
-        metrics["as_is"].update(priced.as_is)
-    with timings.stage("document"):
-        proposal = unsettled.settle()
-        document = build_document(
-            parameters={
-                **parameters(options),
-                "git": git_parameters(history, options.git),
-                **steering_parameters(options, proposal),
-            },
-            files=files,
-            skipped=collected.skipped,
-            set_aside=collected.roles.set_aside,
-            graph=graph,
-            proposal=proposal,
-            metrics=metrics,
-            ownership=proposal.ownership,
-            extra={
-                "explanations": explanations,
-                "graph": section,
-                "costs": priced.section,
-                "splitting": splitting,
-            },
-        )
+    try:
+        with timings.stage("evaluate"):
+            metrics = {
+                "proposed": evaluate(graph, proposal.assignment, proposal.shared),
+                "as_is": evaluate(graph, as_is, proposal.shared),
+            }
+        with timings.stage("document"):
+            explanations = explain(graph, proposal)
+            section = graph_section(
+                graph, proposal.assignment, proposal.ownership, [s.name for s in proposal.services]
+            )
+            splitting = splitting_section(
+                graph,
+                proposal,
+                metrics["proposed"]["modularity"],
+                len(flows.entries),
+                len(collected.data.tables),
+                options.seed,
+            )
+        with timings.stage("cost"):
+            priced = pricing.result()
+            metrics["proposed"].update(priced.proposed)
+            metrics["as_is"].update(priced.as_is)
+        with timings.stage("document"):
+            proposal = unsettled.settle()
+            document = build_document(
+                parameters={
+                    **parameters(options),
+                    "git": git_parameters(history, options.git),
+                    **steering_parameters(options, proposal),
+                },
+                files=files,
+                skipped=collected.skipped,
+                set_aside=collected.roles.set_aside,
+                graph=graph,
+                proposal=proposal,
+                metrics=metrics,
+                ownership=proposal.ownership,
+                extra={
+                    "explanations": explanations,
+                    "graph": section,
+                    "costs": priced.section,
+                    "splitting": splitting,
+                },
+            )
+    except BaseException:  # the forked work is of no use now: it must not outlive this call
+        pricing.cancel()
+        unsettled.cancel()
+        raise
     return Analysis(
         document, collected.discovery, collected.scan, graph, proposal, timings, collected
     )

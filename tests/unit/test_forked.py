@@ -68,3 +68,57 @@ def test_a_child_that_does_not_answer_in_time_is_ended_and_the_parent_computes_i
     started = time.monotonic()
     assert Forked(slow_in_the_child, 2, timeout=0.5).result() == (6, PARENT)
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_a_cancelled_child_is_killed_and_reaped_and_the_result_computed_here() -> None:
+    forked = Forked(slow_in_the_child, 3)
+    pid = forked._pid
+    assert pid is not None
+    started = time.monotonic()
+    forked.cancel()
+    assert time.monotonic() - started < 10
+    with pytest.raises(ChildProcessError):  # reaped: no longer this process's child
+        os.waitpid(pid, os.WNOHANG)
+    forked.cancel()  # a second cancel does nothing
+    assert forked.result() == (9, PARENT)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_reruns_forked_before_a_second_clustering_that_fails_do_not_outlive_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from analyzer.design.cluster import proposal
+    from analyzer.design.signals.graph import GraphNode, build_graph
+    from analyzer.model.coupling import Coupling
+    from analyzer.model.options import Weights
+
+    nodes = [GraphNode(f"{m}:f{i}", "function", m, 40) for m in ("a", "b") for i in range(3)]
+    couplings = [
+        Coupling(f"{m}:f0", f"{m}:f{i}", "call", f"{m}.py", 1, f"{m}:f{i}", count=3)
+        for m in ("a", "b")
+        for i in (1, 2)
+    ]
+    graph = build_graph(nodes, couplings, "symbol", Weights())
+    real, calls, children = proposal.cluster, [], []
+    started = Forked.__init__
+
+    def remember(self: Forked[object], *args: object, **kwargs: object) -> None:
+        started(self, *args, **kwargs)  # type: ignore[arg-type]
+        children.append(self._pid)
+
+    def second_fails(*args: object, **kwargs: object) -> object:
+        calls.append(os.getpid())
+        if len(calls) == 2 and os.getpid() == PARENT:
+            raise RuntimeError("the second clustering failed")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Forked, "__init__", remember)
+    monkeypatch.setattr(proposal, "cluster", second_fails)
+    with pytest.raises(RuntimeError, match="second clustering failed"):
+        proposal.propose(graph, None, 0, {}, background=True)
+    forked = [pid for pid in children if pid is not None]
+    assert len(forked) >= 2  # the two rerun children at least (the first clustering's too)
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)

@@ -247,7 +247,11 @@ def _each(tasks: Sequence[Callable[[], Refined]], parallel: bool) -> list[Refine
         return [task() for task in tasks]
     odd = tasks[1::2]
     child = Forked(lambda: [task() for task in odd])
-    even = [task() for task in tasks[::2]]
+    try:
+        even = [task() for task in tasks[::2]]
+    except BaseException:
+        child.cancel()
+        raise
     results: list[Refined] = []
     for i, found in enumerate(child.result()):
         results += [even[i], found]

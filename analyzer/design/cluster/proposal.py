@@ -90,6 +90,11 @@ class Unsettled:
     clusters: tuple[frozenset[str], ...]  # as clustered (steered units not expanded)
     origin: Mapping[str, int]  # service name -> its cluster in ``clusters``
 
+    def cancel(self) -> None:
+        """The reruns are no longer wanted: their children are killed and reaped."""
+        for forked in self.partitions:
+            forked.cancel()
+
     def settle(self) -> Proposal:
         found = [partition for forked in self.partitions for partition in forked.result()]
         figures = held(self.loc, self.clusters, found)
@@ -155,7 +160,14 @@ def propose(
         if work.number_of_nodes()
         else ()  # nothing to cluster, nothing to compare
     )
-    outcome = cluster(work, target, seed, unit_hint, plan.apart, params, only, background, prepared)
+    try:
+        outcome = cluster(
+            work, target, seed, unit_hint, plan.apart, params, only, background, prepared
+        )
+    except BaseException:  # the reruns are of no use now: they must not outlive this call
+        for forked in partitions:
+            forked.cancel()
+        raise
     contracted = list(outcome.communities)
     origin: list[int | None] = list(range(len(contracted)))
     pinned = pinned_names(contracted, plan)
