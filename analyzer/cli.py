@@ -76,12 +76,27 @@ analysis_options = _options(
 proposal_options = _options(
     click.option("--services", help="Number of services to propose, or 'auto'."),
     click.option("--seed", type=click.IntRange(min=0), help="Random seed for clustering."),
+    click.option(
+        "--min-service-lines",
+        type=click.IntRange(min=1),
+        help="Smallest service worth deploying, in lines of code (default 50; 1% of the code "
+        "when that is more).",
+    ),
 )
 
 
 def _flags(given: dict[str, Any]) -> Flags:
     """The analysis flags among a command's parsed options."""
-    names = ("services", "granularity", "weights", "seed", "include_tests", "git", "jobs")
+    names = (
+        "services",
+        "granularity",
+        "weights",
+        "seed",
+        "include_tests",
+        "git",
+        "jobs",
+        "min_service_lines",
+    )
     return Flags(
         exclude=tuple(given.get("exclude", ())), **{k: given[k] for k in names if k in given}
     )

@@ -28,7 +28,16 @@ from analyzer.model.steering import Steering
 from analyzer.model.violations import RULES, SEVERITIES, Severity
 
 ANALYSIS_KEYS = frozenset(
-    {"exclude", "granularity", "services", "seed", "weights", "include_tests", "git"}
+    {
+        "exclude",
+        "granularity",
+        "services",
+        "seed",
+        "weights",
+        "include_tests",
+        "git",
+        "min_service_lines",
+    }
 )
 KNOWN_KEYS = ANALYSIS_KEYS | {"service", "check", "shared", "steering", "roots"}
 SERVICE_KEYS = frozenset({"name", "modules", "depends_on", "tables", "description"})
@@ -123,6 +132,12 @@ def parse_config(table: dict[str, Any], source: str) -> SeamsConfig:
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         bad("seed", f"must be a non-negative integer, got {seed!r}")
         seed = None
+    smallest = table.get("min_service_lines")
+    if smallest is not None and (
+        isinstance(smallest, bool) or not isinstance(smallest, int) or smallest < 1
+    ):
+        bad("min_service_lines", f"must be a positive integer, got {smallest!r}")
+        smallest = None
     weights = None
     if "weights" in table:
         if not isinstance(table["weights"], dict):
@@ -153,6 +168,7 @@ def parse_config(table: dict[str, Any], source: str) -> SeamsConfig:
         weights=weights,
         include_tests=flags["include_tests"],
         git=flags["git"],
+        min_service_lines=smallest,
         raw=table,
         steering=steering,
         boundaries=boundaries,

@@ -70,6 +70,7 @@ def parameters(options: AnalyzeOptions) -> dict[str, Any]:
         "weights": options.weights.as_dict(),
         "include_tests": options.include_tests,
         "exclude": list(options.excludes),
+        "min_service_lines": options.engine.min_lines,
     }
 
 
@@ -222,6 +223,7 @@ def _design(
             collected.data,
             # On a second core, the stability reruns overlap the metrics and explanations.
             background=background(options),
+            params=options.engine,
         )
         proposal = unsettled.proposal
         reporter.done()

@@ -23,6 +23,7 @@ class SeamsConfig:
     weights: Weights | None = None
     include_tests: bool | None = None
     git: bool | None = None
+    min_service_lines: int | None = None
     raw: dict[str, Any] = field(default_factory=dict)
     steering: Steering = field(default_factory=Steering)
     boundaries: Boundaries | None = None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from analyzer.model.coupling import KINDS, Kind
+from analyzer.model.engine import DEFAULT_PARAMS, EngineParams
 from analyzer.model.errors import SeamsError
 from analyzer.model.signals import signals
 from analyzer.model.steering import Steering
@@ -73,3 +74,4 @@ class AnalyzeOptions:
     git: bool = True
     jobs: int = 0
     steering: Steering = field(default_factory=Steering)
+    engine: EngineParams = DEFAULT_PARAMS  # the clustering's tunables

@@ -26,6 +26,7 @@ class Flags:
     include_tests: bool | None = None
     git: bool | None = None
     jobs: int = 0
+    min_service_lines: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,7 @@ def resolve_options(config: SeamsConfig, flags: Flags) -> AnalyzeOptions:
     if flags.weights:
         weights = Weights.parse(flags.weights, base=weights)
         _check_cochange(flags.weights, flags.git)
+    smallest = _first(flags.min_service_lines, config.min_service_lines, defaults.engine.min_lines)
     return AnalyzeOptions(
         granularity=flags.granularity or config.granularity or defaults.granularity,
         services=services,
@@ -76,6 +78,7 @@ def resolve_options(config: SeamsConfig, flags: Flags) -> AnalyzeOptions:
         git=_first(flags.git, config.git, defaults.git),
         jobs=flags.jobs,
         steering=config.steering,
+        engine=defaults.engine.with_(min_lines=smallest),
     )
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.quality.seams_api import switch_off
+from bench.quality.seams_api import DEFAULT_PARAMS
 from bench.quality.split import CLUSTERING_SEEDS
 from bench.quality.suite import cases_of, generated_tree, run_case
 
@@ -49,8 +49,9 @@ def means(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
 
 def run(switch: str, seeds: tuple[int, ...], jobs: int) -> list[dict[str, Any]]:
     cases = cases_of("dev")
-    with ProcessPoolExecutor(jobs, initializer=switch_off, initargs=(switch,)) as pool:
-        return [f.result() for f in [pool.submit(run_case, c, seeds) for c in cases]]
+    engine = DEFAULT_PARAMS.with_(**({switch: False} if switch else {}))
+    with ProcessPoolExecutor(jobs) as pool:
+        return [f.result() for f in [pool.submit(run_case, c, seeds, "", engine) for c in cases]]
 
 
 def main() -> int:

@@ -14,16 +14,18 @@ from typing import Any, Literal
 from analyzer.design.evaluate.agreement import agreement
 from analyzer.design.evaluate.asis import as_is_units
 from analyzer.design.evaluate.metrics import evaluate
+from analyzer.model.engine import DEFAULT_PARAMS, EngineParams
 from analyzer.model.options import AnalyzeOptions, Weights
 from analyzer.pipeline import Analysis, analyze, uses_django
 
 __all__ = [
+    "DEFAULT_PARAMS",
     "Analysis",
+    "EngineParams",
     "agreement",
     "as_is_layout",
     "metrics",
     "run_seams",
-    "switch_off",
 ]
 
 
@@ -36,10 +38,12 @@ def run_seams(
     jobs: int = 1,
     granularity: Literal["module", "symbol"] = "symbol",
     weights: str = "",
+    engine: EngineParams = DEFAULT_PARAMS,
 ) -> Analysis:
     """Seams' analysis of ``path`` (symbol granularity by default), without git history; parsed
     facts are cached in ``cache_dir``. ``weights`` (``transaction=0,couse=0.5``) change the
-    default weights of the kinds it names."""
+    default weights of the kinds it names; ``engine`` holds the clustering's tunables (an
+    ablation switches a pass off there)."""
     options = AnalyzeOptions(
         git=False,
         services=services,
@@ -47,6 +51,7 @@ def run_seams(
         jobs=jobs,
         granularity=granularity,
         weights=Weights.parse(weights),
+        engine=engine,
     )
     return analyze(path, options, cache_dir=cache_dir)
 
@@ -65,15 +70,3 @@ def metrics(
     if analysis.graph is None:
         return None
     return dict(evaluate(analysis.graph, assignment, exclude))
-
-
-def switch_off(switch: str) -> None:
-    """In this process from now on: the engine with one of ``EngineParams``' switchable passes
-    off, and no analysis taken from or written to the result cache (a stored document was
-    computed by the full engine, and its key does not know about the switch)."""
-    from analyzer import pipeline
-    from analyzer.design.cluster import proposal
-    from analyzer.design.cluster.params import DEFAULT_PARAMS
-
-    proposal.DEFAULT_PARAMS = DEFAULT_PARAMS.with_(**{switch: False})
-    pipeline._result_key = lambda *args, **kwargs: b""  # type: ignore[assignment]

@@ -36,7 +36,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.quality.baselines import import_louvain
 from bench.quality.generator import generate, generator_digest
 from bench.quality.report import criteria, summarize, write_markdown
-from bench.quality.seams_api import agreement, as_is_layout, metrics, run_seams
+from bench.quality.seams_api import (
+    DEFAULT_PARAMS,
+    EngineParams,
+    agreement,
+    as_is_layout,
+    metrics,
+    run_seams,
+)
 from bench.quality.split import CLUSTERING_SEEDS, CORPORA, GENERATED, SPLITS
 from bench.quality.truths import SHARED, derive_truth
 
@@ -114,12 +121,16 @@ def _figures(scores: dict[str, Any], measured: dict[str, Any] | None, services: 
     return out
 
 
-def run_case(case: Case, seeds: tuple[int, ...], weights: str = "") -> dict[str, Any]:
+def run_case(
+    case: Case, seeds: tuple[int, ...], weights: str = "", engine: EngineParams = DEFAULT_PARAMS
+) -> dict[str, Any]:
     start = time.perf_counter()
     if case.seed is not None:
         generated_tree(case.seed)
         truth = json.loads((case.path / "truth.json").read_text())
-    first = run_seams(case.path, seed=seeds[0], cache_dir=case.cache, weights=weights)
+    first = run_seams(
+        case.path, seed=seeds[0], cache_dir=case.cache, weights=weights, engine=engine
+    )
     if case.seed is None:
         truth = derive_truth(case.name, first.document["modules"], first.document["symbols"])
     reference = _reference(truth)
@@ -135,7 +146,12 @@ def run_case(case: Case, seeds: tuple[int, ...], weights: str = "") -> dict[str,
             else:
                 services = count if mode == "count" else None
                 analysis = run_seams(
-                    case.path, services=services, seed=seed, cache_dir=case.cache, weights=weights
+                    case.path,
+                    services=services,
+                    seed=seed,
+                    cache_dir=case.cache,
+                    weights=weights,
+                    engine=engine,
                 )
             document = analysis.document
             kinds = [s for s in document["services"] if s.get("kind") != "shared-library"]

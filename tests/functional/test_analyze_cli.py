@@ -259,3 +259,19 @@ def test_a_library_is_said_to_have_nothing_for_services_to_serve(tmp_path: Path)
     assert headline in run.stdout
     assert f"**{headline}**" in (out / "summary.md").read_text()
     assert 'id="splitting" data-verdict="library"' in (out / "report.html").read_text()
+
+
+def test_a_larger_smallest_service_gives_fewer_larger_services(tmp_path: Path) -> None:
+    found = {}
+    for smallest in ("50", "1500"):
+        out = tmp_path / smallest
+        run = run_seams(
+            "analyze", FIXTURES / "shop", "-o", out, "--no-git", "--jobs", "1",
+            "--min-service-lines", smallest,
+        )  # fmt: skip
+        assert run.code == 0, run.stderr
+        document = json.loads((out / "decomposition.json").read_text())
+        assert document["parameters"]["min_service_lines"] == int(smallest)
+        found[smallest] = [s["loc"] for s in document["services"] if s["kind"] == "service"]
+    assert len(found["1500"]) < len(found["50"])
+    assert min(found["1500"]) > min(found["50"])

@@ -7,8 +7,8 @@ import pytest
 
 from analyzer.design.cluster.engine import cluster
 from analyzer.design.cluster.objective import State
-from analyzer.design.cluster.params import DEFAULT_PARAMS
 from analyzer.design.cluster.work import build_work
+from analyzer.model.engine import DEFAULT_PARAMS
 
 
 def capability(name: str, modules: int = 4, symbols: int = 5, loc: int = 40) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.config import parse_config
-from analyzer.model.errors import SeamsError
+from analyzer.model.errors import ConfigError, SeamsError
 from analyzer.model.options import AnalyzeOptions
 from analyzer.usecases.init import carried_settings
 from analyzer.usecases.options import CacheFlags, Flags, resolve_options
@@ -67,3 +67,21 @@ def test_init_keeps_configured_settings_and_the_excludes_given_now() -> None:
         "seed": 7,
         "services": 4,
     }
+
+
+def test_the_smallest_service_worth_deploying_comes_from_the_flag_the_file_or_the_default() -> None:
+    default = AnalyzeOptions().engine.min_lines
+    configured = parse_config({"min_service_lines": 800}, "seams.toml")
+    assert resolve_options(parse_config({}, "seams.toml"), Flags()).engine.min_lines == default
+    assert resolve_options(configured, Flags()).engine.min_lines == 800
+    flagged = resolve_options(configured, Flags(min_service_lines=1200))
+    assert flagged.engine.min_lines == 1200
+    # only that tunable changes
+    assert flagged.engine.with_(min_lines=default) == AnalyzeOptions().engine
+
+
+@pytest.mark.parametrize("value", [0, -5, 2.5, "1000", True])
+def test_a_bad_smallest_service_is_reported_with_its_key(value: object) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config({"min_service_lines": value}, "seams.toml")
+    assert "min_service_lines: must be a positive integer" in str(raised.value)

@@ -28,12 +28,12 @@ import networkx as nx
 
 from analyzer.design.cluster.leiden import leiden
 from analyzer.design.cluster.objective import State
-from analyzer.design.cluster.params import DEFAULT_PARAMS, EngineParams
 from analyzer.design.cluster.passes import fit_count, local_moves, refine
 from analyzer.design.cluster.record import Move, Placement
 from analyzer.design.cluster.starts import Start, candidate_starts
 from analyzer.design.cluster.work import Level, WorkGraph, build_work, coarsen
 from analyzer.forked import Forked
+from analyzer.model.engine import DEFAULT_PARAMS, EngineParams
 
 Refined = tuple[float, list[int], list[Move]]
 """A start once refined: the objective's value, the labels, the moves that made them."""

@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
-from analyzer.design.cluster.params import EngineParams
 from analyzer.design.cluster.work import Level, WorkGraph
+from analyzer.model.engine import EngineParams
 
 EPSILON = 1e-12
 

@@ -9,7 +9,6 @@ from typing import Literal
 
 from analyzer.design.cluster.engine import Clustering, cluster
 from analyzer.design.cluster.naming import name_services
-from analyzer.design.cluster.params import DEFAULT_PARAMS, EngineParams
 from analyzer.design.cluster.shared import SharedCode, find_shared, release_readers
 from analyzer.design.cluster.stability import RUNS, held, reruns
 from analyzer.design.cluster.steering import contract, expand, make_plan, pinned_names
@@ -18,6 +17,7 @@ from analyzer.design.data.catalog import DataCatalog
 from analyzer.design.data.ownership import Ownership, assign_ownership
 from analyzer.design.signals.graph import CodeGraph, data_roles
 from analyzer.forked import Forked
+from analyzer.model.engine import DEFAULT_PARAMS, EngineParams
 from analyzer.model.steering import Steering
 
 ServiceKind = Literal["service", "shared-library"]

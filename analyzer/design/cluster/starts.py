@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from analyzer.design.cluster.leiden import leiden
-from analyzer.design.cluster.params import EngineParams
 from analyzer.design.cluster.work import Level, WorkGraph
+from analyzer.model.engine import EngineParams
 
 # A unit is a layer when at least this many other units each take at least LAYER_SHARE of its
 # coupling outside itself, and its coupling inside is less than outside: what it holds serves

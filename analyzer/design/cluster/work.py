@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from analyzer.design.cluster.params import EngineParams
 from analyzer.model.coupling import is_table, module_of
+from analyzer.model.engine import EngineParams
 
 # A part of the coupling graph holding this share of the code (and at least ``min_lines``) is
 # never tied to another by the prior, and never shares a service with another.

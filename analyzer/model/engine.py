@@ -19,7 +19,8 @@ class EngineParams:
     of table writes that happen outside the owner of the table (the single-writer rule).
     ``min_share`` and ``min_lines`` define the smallest service worth deploying: a service below
     ``max(min_lines, min_share * total lines)`` costs ``small_penalty`` times its shortfall
-    (as a share of that minimum); parts of the graph with no edge to the rest are exempt.
+    (as a share of that minimum); parts of the graph with no edge to the rest are exempt. A user
+    sets ``min_lines`` as ``min_service_lines`` (configuration file, ``--min-service-lines``).
     ``starts_resolutions`` are the resolutions (times γ) Leiden runs at to give starts."""
 
     resolution: float = 0.35
