@@ -105,7 +105,8 @@ CASES: dict[str, Case] = {
     "seams.toml with an unknown key": lambda t: (
         ["analyze", str(project(t, **{"seams.toml": "granularty = 'module'\n"}))],
         f"{t / 'proj' / 'seams.toml'}: granularty: unknown key (known: check, exclude, git, "
-        "granularity, include_tests, roots, seed, service, services, shared, steering, weights)",
+        "granularity, include_tests, min_service_lines, roots, seed, service, services, shared, "
+        "steering, weights)",
     ),
     "seams.toml that is not UTF-8": lambda t: (
         ["analyze", str(project(t, **{"seams.toml": b"seed = '\xff'\n"}))],
