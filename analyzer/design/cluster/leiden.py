@@ -58,6 +58,19 @@ def leiden(
     )
     if whole:
         level.igraph = graph  # the same graph is clustered from many starts
+    membership = _membership(igraph, graph, resolution, seed, initial)
+    renumber: dict[int, int] = {}
+    return [renumber.setdefault(m, len(renumber)) for m in membership]
+
+
+def _membership(
+    igraph: ModuleType,
+    graph: Any,
+    resolution: float,
+    seed: int,
+    initial: Sequence[int] | None = None,
+) -> list[int]:
+    """igraph's Leiden (modularity at ``resolution``, ``weight`` edges) on ``graph``, seeded."""
     igraph.set_random_number_generator(random.Random(seed))
     try:
         options: dict[str, object] = {
@@ -70,11 +83,9 @@ def leiden(
         }
         if initial is not None:
             options["initial_membership"] = list(initial)
-        membership = graph.community_leiden(**options).membership
+        return list(graph.community_leiden(**options).membership)
     finally:
         igraph.set_random_number_generator(random)
-    renumber: dict[int, int] = {}
-    return [renumber.setdefault(m, len(renumber)) for m in membership]
 
 
 def _induced(igraph: ModuleType, level: Level, chosen: Sequence[int]) -> object:
@@ -104,16 +115,7 @@ def leiden_parts(graph: nx.Graph, seed: int, resolution: float = 1.0) -> list[fr
     edges = sorted((min(index[a], index[b]), max(index[a], index[b])) for a, b in graph.edges)
     weights = [float(graph[names[a]][names[b]].get("weight", 1.0)) for a, b in edges]
     built = igraph.Graph(n=len(names), edges=edges, edge_attrs={"weight": weights})
-    igraph.set_random_number_generator(random.Random(seed))
-    try:
-        membership = built.community_leiden(
-            objective_function="modularity",
-            weights="weight",
-            resolution=resolution,
-            n_iterations=10,  # bounded, as above
-        ).membership
-    finally:
-        igraph.set_random_number_generator(random)
+    membership = _membership(igraph, built, resolution, seed)
     parts: dict[int, set[str]] = {}
     for name, part in zip(names, membership, strict=True):
         parts.setdefault(part, set()).add(name)
