@@ -5,7 +5,8 @@ overlap: the data catalog with the couplings, clustering's stability reruns with
 and explanations, the HTML report with the JSON and Markdown ones. ``Forked(fn, *args)`` forks
 (the child sees this process's memory as it is, so nothing is pickled on the way in), the child
 computes ``fn(*args)`` and pickles the result back through a pipe, and ``result()`` returns it;
-``cancel()`` kills and reaps a child whose result is no longer wanted.
+``cancel()`` kills and reaps a child whose result is no longer wanted, and
+``cancelled_on_error(...)`` does so when the work around it fails.
 Whenever the child cannot deliver (no ``fork`` on this system, ``enabled`` false, the child
 failed, was killed or did not answer within ``timeout``), ``result()`` computes ``fn(*args)``
 here instead: the result is the same either way, only the time differs.
@@ -24,8 +25,8 @@ import select
 import signal
 import time
 import warnings
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -82,9 +83,7 @@ class Forked(Generic[T]):
         if read is not None:
             os.close(read)
         if pid is not None:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+            _end(pid)
 
     def result(self) -> T:
         if self._pid is None or self._read is None:
@@ -101,15 +100,36 @@ class Forked(Generic[T]):
         finally:
             os.close(read)
             if pid:  # interrupted or out of time: the child's work is no longer wanted
-                with contextlib.suppress(OSError):
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
+                _end(pid)
         if data is not None and os.waitstatus_to_exitcode(status) == _OK:
             try:
                 return pickle.loads(data)  # type: ignore[no-any-return]
             except (pickle.UnpicklingError, EOFError, ValueError):
                 pass
         return self._fn(*self._args)
+
+
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
+@contextlib.contextmanager
+def cancelled_on_error(*jobs: Cancellable) -> Iterator[None]:
+    """Cancel ``jobs`` (forked work the block was to use) when the block raises: work whose
+    result is no longer wanted must not outlive the failure."""
+    try:
+        yield
+    except BaseException:
+        for job in jobs:
+            job.cancel()
+        raise
+
+
+def _end(pid: int) -> None:
+    """Kill the child ``pid`` and reap it."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
 
 
 def _read_all(fd: int, deadline: float) -> bytes | None:

@@ -29,7 +29,7 @@ from analyzer.design.symbols.resolve import SymbolTable
 from analyzer.extract.cache import FactCache, code_digest, open_cache
 from analyzer.extract.git import read_history
 from analyzer.extract.scan import ScanResult
-from analyzer.forked import Forked
+from analyzer.forked import Forked, cancelled_on_error
 from analyzer.model.facts import FileFacts
 from analyzer.model.history import History
 from analyzer.model.options import AnalyzeOptions
@@ -240,7 +240,8 @@ def _design(
         collected.data,
         enabled=background(options),
     )
-    try:
+    # the forked work (pricing, stability reruns) must not outlive a failure below
+    with cancelled_on_error(pricing, unsettled):
         with timings.stage("evaluate"):
             metrics = {
                 "proposed": evaluate(graph, proposal.assignment, proposal.shared),
@@ -285,10 +286,6 @@ def _design(
                     "splitting": splitting,
                 },
             )
-    except BaseException:  # the forked work is of no use now: it must not outlive this call
-        pricing.cancel()
-        unsettled.cancel()
-        raise
     return Analysis(
         document, collected.discovery, collected.scan, graph, proposal, timings, collected
     )

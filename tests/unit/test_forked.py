@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from analyzer.forked import Forked
+from analyzer.forked import Forked, cancelled_on_error
 
 PARENT = os.getpid()
 
@@ -122,3 +122,18 @@ def test_reruns_forked_before_a_second_clustering_that_fails_do_not_outlive_it(
     for pid in forked:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
+
+
+def test_cancelled_on_error_cancels_only_when_the_block_fails() -> None:
+    class Job:
+        cancelled = 0
+
+        def cancel(self) -> None:
+            self.cancelled += 1
+
+    kept, dropped = Job(), Job()
+    with cancelled_on_error(kept):
+        pass
+    with pytest.raises(KeyError), cancelled_on_error(dropped):
+        raise KeyError("x")
+    assert (kept.cancelled, dropped.cancelled) == (0, 1)

@@ -32,7 +32,7 @@ from analyzer.design.cluster.passes import fit_count, local_moves, refine
 from analyzer.design.cluster.record import Move, Placement
 from analyzer.design.cluster.starts import Start, candidate_starts
 from analyzer.design.cluster.work import Level, WorkGraph, build_work, coarsen
-from analyzer.forked import Forked
+from analyzer.forked import Forked, cancelled_on_error
 from analyzer.model.engine import DEFAULT_PARAMS, EngineParams
 
 Refined = tuple[float, list[int], list[Move]]
@@ -247,11 +247,8 @@ def _each(tasks: Sequence[Callable[[], Refined]], parallel: bool) -> list[Refine
         return [task() for task in tasks]
     odd = tasks[1::2]
     child = Forked(lambda: [task() for task in odd])
-    try:
+    with cancelled_on_error(child):
         even = [task() for task in tasks[::2]]
-    except BaseException:
-        child.cancel()
-        raise
     results: list[Refined] = []
     for i, found in enumerate(child.result()):
         results += [even[i], found]

@@ -16,7 +16,7 @@ from analyzer.design.cluster.work import build_work
 from analyzer.design.data.catalog import DataCatalog
 from analyzer.design.data.ownership import Ownership, assign_ownership
 from analyzer.design.signals.graph import CodeGraph, data_roles
-from analyzer.forked import Forked
+from analyzer.forked import Forked, cancelled_on_error
 from analyzer.model.engine import DEFAULT_PARAMS, EngineParams
 from analyzer.model.steering import Steering
 
@@ -160,14 +160,10 @@ def propose(
         if work.number_of_nodes()
         else ()  # nothing to cluster, nothing to compare
     )
-    try:
+    with cancelled_on_error(*partitions):  # the reruns must not outlive a failure here
         outcome = cluster(
             work, target, seed, unit_hint, plan.apart, params, only, background, prepared
         )
-    except BaseException:  # the reruns are of no use now: they must not outlive this call
-        for forked in partitions:
-            forked.cancel()
-        raise
     contracted = list(outcome.communities)
     origin: list[int | None] = list(range(len(contracted)))
     pinned = pinned_names(contracted, plan)
