@@ -102,6 +102,11 @@ def load_config(root: Path, explicit: Path | None = None) -> SeamsConfig:
     return parse_config(table, str(path))
 
 
+def _integer(value: object, least: int) -> bool:
+    """Whether ``value`` is an integer (TOML's, not a boolean) of at least ``least``."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
 def parse_config(table: dict[str, Any], source: str) -> SeamsConfig:
     problems: list[str] = []
     prefix = "tool.seams." if source.endswith("pyproject.toml") else ""
@@ -121,21 +126,15 @@ def parse_config(table: dict[str, Any], source: str) -> SeamsConfig:
         granularity = None
     services = table.get("services")
     services_auto = services == "auto"
-    if (
-        services is not None
-        and not services_auto
-        and (isinstance(services, bool) or not isinstance(services, int) or services < 1)
-    ):
+    if services is not None and not services_auto and not _integer(services, 1):
         bad("services", f"must be a positive integer or 'auto', got {services!r}")
         services = None
     seed = table.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+    if seed is not None and not _integer(seed, 0):
         bad("seed", f"must be a non-negative integer, got {seed!r}")
         seed = None
     smallest = table.get("min_service_lines")
-    if smallest is not None and (
-        isinstance(smallest, bool) or not isinstance(smallest, int) or smallest < 1
-    ):
+    if smallest is not None and not _integer(smallest, 1):
         bad("min_service_lines", f"must be a positive integer, got {smallest!r}")
         smallest = None
     weights = None

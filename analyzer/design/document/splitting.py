@@ -67,7 +67,7 @@ def _largest(graph: CodeGraph, proposal: Proposal, seed: int) -> dict[str, Any] 
     services = [s for s in proposal.services if s.kind == "service"]
     if not services or not total:
         return None
-    biggest = max(services, key=lambda s: (s.loc, -services.index(s)))
+    biggest = max(services, key=lambda s: s.loc)  # the first of the largest, in display order
     if biggest.loc <= MOST * total:
         return None
     own = graph.undirected(
