@@ -8,9 +8,10 @@ is decided by the objective, not by Leiden's own modularity.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import ModuleType
 from typing import Any, cast
 
@@ -27,15 +28,36 @@ def _igraph() -> ModuleType:
     loaded = sys.modules.get("igraph")
     if loaded is not None:
         return loaded
-    hide = "matplotlib" not in sys.modules
-    if hide:
-        sys.modules["matplotlib"] = None  # type: ignore[assignment]  # import raises ImportError
-    try:
+    with _hidden("matplotlib"):
         import igraph  # noqa: PLC0415 - loaded on first use, see above
-    finally:
-        if hide and sys.modules.get("matplotlib", 0) is None:
-            del sys.modules["matplotlib"]
     return cast(ModuleType, igraph)
+
+
+def load() -> None:
+    """Load igraph now (a caller with an idle moment ahead of the clustering)."""
+    _igraph()
+
+
+@contextlib.contextmanager
+def _hidden(name: str) -> Iterator[None]:
+    """Importing the module ``name`` raises ImportError inside the block, unless it is loaded
+    already; it stays importable afterwards."""
+    hide = name not in sys.modules
+    if hide:
+        sys.modules[name] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        yield
+    finally:
+        if hide and sys.modules.get(name, 0) is None:
+            del sys.modules[name]
+
+
+def _graph(igraph: ModuleType, n: int, edges: list[tuple[int, int]], weights: list[float]) -> Any:
+    """igraph's graph of ``n`` nodes and weighted ``edges``. igraph's constructor imports numpy
+    (~0.1 s) only to ask whether the edges are a numpy array; these are lists, so numpy stays
+    hidden while it runs."""
+    with _hidden("numpy"):
+        return igraph.Graph(n=n, edges=edges, edge_attrs={"weight": weights})
 
 
 def leiden(
@@ -102,7 +124,7 @@ def _induced(igraph: ModuleType, level: Level, chosen: Sequence[int]) -> object:
             if other is not None and other > i:
                 edges.append((i, other))
                 weights.append(w)
-    return igraph.Graph(n=len(chosen), edges=edges, edge_attrs={"weight": weights})
+    return _graph(igraph, len(chosen), edges, weights)
 
 
 def leiden_parts(graph: nx.Graph, seed: int, resolution: float = 1.0) -> list[frozenset[str]]:
@@ -114,7 +136,7 @@ def leiden_parts(graph: nx.Graph, seed: int, resolution: float = 1.0) -> list[fr
     index = {name: i for i, name in enumerate(names)}
     edges = sorted((min(index[a], index[b]), max(index[a], index[b])) for a, b in graph.edges)
     weights = [float(graph[names[a]][names[b]].get("weight", 1.0)) for a, b in edges]
-    built = igraph.Graph(n=len(names), edges=edges, edge_attrs={"weight": weights})
+    built = _graph(igraph, len(names), edges, weights)
     membership = _membership(igraph, built, resolution, seed)
     parts: dict[int, set[str]] = {}
     for name, part in zip(names, membership, strict=True):
