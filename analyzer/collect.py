@@ -6,7 +6,7 @@ the design stages from here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -107,10 +107,12 @@ def scan_stage(
     reporter: Reporter,
     timings: Timings,
     cache: FactCache | None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> ScanResult:
-    """Facts of every file, from the cache where it has them, else parsed."""
+    """Facts of every file, from the cache where it has them, else parsed; ``meanwhile`` is
+    called once, while files are parsed elsewhere if they are (``scan.scan_read``)."""
     with timings.stage("parse"):
-        return scan(discovery, options.jobs, reporter, cache)
+        return scan(discovery, options.jobs, reporter, cache, meanwhile)
 
 
 def derive(

@@ -102,15 +102,19 @@ def analyze(
     reporter: Reporter | None = None,
     cache_dir: Path | None = None,
     on_document: Callable[[Document], object] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Analysis:
     """The whole analysis of ``path``. With a cache, a run whose inputs (every file, the
     options, the git history, Seams' own code) are those of the last run reuses its document.
-    ``on_document`` is called with the document as soon as it exists, before it is cached."""
+    ``on_document`` is called with the document as soon as it exists, before it is cached;
+    ``meanwhile`` once, while parser processes start if files are parsed in them."""
     reporter = reporter or SilentReporter()
     timings = Timings()
     discovery = discover_stage(path, options, reporter, timings)
     with open_cache(cache_dir) as cache:
-        analysis = _analyze(path, discovery, options, reporter, timings, cache, on_document)
+        analysis = _analyze(
+            path, discovery, options, reporter, timings, cache, on_document, meanwhile
+        )
         if cache is not None:  # what the cache met after the scan (busy, damaged) is said too
             notes = tuple(dict.fromkeys([*analysis.scan.notes, *cache.notes]))
             analysis = replace(analysis, scan=replace(analysis.scan, notes=notes))
@@ -125,8 +129,9 @@ def _analyze(
     timings: Timings,
     cache: FactCache | None,
     on_document: Callable[[Document], object] | None,
+    meanwhile: Callable[[], object] | None,
 ) -> Analysis:
-    scanned = scan_stage(discovery, options, reporter, timings, cache)
+    scanned = scan_stage(discovery, options, reporter, timings, cache, meanwhile)
     with timings.stage("history"):
         history = (
             read_history(path, cache=cache) if options.git else History(note="not used (--no-git)")

@@ -109,14 +109,23 @@ class ParserPool:
         self.root = root
         self._workers: list[_Worker] = []
 
-    def run(self, jobs: Sequence[Job], on_result: OnResult) -> None:
-        """Parse every job, in the order given, with up to ``size`` processes."""
+    def run(
+        self,
+        jobs: Sequence[Job],
+        on_result: OnResult,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> None:
+        """Parse every job, in the order given, with up to ``size`` processes; ``meanwhile``
+        is called once the processes are started and have their first jobs, while they load
+        the parser."""
         queue = deque(jobs)
         try:
             while len(self._workers) < min(self.size, len(queue)):
                 self._workers.append(_spawn())
             for worker in self._workers:
                 self._fill(worker, queue)
+            if meanwhile is not None:
+                meanwhile()
             while any(w.inflight for w in self._workers):
                 self._step(queue, on_result)
         finally:

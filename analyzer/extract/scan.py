@@ -106,14 +106,16 @@ def scan(
     jobs: int = 0,
     reporter: Reporter | None = None,
     cache: FactCache | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> ScanResult:
     """Facts of every file of ``discovery``; ``jobs`` 0 means one process per CPU; facts of
-    unchanged files come from ``cache`` (see ``cache.open_cache``), and new ones go to it."""
+    unchanged files come from ``cache`` (see ``cache.open_cache``), and new ones go to it.
+    ``meanwhile`` as for ``scan_read``."""
     reporter = reporter or SilentReporter()
     reporter.start("Reading files")
     read = read_files(discovery, cache)
     reporter.done()
-    return scan_read(read, jobs, reporter, cache)
+    return scan_read(read, jobs, reporter, cache, meanwhile)
 
 
 def scan_read(
@@ -123,8 +125,9 @@ def scan_read(
     cache: FactCache | None = None,
     meanwhile: Callable[[], object] | None = None,
 ) -> ScanResult:
-    """``scan`` of files already read by ``read_files``; ``meanwhile`` is called once the cached
-    facts are loaded, while a few changed files may still be parsed in a forked child."""
+    """``scan`` of files already read by ``read_files``; ``meanwhile`` is called once, after
+    the cached facts are loaded, while changed files may still be parsed elsewhere (a few in a
+    forked child, or many in parser processes that are loading the parser)."""
     reporter = reporter or SilentReporter()
     jobs = jobs or default_jobs()
     discovery, contents, keys = read.discovery, read.contents, read.keys
@@ -141,8 +144,9 @@ def scan_read(
         if hit is not None and hit.path == sources[index].path:
             run.results[index] = hit
     cached = len(run.results)
-    if meanwhile is not None:
-        meanwhile()
+    if early is not None and meanwhile is not None:
+        meanwhile()  # while the forked child parses
+        meanwhile = None
     if early is not None:
         for index, blob in early.result():
             if index not in run.results:
@@ -151,8 +155,10 @@ def scan_read(
     misses.sort(key=lambda job: (-_size(job), job[1].module))
     if misses:
         reporter.start(f"Parsing ({cached} cached)" if cached else "Parsing", len(misses))
-        _parse(misses, jobs, run)
+        _parse(misses, jobs, run, meanwhile)
         reporter.done()
+    elif meanwhile is not None:
+        meanwhile()
     parsed = len(sources) - cached
     if cache is not None:
         cache.save(discovery.root, run.fresh, (k for k in keys if k is not None))
@@ -211,16 +217,27 @@ def _parse_encoded(root: str, jobs: list[Job]) -> list[tuple[int, bytes]]:
     return [(index, encode(parse_guarded(root, source, data))) for index, source, data in jobs]
 
 
-def _parse(misses: list[Job], jobs: int, run: _Run) -> None:
+def _parse(misses: list[Job], jobs: int, run: _Run, meanwhile: Callable[[], object] | None) -> None:
+    """Parse ``misses``: in parser processes when they are worth starting (``meanwhile`` is
+    called while they load the parser), else here (``meanwhile`` first)."""
     total = sum(_size(job) for job in misses)
     if supported() and jobs > 1 and len(misses) > 1 and total >= _POOL_MIN_BYTES:
         workers = min(jobs, max(2, total // _BYTES_PER_WORKER))
+        called: list[object] = []
+
+        def once() -> None:
+            if meanwhile is not None and not called:
+                called.append(meanwhile())
+
         try:
-            ParserPool(workers, run.root).run(misses, run.received)
+            ParserPool(workers, run.root).run(misses, run.received, once)
             return
         except PoolUnavailable as exc:
             run.notes.append(f"parsing in one process: {exc}")
             misses = [job for job in misses if job[0] not in run.results]
+        once()
+    elif meanwhile is not None:
+        meanwhile()
     _parse_here(misses, run)
 
 

@@ -11,7 +11,7 @@ from analyzer.model.errors import SeamsError
 from analyzer.model.options import AnalyzeOptions
 from analyzer.model.progress import Reporter
 from analyzer.pipeline import Timings, analyze, background
-from reports.html import render_html
+from reports.html import prepare_html, render_html
 from reports.json_report import dumps
 from reports.markdown import render_markdown
 
@@ -62,7 +62,8 @@ def analyze_project(
         html.append(Forked(render_html, document, enabled=background(options)))
 
     try:
-        result = analyze(path, options, reporter, cache, on_document=draw)
+        # the report's templates are compiled while parser processes start, if they do
+        result = analyze(path, options, reporter, cache, on_document=draw, meanwhile=prepare_html)
     finally:
         reporter.done()  # an interrupted run must not leave a progress bar behind its message
     document = result.document

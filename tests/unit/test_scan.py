@@ -92,3 +92,30 @@ def test_only_changed_files_are_parsed_again(tmp_path: Path, jobs: int) -> None:
     with open_cache(directory) as cache:
         third = scan(discover_files(root), jobs, cache=cache)
     assert (third.parsed, third.cached) == (0, len(discovery.files) - 1)
+
+
+@pytest.mark.usefixtures("pooled")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_meanwhile_is_called_once_while_the_files_are_parsed(tmp_path: Path, jobs: int) -> None:
+    # In parser processes, it runs while they load the parser: they already hold their first
+    # files, and none has answered yet. Here, it runs before the first file is parsed.
+    root = _tree(tmp_path)
+    discovery = discover_files(root)
+    seen: list[int] = []
+    results: dict[int, object] = {}
+    real = scan_module._Run.received
+
+    def received(run: scan_module._Run, index: int, blob: bytes, cacheable: bool) -> None:
+        results[index] = blob
+        real(run, index, blob, cacheable)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scan_module._Run, "received", received)
+        result = scan(discovery, jobs, meanwhile=lambda: seen.append(len(results)))
+    assert seen == [0]
+    assert result.parsed == len(discovery.files)
+    with open_cache(tmp_path / "cache") as cache:
+        scan(discovery, jobs, cache=cache)
+    with open_cache(tmp_path / "cache") as cache:  # nothing to parse: called all the same
+        warm = scan(discovery, jobs, cache=cache, meanwhile=lambda: seen.append(-1))
+    assert seen == [0, -1] and warm.parsed == 0
