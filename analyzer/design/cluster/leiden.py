@@ -99,9 +99,12 @@ def _membership(
             "objective_function": "modularity",
             "weights": "weight",
             "resolution": resolution,
-            # bounded: from some initial memberships Leiden can alternate between two
-            # partitions forever when asked to run until nothing changes
-            "n_iterations": 10,
+            # Bounded: from some initial memberships Leiden can alternate between two
+            # partitions forever when asked to run until nothing changes. Five iterations
+            # agree with the truths of the quality benchmark's dev split as ten did (generated
+            # 0.901 / 0.856 against 0.899 / 0.856, corpora 0.676 / 0.723 against 0.670 /
+            # 0.723), in half of Leiden's time.
+            "n_iterations": 5,
         }
         if initial is not None:
             options["initial_membership"] = list(initial)
