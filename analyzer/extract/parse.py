@@ -1,8 +1,8 @@
 """parse: one source file -> ``FileFacts`` or ``Skipped``. Never raises for anything in the file.
 
-libcst parses (it keeps comments, and it reads 3.12+ syntax on 3.11); every collector then runs
-in one traversal (see ``traverse``) and the tree is dropped. Reading and decoding are in ``read``;
-the words for why a file was skipped are in ``diagnose``.
+libcst parses (it keeps comments, and it reads 3.12+ syntax on 3.11; see ``trusted``); every
+collector then runs in one traversal (see ``traverse``) and the tree is dropped. Reading and
+decoding are in ``read``; the words for why a file was skipped are in ``diagnose``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from analyzer.extract.read import (
 )
 from analyzer.extract.scope import Scope, ScopeCloser, ScopeOpener
 from analyzer.extract.traverse import Positions, traverse
+from analyzer.extract.trusted import parse_module
 from analyzer.model.facts import FileFacts, ParseResult, Skipped
 from analyzer.model.source import SourceFile
 
@@ -61,7 +62,7 @@ def parse_source(text: str, source: SourceFile) -> ParseResult:
     if reason is not None:
         return Skipped(source.path, reason, source.module)
     try:
-        tree = cst.parse_module(text)
+        tree = parse_module(text)
     except cst.ParserSyntaxError as exc:
         return Skipped(source.path, explain_syntax_error(text, exc), source.module)
     except RecursionError:
