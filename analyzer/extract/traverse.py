@@ -9,19 +9,27 @@ text. This module drives the collectors' ``visit_<Node>``/``leave_<Node>`` hooks
 calls and keeps the tokens, so a collector can ask for the line of any node it saw; lines are
 counted once, after the walk (counting them token by token as they went by cost ~10% of the
 extraction on netbox, and libcst's position-recording contexts another ~5%).
+Two of libcst's code-generation steps are replaced while a traversal runs, for traversals only
+(code generated for any other purpose goes through libcst's own): each node's ``_codegen``
+dispatches the hooks itself rather than calling ``before_codegen`` and ``after_codegen``, and
+the parentheses around an expression are written by a plain context manager rather than a
+generator-based one. On netbox the extraction took 16% less time, with the same facts.
 Collectors are ordinary ``libcst.BatchableCSTVisitor`` subclasses: the same collectors also run
 under ``libcst.visit_batched`` (the tests check both give the same facts).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import accumulate
 from operator import methodcaller
 from typing import Any
 
 import libcst as cst
 from libcst import BatchableCSTVisitor
+from libcst._nodes.base import CSTNode
+from libcst._nodes.expression import _BaseParenthesizedNode
 from libcst._nodes.internal import CodegenState
 
 Hook = Callable[[Any], Any]
@@ -132,8 +140,8 @@ class _Traversal(CodegenState):
             default_indent=module.default_indent, default_newline=module.default_newline
         )
         self.add_token = positions.tokens.append  # type: ignore[method-assign,assignment]
-        self._visits = visits
-        self._leaves = leaves
+        self.visits = visits
+        self.leaves = leaves
 
     def add_indent_tokens(self) -> None:
         pass
@@ -145,16 +153,81 @@ class _Traversal(CodegenState):
         return _NO_POSITION
 
     def before_codegen(self, node: cst.CSTNode) -> None:
-        hooks = self._visits.get(type(node))
+        hooks = self.visits.get(type(node))
         if hooks:
             for hook in hooks:
                 hook(node)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
-        hooks = self._leaves.get(type(node))
+        hooks = self.leaves.get(type(node))
         if hooks:
             for hook in hooks:
                 hook(node)
+
+
+_LIBCST_CODEGEN: Callable[..., None] | None = CSTNode.__dict__.get("_codegen")
+_LIBCST_PARENTHESIZE: Callable[..., Any] | None = _BaseParenthesizedNode.__dict__.get(
+    "_parenthesize"
+)
+
+
+def _codegen(self: CSTNode, state: CodegenState, **kwargs: Any) -> None:
+    """``CSTNode._codegen`` during a traversal: the hooks dispatched here, not by two more calls
+    per node."""
+    if type(state) is not _Traversal:  # code generated for another purpose meanwhile
+        assert _LIBCST_CODEGEN is not None
+        _LIBCST_CODEGEN(self, state, **kwargs)
+        return
+    hooks = state.visits.get(type(self))
+    if hooks:
+        for hook in hooks:
+            hook(self)
+    self._codegen_impl(state, **kwargs)
+    hooks = state.leaves.get(type(self))
+    if hooks:
+        for hook in hooks:
+            hook(self)
+
+
+class _Parentheses:
+    """The parentheses around an expression's code, as libcst writes them (a traversal records
+    no positions, so nothing else happens between them)."""
+
+    __slots__ = ("_node", "_state")
+
+    def __init__(self, node: Any, state: CodegenState) -> None:
+        self._node, self._state = node, state
+
+    def __enter__(self) -> None:
+        for lpar in self._node.lpar:
+            lpar._codegen(self._state)
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is None:  # as after libcst's ``yield``: not written when the code inside failed
+            for rpar in self._node.rpar:
+                rpar._codegen(self._state)
+
+
+def _parenthesize(self: Any, state: CodegenState) -> Any:
+    if type(state) is not _Traversal:
+        assert _LIBCST_PARENTHESIZE is not None
+        return _LIBCST_PARENTHESIZE(self, state)
+    return _Parentheses(self, state)
+
+
+@contextmanager
+def _walking() -> Iterator[None]:
+    """libcst's two steps replaced for the block (left alone by a libcst that lacks them)."""
+    if _LIBCST_CODEGEN is None or _LIBCST_PARENTHESIZE is None:
+        yield
+        return
+    CSTNode._codegen = _codegen  # type: ignore[method-assign]
+    _BaseParenthesizedNode._parenthesize = _parenthesize  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        CSTNode._codegen = _LIBCST_CODEGEN  # type: ignore[method-assign]
+        _BaseParenthesizedNode._parenthesize = _LIBCST_PARENTHESIZE  # type: ignore[method-assign]
 
 
 def _class_hooks(cls: type[BatchableCSTVisitor]) -> list[tuple[str, str, type[cst.CSTNode]]]:
@@ -191,4 +264,6 @@ def traverse(
         for name, kind, node_type in _class_hooks(type(collector)):
             target = visits if kind == "visit" else leaves
             target.setdefault(node_type, []).append(getattr(collector, name))
-    module._codegen(_Traversal(module, positions, visits, leaves))
+    state = _Traversal(module, positions, visits, leaves)
+    with _walking():
+        module._codegen(state)

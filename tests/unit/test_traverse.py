@@ -84,3 +84,33 @@ def test_lines_match_position_provider(path: Path) -> None:
     assert marker.seen
     mismatches = [n for n in marker.seen if positions.line(n) != expected[n].start.line]
     assert mismatches == []
+
+
+class _CodeOfCalls(cst.BatchableCSTVisitor):
+    """Asks libcst for the code of every call while the traversal runs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.code: list[str] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.code.append(cst.Module([]).code_for_node(node))
+
+
+def test_libcst_generates_code_as_usual_during_and_after_a_traversal() -> None:
+    # A traversal replaces two of libcst's code-generation steps while it runs: code asked
+    # for meanwhile, and code generated afterwards, must be libcst's own.
+    source = "total = (price(a) * (qty)) + fee((b), c=(1,))\n"
+    module = cst.parse_module(source)
+    calls = _CodeOfCalls()
+    traverse(module, [calls], Positions())
+    assert calls.code == ["price(a)", "fee((b), c=(1,))"]
+    assert module.code == source
+    wrapper = MetadataWrapper(module)
+    positions = wrapper.resolve(PositionProvider)
+    [fee] = [
+        n
+        for n in positions
+        if isinstance(n, cst.Call) and cst.ensure_type(n.func, cst.Name).value == "fee"
+    ]
+    assert (positions[fee].start.line, positions[fee].start.column) == (1, 29)
