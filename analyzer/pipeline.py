@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -103,18 +103,20 @@ def analyze(
     cache_dir: Path | None = None,
     on_document: Callable[[Document], object] | None = None,
     meanwhile: Callable[[], object] | None = None,
+    on_draft: Callable[[Document], object] | None = None,
 ) -> Analysis:
     """The whole analysis of ``path``. With a cache, a run whose inputs (every file, the
     options, the git history, Seams' own code) are those of the last run reuses its document.
     ``on_document`` is called with the document as soon as it exists, before it is cached;
-    ``meanwhile`` once, while parser processes start if files are parsed in them."""
+    ``meanwhile`` once, while parser processes start if files are parsed in them; ``on_draft``
+    (when the design stages run) with a draft of the document, all but its stability figures
+    and its cost of the cut, while forked processes still compute those."""
     reporter = reporter or SilentReporter()
     timings = Timings()
     discovery = discover_stage(path, options, reporter, timings)
+    hooks = _Hooks(on_document, meanwhile, on_draft)
     with open_cache(cache_dir) as cache:
-        analysis = _analyze(
-            path, discovery, options, reporter, timings, cache, on_document, meanwhile
-        )
+        analysis = _analyze(path, discovery, options, reporter, timings, cache, hooks)
         if cache is not None:  # what the cache met after the scan (busy, damaged) is said too
             notes = tuple(dict.fromkeys([*analysis.scan.notes, *cache.notes]))
             analysis = replace(analysis, scan=replace(analysis.scan, notes=notes))
@@ -128,10 +130,10 @@ def _analyze(
     reporter: Reporter,
     timings: Timings,
     cache: FactCache | None,
-    on_document: Callable[[Document], object] | None,
-    meanwhile: Callable[[], object] | None,
+    hooks: _Hooks,
 ) -> Analysis:
-    scanned = scan_stage(discovery, options, reporter, timings, cache, meanwhile)
+    on_document = hooks.on_document
+    scanned = scan_stage(discovery, options, reporter, timings, cache, hooks.meanwhile)
     with timings.stage("history"):
         history = (
             read_history(path, cache=cache) if options.git else History(note="not used (--no-git)")
@@ -145,13 +147,22 @@ def _analyze(
             on_document(reused)
         return Analysis(reused, discovery, scanned, None, None, timings)
     collected = derive(discovery, scanned, options, timings)
-    analysis = _design(collected, options, history, reporter, timings)
+    analysis = _design(collected, options, history, reporter, timings, hooks.on_draft)
     if on_document is not None:
         on_document(analysis.document)
     if cache is not None and key:
         with timings.stage("document"):
             cache.put_blob(slot, key, json.dumps(analysis.document).encode())
     return analysis
+
+
+@dataclass(frozen=True, slots=True)
+class _Hooks:
+    """The caller's hooks into a run (see ``analyze``)."""
+
+    on_document: Callable[[Document], object] | None = None
+    meanwhile: Callable[[], object] | None = None
+    on_draft: Callable[[Document], object] | None = None
 
 
 def _result_key(
@@ -192,6 +203,7 @@ def _design(
     history: History,
     reporter: Reporter,
     timings: Timings,
+    on_draft: Callable[[Document], object] | None = None,
 ) -> Analysis:
     """graph -> cluster -> evaluate -> document, from the collected facts and the history."""
     files = collected.files
@@ -265,32 +277,39 @@ def _design(
                 len(collected.data.tables),
                 options.seed,
             )
+
+        def document_of(settled: Proposal, costs: Mapping[str, Any]) -> Document:
+            return build_document(
+                parameters={
+                    **parameters(options),
+                    "git": git_parameters(history, options.git),
+                    **steering_parameters(options, settled),
+                },
+                files=files,
+                skipped=collected.skipped,
+                set_aside=collected.roles.set_aside,
+                graph=graph,
+                proposal=settled,
+                metrics=metrics,
+                ownership=settled.ownership,
+                extra={
+                    "explanations": explanations,
+                    "graph": section,
+                    "costs": costs,
+                    "splitting": splitting,
+                },
+            )
+
+        if on_draft is not None:  # while the forked work finishes
+            with timings.stage("document"):
+                on_draft(document_of(proposal, {}))
         with timings.stage("cost"):
             priced = pricing.result()
             metrics["proposed"].update(priced.proposed)
             metrics["as_is"].update(priced.as_is)
         with timings.stage("document"):
             proposal = unsettled.settle()
-            document = build_document(
-                parameters={
-                    **parameters(options),
-                    "git": git_parameters(history, options.git),
-                    **steering_parameters(options, proposal),
-                },
-                files=files,
-                skipped=collected.skipped,
-                set_aside=collected.roles.set_aside,
-                graph=graph,
-                proposal=proposal,
-                metrics=metrics,
-                ownership=proposal.ownership,
-                extra={
-                    "explanations": explanations,
-                    "graph": section,
-                    "costs": priced.section,
-                    "splitting": splitting,
-                },
-            )
+            document = document_of(proposal, priced.section)
     return Analysis(
         document, collected.discovery, collected.scan, graph, proposal, timings, collected
     )

@@ -29,7 +29,7 @@ from reports.ownership import table_rows
 from reports.parameters import describe_parameters
 from reports.plan import extraction_plan
 from reports.search import describe_search
-from reports.service_map import build_service_map
+from reports.service_map import Drawn, build_service_map
 from reports.splitting import describe_splitting
 from reports.verdict import judge, mark
 
@@ -87,9 +87,10 @@ def _metric_rows(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def render_html(document: dict[str, Any]) -> str:
+def render_html(document: dict[str, Any], drawn: Drawn | None = None) -> str:
+    """The report; ``drawn``, the map's layout when it was computed ahead (``draw_map``)."""
     services = [str(s["name"]) for s in document.get("services", [])]
-    service_map = build_service_map(document)
+    service_map = build_service_map(document, drawn=drawn)
     colours = [s.colour for s in service_map.services]
     api = public_api(document)
     tables = table_rows(document)

@@ -101,7 +101,25 @@ def _module_nodes(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def build_service_map(document: Mapping[str, Any], budget: int = DATA_BUDGET) -> ServiceMap:
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """A layout of the map, and what it was computed from (``layout_map``'s arguments)."""
+
+    inputs: tuple[Any, ...]
+    layout: MapLayout
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    services: list[Mapping[str, Any]]
+    service_index: dict[str, int]
+    nodes: list[dict[str, Any]]
+    edges: list[tuple[int, int, Mapping[str, Any]]]
+    pieces: _Pieces
+    inputs: tuple[Any, ...]
+
+
+def _parts(document: Mapping[str, Any]) -> _Parts:
     services = list(document.get("services", []))
     service_index = {str(s["name"]): i for i, s in enumerate(services)}
     graph = document.get("graph") or {}
@@ -113,13 +131,41 @@ def build_service_map(document: Mapping[str, Any], budget: int = DATA_BUDGET) ->
         if e.get("source") in node_index and e.get("target") in node_index
     ]
     pieces = _pieces(nodes, service_index)
-    layout = layout_map(
+    inputs = (
         len(services),
         [k[0] for k in pieces.keys],
         [piece_radius(loc) for loc in pieces.loc],
         _piece_weights(edges, pieces.of_node),
         _service_weights(document.get("dependencies", []), service_index),
     )
+    return _Parts(services, service_index, nodes, edges, pieces, inputs)
+
+
+def draw_map(document: Mapping[str, Any]) -> Drawn:
+    """The map's layout (most of the time the map takes), computed ahead: from a draft of the
+    document that lacks what the layout does not read (the stability figures, the cost of the
+    cut), before the document is complete."""
+    inputs = _parts(document).inputs
+    return Drawn(inputs, layout_map(*inputs))
+
+
+def build_service_map(
+    document: Mapping[str, Any], budget: int = DATA_BUDGET, drawn: Drawn | None = None
+) -> ServiceMap:
+    """The map of ``document``; its layout is ``drawn``'s when that was computed from the same
+    services, pieces and edges, else computed here."""
+    parts = _parts(document)
+    services, service_index, nodes, edges, pieces = (
+        parts.services,
+        parts.service_index,
+        parts.nodes,
+        parts.edges,
+        parts.pieces,
+    )
+    if drawn is not None and drawn.inputs == parts.inputs:
+        layout = drawn.layout
+    else:
+        layout = layout_map(*parts.inputs)
     colours = assign_colours(
         [str(s.get("kind", "service")) for s in services],
         [

@@ -14,6 +14,7 @@ from analyzer.pipeline import Timings, analyze, background
 from reports.html import prepare_html, render_html
 from reports.json_report import dumps
 from reports.markdown import render_markdown
+from reports.service_map import Drawn, draw_map
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +56,30 @@ def analyze_project(
         raise SeamsError(f"path does not exist: {path}")
     prepare_output_dir(out_dir)
     html: list[Forked[str]] = []
+    drawn: list[Drawn] = []
+    forking = background(options)
+
+    def sketch(draft: dict[str, Any]) -> None:
+        # The map's layout, from a draft of the document, while forked processes finish the
+        # stability figures and the cost of the cut.
+        drawn.append(draw_map(draft))
 
     def draw(document: dict[str, Any]) -> None:
         # On a second core, the HTML report (the slowest output) is drawn while this process
         # caches the document and renders the other outputs.
-        html.append(Forked(render_html, document, enabled=background(options)))
+        html.append(Forked(render_html, document, drawn[0] if drawn else None, enabled=forking))
 
     try:
         # the report's templates are compiled while parser processes start, if they do
-        result = analyze(path, options, reporter, cache, on_document=draw, meanwhile=prepare_html)
+        result = analyze(
+            path,
+            options,
+            reporter,
+            cache,
+            on_document=draw,
+            meanwhile=prepare_html,
+            on_draft=sketch if forking else None,
+        )
     finally:
         reporter.done()  # an interrupted run must not leave a progress bar behind its message
     document = result.document
