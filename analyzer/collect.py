@@ -6,7 +6,7 @@ the design stages from here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -28,9 +28,9 @@ from analyzer.design.signals.incremental import (
     resolve_couplings,
 )
 from analyzer.design.symbols.resolve import SymbolTable
-from analyzer.extract.cache import FactCache, open_cache
-from analyzer.extract.discover import DiscoverOptions, discover_files
-from analyzer.extract.scan import ScanResult, default_jobs, scan
+from analyzer.extract.cache import open_cache
+from analyzer.extract.scan import ScanResult
+from analyzer.extract.stages import background, discover_stage, scan_stage
 from analyzer.forked import Forked
 from analyzer.model.coupling import Coupling
 from analyzer.model.facts import FileFacts, Skipped
@@ -70,11 +70,6 @@ class Collected:
         return [*self.discovery.skipped, *self.scan.skipped]
 
 
-def background(options: AnalyzeOptions) -> bool:
-    """Whether work may overlap in a forked process: not when one process was asked for."""
-    return (options.jobs or default_jobs()) > 1
-
-
 def collect(
     path: Path,
     options: AnalyzeOptions,
@@ -87,32 +82,6 @@ def collect(
     with open_cache(cache_dir) as cache:
         scanned = scan_stage(discovery, options, reporter, timings, cache)
     return derive(discovery, scanned, options, timings)
-
-
-def discover_stage(
-    path: Path, options: AnalyzeOptions, reporter: Reporter, timings: Timings
-) -> Discovery:
-    """The files to analyze. Called before the cache is opened: a tree with nothing to analyze
-    gets no cache directory."""
-    with timings.stage("discover"):
-        reporter.start("Discovering files")
-        discovery = discover_files(path, DiscoverOptions(options.excludes, options.include_tests))
-        reporter.done()
-    return discovery
-
-
-def scan_stage(
-    discovery: Discovery,
-    options: AnalyzeOptions,
-    reporter: Reporter,
-    timings: Timings,
-    cache: FactCache | None,
-    meanwhile: Callable[[], object] | None = None,
-) -> ScanResult:
-    """Facts of every file, from the cache where it has them, else parsed; ``meanwhile`` is
-    called once, while files are parsed elsewhere if they are (``scan.scan_read``)."""
-    with timings.stage("parse"):
-        return scan(discovery, options.jobs, reporter, cache, meanwhile)
 
 
 def derive(

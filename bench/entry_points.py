@@ -50,12 +50,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from analyzer.collect import collect  # noqa: E402
 from analyzer.design.cost.callgraph import code_node  # noqa: E402
 from analyzer.design.cost.flows import build_flows  # noqa: E402
 from analyzer.design.symbols.resolve import SymbolTable  # noqa: E402
 from analyzer.model.options import AnalyzeOptions  # noqa: E402
 from analyzer.model.progress import SilentReporter  # noqa: E402
-from analyzer.pipeline import Timings, collect  # noqa: E402
+from analyzer.pipeline import Timings  # noqa: E402
 
 CORPORA_DIR = Path(os.environ.get("SEAMS_CORPORA", Path.home() / ".cache" / "seams-corpora"))
 

@@ -49,10 +49,11 @@ from corpus_env import EnvError, ensure_env  # noqa: E402
 from model_scan import expected_tables, sqlalchemy_tables  # noqa: E402
 from orm_truth import DJANGO, SQLALCHEMY  # noqa: E402
 
+from analyzer.collect import collect  # noqa: E402
 from analyzer.extract.discover import discover_files  # noqa: E402
 from analyzer.model.options import AnalyzeOptions  # noqa: E402
 from analyzer.model.progress import SilentReporter  # noqa: E402
-from analyzer.pipeline import Timings, collect  # noqa: E402
+from analyzer.pipeline import Timings  # noqa: E402
 
 CORPORA_DIR = Path(os.environ.get("SEAMS_CORPORA", Path.home() / ".cache" / "seams-corpora"))
 _CONTRIB = [

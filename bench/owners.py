@@ -31,10 +31,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from analyzer.collect import Collected  # noqa: E402
 from analyzer.design.data.ownership import assign_ownership  # noqa: E402
 from analyzer.design.evaluate.asis import as_is_units, layout_clusters  # noqa: E402
+from analyzer.designing import uses_django  # noqa: E402
 from analyzer.model.options import AnalyzeOptions  # noqa: E402
-from analyzer.pipeline import Collected, analyze, uses_django  # noqa: E402
+from analyzer.pipeline import analyze  # noqa: E402
 
 CORPORA = Path(os.environ.get("SEAMS_CORPORA", Path.home() / ".cache/seams-corpora"))
 RESULTS = ROOT / "bench" / "results"

@@ -170,9 +170,10 @@ def _check(
     result is that of the check against the new baseline (everything found is known)."""
     # Imported here: a check reusing its stored outcome needs none of this.
     from analyzer.check.run import run_check  # noqa: PLC0415
-    from analyzer.collect import WantedFlows, background, derive  # noqa: PLC0415
+    from analyzer.collect import WantedFlows, derive  # noqa: PLC0415
     from analyzer.design.signals.incremental import encode as encode_couplings  # noqa: PLC0415
     from analyzer.extract.scan import scan_read  # noqa: PLC0415
+    from analyzer.extract.stages import background  # noqa: PLC0415
 
     root = Path(read.discovery.root)
     slot = f"couplings:{root}"

@@ -14,9 +14,10 @@ from typing import Any, Literal
 from analyzer.design.evaluate.agreement import agreement
 from analyzer.design.evaluate.asis import as_is_units
 from analyzer.design.evaluate.metrics import evaluate
+from analyzer.designing import uses_django
 from analyzer.model.engine import DEFAULT_PARAMS, EngineParams
 from analyzer.model.options import AnalyzeOptions, Weights
-from analyzer.pipeline import Analysis, analyze, uses_django
+from analyzer.pipeline import Analysis, analyze
 
 __all__ = [
     "DEFAULT_PARAMS",

@@ -12,11 +12,13 @@ from typing import Any
 import jsonschema
 import pytest
 
+from analyzer.collect import collect
 from analyzer.design.data.ownership import assign_ownership
 from analyzer.design.evaluate.asis import as_is_units
+from analyzer.designing import uses_django
 from analyzer.model.options import AnalyzeOptions
 from analyzer.model.progress import SilentReporter
-from analyzer.pipeline import Timings, collect, uses_django
+from analyzer.pipeline import Timings
 from reports.json_report import schema
 from tests.conftest import FIXTURES, run_seams
 
