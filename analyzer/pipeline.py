@@ -82,9 +82,11 @@ def _analyze(
 ) -> Analysis:
     on_document = hooks.on_document
 
-    def ahead() -> None:
-        # the design stages load while the parser processes start (or the cache is read)
-        import_module(_DESIGNING)
+    def ahead(parsing: bool) -> None:
+        # Files change, so the design stages will run: they load while the files are parsed.
+        # (A run parsing nothing most likely reuses its document and never needs them.)
+        if parsing:
+            import_module("analyzer.designing")
         if hooks.meanwhile is not None:
             hooks.meanwhile()
 
@@ -119,9 +121,6 @@ def _analyze(
         with timings.stage("document"):
             cache.put_blob(slot, key, json.dumps(analysis.document).encode())
     return analysis
-
-
-_DESIGNING = "analyzer.designing"
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,8 @@ from analyzer.model.source import Discovery, SourceFile
 
 # Below this much source to parse a process pool costs more than it saves (start-up ~0.3-0.5 s);
 # and a worker is worth starting for about every half of it (~0.5 s of parsing).
+Meanwhile = Callable[[bool], object]
+"""Called once by a scan, with whether files of this run are parsed (see ``scan_read``)."""
 _POOL_MIN_BYTES = 400_000
 _BYTES_PER_WORKER = 200_000
 
@@ -106,7 +108,7 @@ def scan(
     jobs: int = 0,
     reporter: Reporter | None = None,
     cache: FactCache | None = None,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Meanwhile | None = None,
 ) -> ScanResult:
     """Facts of every file of ``discovery``; ``jobs`` 0 means one process per CPU; facts of
     unchanged files come from ``cache`` (see ``cache.open_cache``), and new ones go to it.
@@ -123,11 +125,12 @@ def scan_read(
     jobs: int = 0,
     reporter: Reporter | None = None,
     cache: FactCache | None = None,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Meanwhile | None = None,
 ) -> ScanResult:
     """``scan`` of files already read by ``read_files``; ``meanwhile`` is called once, after
-    the cached facts are loaded, while changed files may still be parsed elsewhere (a few in a
-    forked child, or many in parser processes that are loading the parser)."""
+    the cached facts are loaded, with whether files of this run are parsed: while a few are
+    parsed in a forked child, or many in parser processes loading the parser, or before they
+    are parsed here."""
     reporter = reporter or SilentReporter()
     jobs = jobs or default_jobs()
     discovery, contents, keys = read.discovery, read.contents, read.keys
@@ -145,7 +148,7 @@ def scan_read(
             run.results[index] = hit
     cached = len(run.results)
     if early is not None and meanwhile is not None:
-        meanwhile()  # while the forked child parses
+        meanwhile(True)  # while the forked child parses
         meanwhile = None
     if early is not None:
         for index, blob in early.result():
@@ -158,7 +161,7 @@ def scan_read(
         _parse(misses, jobs, run, meanwhile)
         reporter.done()
     elif meanwhile is not None:
-        meanwhile()
+        meanwhile(False)
     parsed = len(sources) - cached
     if cache is not None:
         cache.save(discovery.root, run.fresh, (k for k in keys if k is not None))
@@ -217,27 +220,25 @@ def _parse_encoded(root: str, jobs: list[Job]) -> list[tuple[int, bytes]]:
     return [(index, encode(parse_guarded(root, source, data))) for index, source, data in jobs]
 
 
-def _parse(misses: list[Job], jobs: int, run: _Run, meanwhile: Callable[[], object] | None) -> None:
+def _parse(misses: list[Job], jobs: int, run: _Run, meanwhile: Meanwhile | None) -> None:
     """Parse ``misses``: in parser processes when they are worth starting (``meanwhile`` is
     called while they load the parser), else here (``meanwhile`` first)."""
+    pending = [meanwhile] if meanwhile is not None else []
+
+    def once() -> None:  # the pool may fail after calling it
+        while pending:
+            pending.pop()(True)
+
     total = sum(_size(job) for job in misses)
     if supported() and jobs > 1 and len(misses) > 1 and total >= _POOL_MIN_BYTES:
         workers = min(jobs, max(2, total // _BYTES_PER_WORKER))
-        called: list[object] = []
-
-        def once() -> None:
-            if meanwhile is not None and not called:
-                called.append(meanwhile())
-
         try:
             ParserPool(workers, run.root).run(misses, run.received, once)
             return
         except PoolUnavailable as exc:
             run.notes.append(f"parsing in one process: {exc}")
             misses = [job for job in misses if job[0] not in run.results]
-        once()
-    elif meanwhile is not None:
-        meanwhile()
+    once()
     _parse_here(misses, run)
 
 

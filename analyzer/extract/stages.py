@@ -6,12 +6,11 @@ the design stages, so a command gets to parsing without waiting for those to loa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from analyzer.extract.cache import FactCache
 from analyzer.extract.discover import DiscoverOptions, discover_files
-from analyzer.extract.scan import ScanResult, default_jobs, scan
+from analyzer.extract.scan import Meanwhile, ScanResult, default_jobs, scan
 from analyzer.model.options import AnalyzeOptions
 from analyzer.model.progress import Reporter
 from analyzer.model.source import Discovery
@@ -41,9 +40,9 @@ def scan_stage(
     reporter: Reporter,
     timings: Timings,
     cache: FactCache | None,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Meanwhile | None = None,
 ) -> ScanResult:
     """Facts of every file, from the cache where it has them, else parsed; ``meanwhile`` is
-    called once, while files are parsed elsewhere if they are (``scan.scan_read``)."""
+    called once, with whether files are parsed (``scan.scan_read``)."""
     with timings.stage("parse"):
         return scan(discovery, options.jobs, reporter, cache, meanwhile)

@@ -181,7 +181,7 @@ def _check(
     with timings.stage("parse"):
         # The last check's couplings are read while changed files may still be parsed.
         scanned = scan_read(
-            read, options.jobs, reporter, cache, lambda: loaded.append(_previous(cache, slot))
+            read, options.jobs, reporter, cache, lambda _: loaded.append(_previous(cache, slot))
         )
     previous = loaded[0] if loaded else None
     keys = None  # without a cache, nothing is kept for the next check

@@ -101,21 +101,28 @@ def test_meanwhile_is_called_once_while_the_files_are_parsed(tmp_path: Path, job
     # files, and none has answered yet. Here, it runs before the first file is parsed.
     root = _tree(tmp_path)
     discovery = discover_files(root)
-    seen: list[int] = []
-    results: dict[int, object] = {}
-    real = scan_module._Run.received
+    seen: list[tuple[bool, int]] = []
+    results: list[int] = []
 
-    def received(run: scan_module._Run, index: int, blob: bytes, cacheable: bool) -> None:
-        results[index] = blob
-        real(run, index, blob, cacheable)
+    def record(real):  # type: ignore[no-untyped-def]
+        def recorded(run: scan_module._Run, index: int, *rest: object) -> None:
+            results.append(index)
+            real(run, index, *rest)
+
+        return recorded
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(scan_module._Run, "received", received)
-        result = scan(discovery, jobs, meanwhile=lambda: seen.append(len(results)))
-    assert seen == [0]
-    assert result.parsed == len(discovery.files)
+        for name in ("received", "done"):
+            patch.setattr(scan_module._Run, name, record(getattr(scan_module._Run, name)))
+        result = scan(
+            discovery, jobs, meanwhile=lambda parsing: seen.append((parsing, len(results)))
+        )
+    assert seen == [(True, 0)]
+    assert result.parsed == len(discovery.files) == len(results)
     with open_cache(tmp_path / "cache") as cache:
         scan(discovery, jobs, cache=cache)
     with open_cache(tmp_path / "cache") as cache:  # nothing to parse: called all the same
-        warm = scan(discovery, jobs, cache=cache, meanwhile=lambda: seen.append(-1))
-    assert seen == [0, -1] and warm.parsed == 0
+        warm = scan(
+            discovery, jobs, cache=cache, meanwhile=lambda parsing: seen.append((parsing, -1))
+        )
+    assert seen == [(True, 0), (False, -1)] and warm.parsed == 0

@@ -33,11 +33,6 @@ def _igraph() -> ModuleType:
     return cast(ModuleType, igraph)
 
 
-def load() -> None:
-    """Load igraph now (a caller with an idle moment ahead of the clustering)."""
-    _igraph()
-
-
 @contextlib.contextmanager
 def _hidden(name: str) -> Iterator[None]:
     """Importing the module ``name`` raises ImportError inside the block, unless it is loaded
