@@ -140,3 +140,56 @@ def test_as_is_without_django_is_the_second_level_package() -> None:
         "app.services.billing": "app.services",
         "app.tasks": "app",
     }
+
+
+def test_a_project_package_holding_apps_is_not_an_app_of_its_own() -> None:
+    # shop/models/ is a layer of the project package beside shop/services/, not an app around
+    # shop.orders; shop.catalogue has an app configuration and so stays one app with its sub-app
+    units = as_is_units(
+        files(
+            "shop/__init__.py",
+            "shop/tasks.py",
+            "shop/models/__init__.py",
+            "shop/models/stock.py",
+            "shop/services/stock.py",
+            "shop/orders/__init__.py",
+            "shop/orders/models.py",
+            "shop/catalogue/__init__.py",
+            "shop/catalogue/apps.py",
+            "shop/catalogue/models.py",
+            "shop/catalogue/search/indexes.py",
+            "shop/catalogue/reviews/__init__.py",
+            "shop/catalogue/reviews/models.py",
+        )
+    )
+    assert units == {
+        "shop": "shop",
+        "shop.tasks": "shop",
+        "shop.models": "shop.models",
+        "shop.models.stock": "shop.models",
+        "shop.services.stock": "shop.services",
+        "shop.orders": "shop.orders",
+        "shop.orders.models": "shop.orders",
+        "shop.catalogue": "shop.catalogue",
+        "shop.catalogue.apps": "shop.catalogue",
+        "shop.catalogue.models": "shop.catalogue",
+        "shop.catalogue.search.indexes": "shop.catalogue",
+        "shop.catalogue.reviews": "shop.catalogue.reviews",
+        "shop.catalogue.reviews.models": "shop.catalogue.reviews",
+    }
+
+
+def test_a_package_holding_only_unconfigured_apps_stays_an_app() -> None:
+    # a serializers/models.py inside an app's api/ makes that folder look like an app; without
+    # an app configuration it does not make its enclosing app the project's package
+    units = as_is_units(
+        files(
+            "site/__init__.py",
+            "site/models/__init__.py",
+            "site/api/serializers/__init__.py",
+            "site/api/serializers/models.py",
+            "site/views.py",
+        )
+    )
+    assert units["site.views"] == "site"
+    assert units["site.models"] == "site"

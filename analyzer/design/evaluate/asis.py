@@ -4,7 +4,9 @@ Each module belongs to its Django app when the project has apps (the nearest enc
 holding ``apps.py`` or ``models.py``/``models/``), otherwise to its second-level package
 (``pkg.sub``); a module directly under a top-level package belongs to that package. A project
 has apps only when it uses Django: a SQLAlchemy package with a ``models/`` folder is a layer, not
-an app, and calling its parent an app would lump the whole code base into one unit.
+an app, and calling its parent an app would lump the whole code base into one unit. For the same
+reason a package with models but no ``apps.py``, holding apps that have one, is not an app: it
+is the project's package, whose ``models/`` is a layer beside its ``api/`` and ``services/``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from analyzer.model.source import SourceFile
 
 def _app_packages(files: Iterable[SourceFile]) -> set[str]:
     apps: set[str] = set()
+    configured: set[str] = set()  # packages with an apps.py
     packages = set()
     for f in files:
         if f.is_package:
@@ -26,9 +29,15 @@ def _app_packages(files: Iterable[SourceFile]) -> set[str]:
         parent, _, leaf = f.module.rpartition(".")
         if not f.is_package and leaf in ("apps", "models") and parent in packages:
             apps.add(parent)
+            if leaf == "apps":
+                configured.add(parent)
         if f.is_package and leaf == "models" and parent in packages:
             apps.add(parent)
-    return apps
+    # A package with models but no app configuration of its own, holding apps that have one, is
+    # the project's package: its models are one of its layers, beside its api/, services/ ...
+    return {
+        a for a in apps if a in configured or not any(b.startswith(a + ".") for b in configured)
+    }
 
 
 def _package_unit(f: SourceFile) -> str:
