@@ -199,17 +199,10 @@ SHARED_CAPABILITIES = frozenset({"shared", "core", "project", "common"})
 # Where the engine is known to miss the truth today. Each is a defect to fix, not an accepted
 # answer: strict, so a fix that makes one pass has to take it off this list.
 KNOWN_MISSES = {
-    ("shop", "capability-count"): "catalog lookups used only by orders move to orders, so "
-    "orders reads catalog_product",
-    ("shop", "automatic"): "catalog lookups used only by orders move to orders, so orders "
-    "reads catalog_product",
     ("layered", "capability-count"): "the services/ layer package stays one service",
     ("layered", "automatic"): "the services/ layer package stays one service",
     ("orm_sqlalchemy", "capability-count"): "the post_tags model sits with stats, which "
     "reads it, rather than with publishing, which writes it",
-    ("orm_django", "capability-count"): "295 lines for 5 capabilities: reports (23 lines) "
-    "joins billing, which it reads, and the count is made up by cutting scheduling's models "
-    "(8 lines) off; every split leaves parts below the smallest service worth deploying",
 }
 
 

@@ -9,10 +9,12 @@ partition found on modules refines on symbols without changing what is measured.
 
 The prior ties (see ``EngineParams``): each symbol is tied to its module's own code with
 ``file_prior`` times its coupling; each module to its unit of today's layout (Django app or
-package) with ``layout_prior`` times its coupling times the unit's cohesion, the share of its
-modules' coupling that stays inside it. An app whose code mostly uses itself is a capability and
-holds together unless coupling says otherwise; a layer package (an API or services package
-whose modules each serve other packages) has little cohesion, and so little prior. Ties never
+package) with ``layout_prior`` times its coupling times the unit's cohesion c, the share of its
+modules' coupling that stays inside it beyond chance. The share c of that tie binds each node of
+the module on its own, the rest the module as a whole. An app whose code mostly uses itself is a
+capability: it holds together, piece by piece, unless coupling says otherwise; a layer package
+(an API or services package whose modules each serve other packages) has little cohesion, and so
+little prior, and what it has keeps its modules whole, not their symbols in place. Ties never
 join two parts of the coupling graph that share no edge when both hold at least
 ``MAJOR_SHARE`` of the code and the smallest service worth deploying (``min_lines``): the
 layout places loose code and fragments too small to stand alone, it does not glue independent
@@ -227,7 +229,8 @@ def _prior_ties(
     params: EngineParams,
 ) -> dict[tuple[int, int], float]:
     """Ties from each symbol to its module's own code (``file_prior``), and from each module to
-    its unit of today's layout (``layout_prior`` times the unit's cohesion), each worth that
+    its unit of today's layout (``layout_prior`` times the unit's cohesion c; the share c of it
+    from each of the module's nodes, the rest from the module's own code), each worth that
     share of the node's own coupling (``LOOSE_STRENGTH`` at least). Modules and symbols are
     tied through anchors: a module's own code (its largest symbol when that was set aside), a
     unit's largest module coupled to the rest of the code."""
@@ -282,8 +285,16 @@ def _prior_ties(
             # loose code (coupled to nothing, or only within a part too small to stand alone)
             # is placed by its unit, however cohesive
             loose = all(component[i] not in major for i in nodes)
-            scale = params.layout_prior * (1.0 if loose else cohesion.get(key, 0.0))
-            tie(anchor[m], anchor[unit_hub], scale * sum(strength[i] for i in nodes))
+            held = 1.0 if loose else cohesion.get(key, 0.0)
+            scale = params.layout_prior * held
+            # The unit's cohesion is also the share of the tie that binds each node of the
+            # module on its own, the rest binding the module as a whole: the code of a cohesive
+            # app leaves it piece by piece only where its own coupling outweighs the tie, while
+            # a layer module (little cohesion) is tied as a whole and its symbols go where they
+            # are used.
+            tie(anchor[m], anchor[unit_hub], (1 - held) * scale * sum(strength[i] for i in nodes))
+            for i in nodes:
+                tie(i, anchor[unit_hub], held * scale * strength[i])
         if all(component[i] not in major for m in modules for i in members[m]):
             # a unit of loose code only (a lone helper package nobody imports) is placed by
             # the package around it
