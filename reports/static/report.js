@@ -366,7 +366,28 @@
       var found = markersOf(focus, vis, edge);
       ["left", "right", "top", "bottom"].forEach(function (side) { spreadAlong(found, side, edge); });
       clearOfName(found, focus, edge);
+      keepInside(found, edge);
       found.forEach(function (m) { offscreen.appendChild(marker(focus, m, edge.unit)); });
+    }
+    // The box a marker's label covers, in the map's own coordinates (drawn by ``marker``).
+    function extentOf(m, unit) {
+      var h = 22 * unit;
+      var bx = m.side === "right" ? -m.width : m.side === "left" ? 0 : -m.width / 2;
+      var by = m.side === "bottom" ? -h : m.side === "top" ? 0 : -h / 2;
+      return { l: m.x + bx, r: m.x + bx + m.width, t: m.y + by, b: m.y + by + h };
+    }
+    // Every marker wholly inside the view, its tip too: a wide label near a corner is moved in
+    // along its side.
+    function keepInside(found, edge) {
+      var margin = 8 * edge.unit; // the tip reaches 7 units beyond the label's anchor
+      var right = edge.left + edge.width - margin, bottom = edge.top + edge.height - margin;
+      found.forEach(function (m) {
+        var e = extentOf(m, edge.unit);
+        if (e.l < edge.left + margin) m.x += edge.left + margin - e.l;
+        else if (e.r > right) m.x -= e.r - right;
+        if (e.t < edge.top + margin) m.y += edge.top + margin - e.t;
+        else if (e.b > bottom) m.y -= e.b - bottom;
+      });
     }
     // A marker never covers the name of the service in focus (held at the view's edge when
     // zoomed in): markers in its way move along their side, away from the name, pushing on
@@ -377,12 +398,7 @@
       var lx = view.x + view.k * +label.getAttribute("x"), ly = view.y + view.k * +label.getAttribute("y");
       var half = (S[focus].name.length * 9 + 8) / 2 * edge.unit, tall = 12 * edge.unit, gap = 6 * edge.unit;
       var box = { l: lx - half - gap, r: lx + half + gap, t: ly - tall - gap, b: ly + tall + gap };
-      var h = 22 * edge.unit;
-      function extent(m) {
-        var bx = m.side === "right" ? -m.width : m.side === "left" ? 0 : -m.width / 2;
-        var by = m.side === "bottom" ? -h : m.side === "top" ? 0 : -h / 2;
-        return { l: m.x + bx, r: m.x + bx + m.width, t: m.y + by, b: m.y + by + h };
-      }
+      function extent(m) { return extentOf(m, edge.unit); }
       ["top", "bottom", "left", "right"].forEach(function (side) {
         var vertical = side === "left" || side === "right";
         var axis = vertical ? "y" : "x";
