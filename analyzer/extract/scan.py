@@ -23,10 +23,11 @@ from analyzer.model.facts import FileFacts, ParseResult, Skipped
 from analyzer.model.progress import Reporter, SilentReporter
 from analyzer.model.source import Discovery, SourceFile
 
-# Below this much source to parse a process pool costs more than it saves (start-up ~0.3-0.5 s);
-# and a worker is worth starting for about every half of it (~0.5 s of parsing).
 Meanwhile = Callable[[bool], object]
 """Called once by a scan, with whether files of this run are parsed (see ``scan_read``)."""
+
+# Below this much source to parse a process pool costs more than it saves (start-up ~0.3-0.5 s);
+# and a worker is worth starting for about every half of it (~0.5 s of parsing).
 _POOL_MIN_BYTES = 400_000
 _BYTES_PER_WORKER = 200_000
 

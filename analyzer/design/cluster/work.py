@@ -285,16 +285,16 @@ def _prior_ties(
             # loose code (coupled to nothing, or only within a part too small to stand alone)
             # is placed by its unit, however cohesive
             loose = all(component[i] not in major for i in nodes)
-            held = 1.0 if loose else cohesion.get(key, 0.0)
-            scale = params.layout_prior * held
+            c = 1.0 if loose else cohesion.get(key, 0.0)
+            scale = params.layout_prior * c
             # The unit's cohesion is also the share of the tie that binds each node of the
             # module on its own, the rest binding the module as a whole: the code of a cohesive
             # app leaves it piece by piece only where its own coupling outweighs the tie, while
             # a layer module (little cohesion) is tied as a whole and its symbols go where they
             # are used.
-            tie(anchor[m], anchor[unit_hub], (1 - held) * scale * sum(strength[i] for i in nodes))
+            tie(anchor[m], anchor[unit_hub], (1 - c) * scale * sum(strength[i] for i in nodes))
             for i in nodes:
-                tie(i, anchor[unit_hub], held * scale * strength[i])
+                tie(i, anchor[unit_hub], c * scale * strength[i])
         if all(component[i] not in major for m in modules for i in members[m]):
             # a unit of loose code only (a lone helper package nobody imports) is placed by
             # the package around it
