@@ -26,7 +26,7 @@ from analyzer.extract.collectors.values import (
     refs_in,
     value_of,
 )
-from analyzer.extract.scope import Scope, dotted
+from analyzer.extract.scope import Scope, dotted, last_name
 from analyzer.model.data import (
     CALL,
     AccessFact,
@@ -134,11 +134,10 @@ class CallReader:
         if isinstance(chain.root, cst.Call):
             calls.insert(0, chain.root)
         for call in calls:
-            name = (dotted(call.func) or "").rsplit(".", 1)[-1]
-            if isinstance(call.func, cst.Attribute):
-                name = call.func.attr.value
+            if last_name(call.func) not in SQL_SINKS:
+                continue
             first = next((a.value for a in call.args if a.keyword is None), None)
-            if name not in SQL_SINKS or first is None:
+            if first is None:
                 continue
             text = literal_text(first)
             if text is None and isinstance(first, cst.Name):

@@ -131,7 +131,7 @@ def model_label(call: cst.Call) -> str | None:
 
 
 def _string(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.SimpleString):
+    if type(node) is cst.SimpleString:
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
@@ -139,25 +139,25 @@ def _string(node: cst.BaseExpression) -> str | None:
 
 def value_of(expr: cst.BaseExpression, env: Env) -> ValueRef | None:
     """The value ``expr`` denotes, or ``None`` when nothing can be said."""
-    if isinstance(expr, cst.Name):
+    if type(expr) is cst.Name:
         return env.name(expr.value)
-    if isinstance(expr, cst.Attribute):
+    if type(expr) is cst.Attribute:
         base = value_of(expr.value, env)
         return base.then(expr.attr.value) if base is not None else None
-    if isinstance(expr, cst.Call):
+    if type(expr) is cst.Call:
         label = model_label(expr)
         if label is not None:
             return ValueRef("", label)
         base = value_of(expr.func, env)
         return base.then(CALL) if base is not None else None
-    if isinstance(expr, cst.Subscript):
+    if type(expr) is cst.Subscript:
         base = value_of(expr.value, env)
         if base is None:
             return None
-        if all(isinstance(s.slice, cst.Slice) for s in expr.slice):
+        if all(type(s.slice) is cst.Slice for s in expr.slice):
             return base
         return base.then(ITEM)
-    if isinstance(expr, cst.Await):
+    if type(expr) is cst.Await:
         return value_of(expr.expression, env)
     if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
         return value_of(expr.elt, env)  # a collection stands for its elements
@@ -225,12 +225,12 @@ class Chain:
         """The dotted name before the first call (``self.session`` in ``self.session.add()``);
         for a chain starting with a call (``Session().get(...)``), the name called."""
         parts = []
-        if isinstance(self.root, cst.Call):
+        if type(self.root) is cst.Call:
             callee = dotted(self.root.func)
             if callee is None or not self.segments or self.segments[0].call is None:
                 return None
             return f"{callee}()"
-        if not isinstance(self.root, cst.Name):
+        if type(self.root) is not cst.Name:
             return None
         parts.append(self.root.value)
         for segment in self.segments:
@@ -248,17 +248,17 @@ def flatten(call: cst.Call) -> Chain:
     calls: list[cst.Call] = []
     expr: cst.BaseExpression = call
     while True:
-        if isinstance(expr, cst.Call):
+        if type(expr) is cst.Call:
             calls.append(expr)
-            if isinstance(expr.func, cst.Attribute):
+            if type(expr.func) is cst.Attribute:
                 segments.append(Segment(expr.func.attr.value, expr))
                 expr = expr.func.value
                 continue
             break
-        if isinstance(expr, cst.Attribute):
+        if type(expr) is cst.Attribute:
             segments.append(Segment(expr.attr.value, None))
             expr = expr.value
-        elif isinstance(expr, cst.Subscript):
+        elif type(expr) is cst.Subscript:
             expr = expr.value
         else:
             break
