@@ -7,7 +7,8 @@ Each stage is a plain function; this module only wires them together and times t
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib import import_module
@@ -119,7 +120,14 @@ def _analyze(
         on_document(analysis.document)
     if cache is not None and key:
         with timings.stage("document"):
-            cache.put_blob(slot, key, json.dumps(analysis.document).encode())
+            # marshal, not JSON: the document holds only JSON's types, and marshal writes and
+            # reads it several times faster (~0.2 s of JSON encoding on a 150k-line tree)
+            try:
+                stored = marshal.dumps(analysis.document)
+            except ValueError:  # not plain data after all: the next run designs again
+                stored = b""
+            if stored:
+                cache.put_blob(slot, key, stored)
     return analysis
 
 
@@ -146,6 +154,7 @@ def _result_key(
         repr(history).encode(),
         repr(discovery.skipped).encode(),
         discovery.root.encode(),
+        sys.version.encode(),  # the document is stored in this Python's marshal format
     ):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.digest()
@@ -158,7 +167,7 @@ def _load_document(cache: FactCache | None, slot: str, key: bytes) -> Document |
     if stored is None:
         return None
     try:
-        document = json.loads(stored)
-    except ValueError:
+        document = marshal.loads(stored)
+    except (ValueError, EOFError, TypeError):
         return None
     return document if isinstance(document, dict) else None
