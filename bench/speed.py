@@ -16,8 +16,12 @@ analyzes (1 and 2 processes), ``seams analyze`` cold (empty cache) with --jobs 1
 from its own project is appended), ``seams check`` after such a change (when the command
 exists), ``grimp.build_graph`` cold and warm and ``tach check`` (import-only anchors).
 Each figure is wall time of the whole command and the peak memory of its process tree
-(proportional set size of all its processes, sampled every 50 ms, or the largest single
-process's ru_maxrss if higher).
+(proportional set size of all its processes, sampled every half second, or the largest single
+process's ru_maxrss if higher). Sampling is kept that sparse because it is not free: reading
+one process's smaps_rollup walks its page tables under its memory-map lock, about 6 ms for a
+300 MB process here, so sampling the tree every 50 ms took about a fifth of a core from the
+command it measured (a 2-core machine), more from seams' larger processes than from bare
+libcst's.
 Cold runs and bare parses alternate so that load from other work on the machine falls on both;
 ratios are taken within a round, then their median is reported.
 
@@ -35,6 +39,7 @@ import json
 import os
 import platform
 import random
+import select
 import shutil
 import statistics
 import subprocess
@@ -62,6 +67,7 @@ for _package in ("analyzer", "reports"):
     compileall.compile_dir(ROOT / _package, quiet=1)
 
 
+SAMPLE_EVERY = 0.5  # seconds between two samples of the memory of a measured process tree
 BARE1, BARE2 = "bare libcst, 1 process", "bare libcst, 2 processes"
 COLD1, COLD2 = "seams analyze cold --jobs 1", "seams analyze cold --jobs 2"
 WARM, CHANGED = "seams analyze warm (no change)", "seams analyze after a code change to one file"
@@ -146,12 +152,17 @@ def measure(cmd: Sequence[str], cwd: Path | None = None) -> Sample:
             list(cmd), cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=errors
         )
         peak = 0
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            peak = max(peak, _tree_rss(proc.pid))
-            time.sleep(0.05)
+        ended = os.pidfd_open(proc.pid)  # readable once the command has exited
+        try:
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                peak = max(peak, _tree_rss(proc.pid))
+                # until the next sample, or at once when the command ends
+                select.select([ended], [], [], SAMPLE_EVERY)
+        finally:
+            os.close(ended)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         errors.seek(0)
