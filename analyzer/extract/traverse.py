@@ -13,7 +13,12 @@ Two of libcst's code-generation steps are replaced while a traversal runs, for t
 (code generated for any other purpose goes through libcst's own): each node's ``_codegen``
 dispatches the hooks itself rather than calling ``before_codegen`` and ``after_codegen``, and
 the parentheses around an expression are written by a plain context manager rather than a
-generator-based one. On netbox the extraction took 16% less time, with the same facts.
+generator-based one (none at all around the many expressions without parentheses). On netbox
+the extraction took 16% less time, with the same facts. Each concrete node type then gets a
+``_codegen`` of its own for the traversal: a hooked type calls its hooks from a list at hand,
+an unhooked one only writes its code, and whitespace that is empty writes no token (two nodes
+in five are whitespace, most of it empty). The walk took a quarter less time again (netbox,
+2.0-2.2 s to 1.4 s in one process), with the same facts.
 Collectors are ordinary ``libcst.BatchableCSTVisitor`` subclasses: the same collectors also run
 under ``libcst.visit_batched`` (the tests check both give the same facts).
 """
