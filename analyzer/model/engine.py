@@ -23,7 +23,7 @@ class EngineParams:
     sets ``min_lines`` as ``min_service_lines`` (configuration file, ``--min-service-lines``).
     ``starts_resolutions`` are the resolutions (times γ) Leiden runs at to give starts."""
 
-    resolution: float = 0.35
+    resolution: float = 0.5
     layout_prior: float = 1.0
     package_prior: float = 0.3
     file_prior: float = 1.5
