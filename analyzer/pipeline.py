@@ -125,8 +125,8 @@ def _analyze(
             try:
                 stored = marshal.dumps(analysis.document)
             except ValueError:  # not plain data after all: the next run designs again
-                stored = b""
-            if stored:
+                pass
+            else:
                 cache.put_blob(slot, key, stored)
     return analysis
 
