@@ -19,9 +19,10 @@ Each figure is wall time of the whole command and the peak memory of its process
 (proportional set size of all its processes, sampled every half second, or the largest single
 process's ru_maxrss if higher). Sampling is kept that sparse because it is not free: reading
 one process's smaps_rollup walks its page tables under its memory-map lock, about 6 ms for a
-300 MB process here, so sampling the tree every 50 ms took about a fifth of a core from the
-command it measured (a 2-core machine), more from seams' larger processes than from bare
-libcst's.
+300 MB process here. Sampling every 50 ms, this process used about a tenth of a core through
+a netbox run of the bench (26 s of CPU in its first 5 minutes), taken from the commands it
+measured on a 2-core machine, and each read costs more for seams' larger processes than for
+bare libcst's.
 Cold runs and bare parses alternate so that load from other work on the machine falls on both;
 ratios are taken within a round, then their median is reported.
 
