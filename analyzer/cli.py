@@ -333,8 +333,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         _fail(f"seams: error: {exc.format_message()}", 2)
     except interrupts.InterruptedAfterWriting:
+        interrupts.ignore_further()  # held back while renaming; the run stops now
         _fail("seams: interrupted; the new outputs had already been written", 130)
     except (KeyboardInterrupt, click.Abort):
+        interrupts.ignore_further()
         _fail("seams: interrupted; earlier outputs were left as they were", 130)
     except SeamsError as exc:
         if debug:

@@ -32,7 +32,17 @@ _RECEIVED: list[int] = []
 
 def _on_interrupt(signum: int, frame: FrameType | None) -> None:
     _RECEIVED.append(signum)
+    ignore_further()
     raise KeyboardInterrupt
+
+
+def ignore_further() -> None:
+    """The run stops on an interrupt: a second Ctrl-C or SIGTERM (Ctrl-C pressed twice) is
+    ignored from now on. Landing while the run cleans up, it would cut that short; landing
+    while the interpreter exits, once Python has put the default handlers back, it would end
+    the process by the signal instead of exit code 130."""
+    for signum in _INTERRUPTS:
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def _on_unraisable(unraisable: Any) -> None:

@@ -3,7 +3,9 @@ interrupted runs (exit 130, earlier outputs intact), with the real command and r
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import functools
 import json
 import os
 import pty
@@ -291,11 +293,12 @@ def terminal_lines(seen: bytes) -> list[str]:
 
 
 def interrupt_while_parsing(
-    args: list[str], signum: int, whole_group: bool = False
+    args: list[str], signum: int, whole_group: bool = False, again: bool = False
 ) -> tuple[int, list[str], bytes]:
     """Run the real command with stderr on a pseudo-terminal (so progress shows), send
     ``signum`` once parsing has started (to its whole process group, as Ctrl-C in a terminal
-    does, when ``whole_group``); return the exit code, the lines shown and stdout."""
+    does, when ``whole_group``), and with ``again`` once more as soon as the run says it was
+    interrupted, while it exits; return the exit code, the lines shown and stdout."""
     master, slave = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "TERM": "xterm"}
     proc = subprocess.Popen(
@@ -310,10 +313,12 @@ def interrupt_while_parsing(
     try:
         seen = read_terminal(master, until=lambda d: b"Parsing" in d)
         assert b"Parsing" in seen, seen
-        if whole_group:
-            os.killpg(proc.pid, signum)
-        else:
-            proc.send_signal(signum)
+        send = functools.partial(os.killpg if whole_group else os.kill, proc.pid, signum)
+        send()
+        if again:
+            seen += read_terminal(master, until=lambda d: b"interrupted" in d)
+            with contextlib.suppress(ProcessLookupError):  # gone already: nothing to test
+                send()
         seen += read_terminal(master)
         code = proc.wait(timeout=120)
         assert proc.stdout is not None
@@ -345,3 +350,28 @@ def test_an_interrupted_run_exits_130_and_keeps_the_earlier_report(
     assert lines == [INTERRUPTED]
     assert stdout == b""
     assert snapshot(out) == before  # no temporary file either
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_second_interrupt_while_the_run_stops_changes_nothing(
+    tmp_path: Path, signum: int
+) -> None:
+    """Ctrl-C pressed twice: the second lands while the run cleans up and exits, and must not
+    end the process by the signal (exit status -2) instead of exit code 130."""
+    tree = tmp_path / "tree"
+    write(tree / "app" / "__init__.py", "")
+    write(tree / "app" / "util.py", "def helper(x):\n    return x\n")
+    out = tmp_path / "out"
+    assert run_seams("analyze", tree, "-o", out, "--no-git").code == 0
+    before = snapshot(out)
+    grow(tree, modules=300, lines=300)
+    code, lines, stdout = interrupt_while_parsing(
+        ["analyze", str(tree), "-o", str(out), "--no-git", "--jobs", "2"],
+        signum,
+        whole_group=True,
+        again=True,
+    )
+    assert code == 130
+    assert lines == [INTERRUPTED]
+    assert stdout == b""
+    assert snapshot(out) == before
