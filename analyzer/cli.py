@@ -317,7 +317,10 @@ _GC_THRESHOLDS = (100_000, 50, 100)
 
 def _fail(message: str, code: int) -> NoReturn:
     stderr_console().print(message, markup=False, highlight=False)
-    sys.exit(code)
+    # Not through Python's own exit: CPython remembers a KeyboardInterrupt that escaped any
+    # exec() of a string (dataclasses and namedtuples make their methods so, while modules
+    # load), caught or not, and then ends the process by SIGINT rather than with ``code``.
+    _leave(code)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

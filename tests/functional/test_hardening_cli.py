@@ -352,6 +352,58 @@ def test_an_interrupted_run_exits_130_and_keeps_the_earlier_report(
     assert snapshot(out) == before  # no temporary file either
 
 
+INTERRUPTED_IN_EXEC = """
+import io
+import sys
+
+import analyzer.usecases.analyze as usecase
+from analyzer import cli
+from analyzer.terminal import stderr_console
+
+# what printing the message loads, loaded now: a string exec run after the interrupt would hide
+# what this test looks for
+console = stderr_console()
+saved, console.file = console.file, io.StringIO()
+console.print("loaded", markup=False, highlight=False)
+console.file = saved
+
+
+def analyze_project(*args, **kwargs):
+    exec("raise KeyboardInterrupt", {})  # Ctrl-C while a dataclass makes its methods
+
+
+usecase.analyze_project = analyze_project
+cli.main(sys.argv[1:])
+"""
+
+
+def test_an_interrupt_that_left_a_string_exec_still_exits_130(tmp_path: Path) -> None:
+    """CPython marks a KeyboardInterrupt leaving the code of an ``exec`` of a string as
+    unhandled, even when it is caught afterwards, and a ``python -m`` process then ends by
+    SIGINT whatever exit code it asked for. Modules make dataclasses so while they load: a
+    Ctrl-C landing there ended the run with status -2 instead of 130."""
+    (tmp_path / "interrupted_run.py").write_text(INTERRUPTED_IN_EXEC)
+    tree = tmp_path / "tree"
+    write(tree / "app" / "__init__.py", "")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "interrupted_run",
+            "analyze",
+            str(tree),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}", "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (proc.returncode, proc.stderr.strip()) == (130, INTERRUPTED)
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_second_interrupt_while_the_run_stops_changes_nothing(
     tmp_path: Path, signum: int
