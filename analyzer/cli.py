@@ -338,8 +338,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except interrupts.InterruptedAfterWriting:
         interrupts.ignore_further()  # held back while renaming; the run stops now
         _fail("seams: interrupted; the new outputs had already been written", 130)
-    except (KeyboardInterrupt, click.Abort):
-        interrupts.ignore_further()
+    except (KeyboardInterrupt, click.Abort):  # interrupts.ignore_further() ran with the handler
         _fail("seams: interrupted; earlier outputs were left as they were", 130)
     except SeamsError as exc:
         if debug:

@@ -235,6 +235,29 @@ def test_an_interrupt_while_renaming_waits_for_the_last_rename(
     assert signal.getsignal(signal.SIGINT) is before
 
 
+def test_once_a_run_stops_on_an_interrupt_a_second_one_is_ignored(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(interrupts, "_RECEIVED", [])
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        interrupts.install()
+        with pytest.raises(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+            signal.pthread_sigmask(signal.SIG_BLOCK, [])  # a call: the handler has run by now
+        for signum in (signal.SIGINT, signal.SIGTERM):  # the run is stopping: nothing is raised
+            try:
+                os.kill(os.getpid(), signum)
+                signal.pthread_sigmask(signal.SIG_BLOCK, [])
+            except KeyboardInterrupt:
+                pytest.fail(f"{signal.Signals(signum).name} interrupted a run already stopping")
+        assert interrupts._RECEIVED == [signal.SIGINT]
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+        sys.unraisablehook = sys.__unraisablehook__
+
+
 def test_an_interrupt_something_swallowed_still_stops_the_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -332,10 +355,15 @@ def interrupt_while_parsing(
     return code, terminal_lines(seen), stdout
 
 
+@pytest.mark.parametrize("again", [False, True], ids=["once", "twice"])
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_an_interrupted_run_exits_130_and_keeps_the_earlier_report(
-    tmp_path: Path, signum: int
+    tmp_path: Path, signum: int, again: bool
 ) -> None:
+    """``again``: Ctrl-C pressed twice, to the process group as a terminal sends it. The second
+    lands while the run cleans up and exits (a parallel run, with workers to stop, is slow
+    enough to be caught there), and must not end the process by the signal (exit status -2)
+    instead of exit code 130."""
     tree = tmp_path / "tree"
     write(tree / "app" / "__init__.py", "")
     write(tree / "app" / "util.py", "def helper(x):\n    return x\n")
@@ -344,7 +372,10 @@ def test_an_interrupted_run_exits_130_and_keeps_the_earlier_report(
     before = snapshot(out)
     grow(tree, modules=300, lines=300)  # about 90,000 lines: many seconds of parsing
     code, lines, stdout = interrupt_while_parsing(
-        ["analyze", str(tree), "-o", str(out), "--no-git", "--jobs", "1"], signum
+        ["analyze", str(tree), "-o", str(out), "--no-git", "--jobs", "2" if again else "1"],
+        signum,
+        whole_group=again,
+        again=again,
     )
     assert code == 130
     assert lines == [INTERRUPTED]
@@ -402,28 +433,3 @@ def test_an_interrupt_that_left_a_string_exec_still_exits_130(tmp_path: Path) ->
     )
     assert (proc.returncode, proc.stderr.strip()) == (130, INTERRUPTED)
     assert not (tmp_path / "out").exists()
-
-
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_second_interrupt_while_the_run_stops_changes_nothing(
-    tmp_path: Path, signum: int
-) -> None:
-    """Ctrl-C pressed twice: the second lands while the run cleans up and exits, and must not
-    end the process by the signal (exit status -2) instead of exit code 130."""
-    tree = tmp_path / "tree"
-    write(tree / "app" / "__init__.py", "")
-    write(tree / "app" / "util.py", "def helper(x):\n    return x\n")
-    out = tmp_path / "out"
-    assert run_seams("analyze", tree, "-o", out, "--no-git").code == 0
-    before = snapshot(out)
-    grow(tree, modules=300, lines=300)
-    code, lines, stdout = interrupt_while_parsing(
-        ["analyze", str(tree), "-o", str(out), "--no-git", "--jobs", "2"],
-        signum,
-        whole_group=True,
-        again=True,
-    )
-    assert code == 130
-    assert lines == [INTERRUPTED]
-    assert stdout == b""
-    assert snapshot(out) == before
